@@ -1,0 +1,22 @@
+/**
+ * What a running Vitrina process is made of, built once at start-up and passed down:
+ * the frozen config, the logger, the HMAC secret and the object store.
+ */
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { resolveSecretKey } from './secret.js';
+import { createObjectStore } from './storage/create-store.js';
+import type { ObjectStore } from './storage/object-store.js';
+
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly secret: string;
+  readonly store: ObjectStore;
+}
+
+export async function createAppContext(config: Config, logger: Logger): Promise<AppContext> {
+  const secret = await resolveSecretKey(config);
+  const store = createObjectStore(config, secret, logger);
+  return { config, logger, secret, store };
+}

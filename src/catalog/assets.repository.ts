@@ -1,0 +1,143 @@
+/**
+ * Assets: one row per stored image — its key prefix, detected type, size, digest, dimensions
+ * and variants (object keys, never URLs). Plain functions taking `db` or a transaction.
+ */
+import { sql } from 'kysely';
+import type { Asset, AssetLocation, AssetStatus, AssetVariant, Db } from '../db/schema.js';
+
+export interface NewAsset {
+  /** The asset id in the key (UUID v7 from the key locator). */
+  id: string;
+  tenantId: number;
+  keyPrefix: string;
+  location?: AssetLocation;
+  status?: AssetStatus;
+  contentType: string;
+  bytes: number;
+  sha256: string;
+  width: number;
+  height: number;
+  variants?: AssetVariant[];
+  originalName: string;
+}
+
+export async function insertAsset(db: Db, asset: NewAsset): Promise<Asset> {
+  return db
+    .insertInto('assets')
+    .values({
+      id: asset.id,
+      tenant_id: asset.tenantId,
+      key_prefix: asset.keyPrefix,
+      location: asset.location ?? 'store',
+      status: asset.status ?? 'ready',
+      content_type: asset.contentType,
+      bytes: asset.bytes,
+      sha256: asset.sha256,
+      width: asset.width,
+      height: asset.height,
+      // Sent as JSON text: pg would turn a JS array into a PostgreSQL array, not jsonb.
+      variants: JSON.stringify(asset.variants ?? []),
+      original_name: asset.originalName,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The asset, only if it belongs to this tenant. */
+export async function getAsset(db: Db, tenantId: number, id: string): Promise<Asset | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  return db.selectFrom('assets').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The asset owning an object key (`t/{tenant}/img/{id}/…`), for app-served media and the purge guard. */
+export async function findAssetByKeyPrefix(db: Db, keyPrefix: string): Promise<Asset | undefined> {
+  return db.selectFrom('assets').selectAll().where('key_prefix', '=', keyPrefix).executeTakeFirst();
+}
+
+/** Records the variants once processing finishes (or changes them) and marks the asset ready. */
+export async function completeAsset(
+  db: Db,
+  id: string,
+  values: { variants: AssetVariant[]; width?: number; height?: number; bytes?: number; sha256?: string; contentType?: string },
+): Promise<Asset | undefined> {
+  return db
+    .updateTable('assets')
+    .set({
+      status: 'ready',
+      variants: JSON.stringify(values.variants),
+      ...(values.width === undefined ? {} : { width: values.width }),
+      ...(values.height === undefined ? {} : { height: values.height }),
+      ...(values.bytes === undefined ? {} : { bytes: values.bytes }),
+      ...(values.sha256 === undefined ? {} : { sha256: values.sha256 }),
+      ...(values.contentType === undefined ? {} : { content_type: values.contentType }),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Pages show a placeholder for a broken asset (objects missing, processing failed). */
+export async function markAssetBroken(db: Db, id: string): Promise<boolean> {
+  const result = await db.updateTable('assets').set({ status: 'broken' }).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Moves an asset between the fallback spool and the object store (the replicator's switch). */
+export async function setAssetLocation(db: Db, id: string, location: AssetLocation): Promise<boolean> {
+  const result = await db.updateTable('assets').set({ location }).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes and returns the asset row; the caller enqueues its objects for purge in the same transaction. */
+export async function deleteAsset(db: Db, tenantId: number, id: string): Promise<Asset | undefined> {
+  return db.deleteFrom('assets').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+export interface AssetKeys {
+  id: string;
+  tenantId: number;
+  keyPrefix: string;
+  location: AssetLocation;
+  status: AssetStatus;
+  createdAt: Date;
+  /** Every object key the row references (its variants). */
+  keys: string[];
+}
+
+/**
+ * Every asset's keys, for one tenant or all, for the reconciler to hold against a bucket
+ * listing. Ordered by key prefix, like an S3 listing; `afterPrefix` pages through large sets.
+ */
+export async function listAssetKeys(
+  db: Db,
+  options: { tenantId?: number; afterPrefix?: string; limit?: number } = {},
+): Promise<AssetKeys[]> {
+  let query = db
+    .selectFrom('assets')
+    .select(['id', 'tenant_id', 'key_prefix', 'location', 'status', 'created_at', 'variants'])
+    .orderBy('key_prefix')
+    .limit(Math.min(Math.max(options.limit ?? 1000, 1), 10000));
+  if (options.tenantId !== undefined) query = query.where('tenant_id', '=', options.tenantId);
+  if (options.afterPrefix !== undefined) query = query.where('key_prefix', '>', options.afterPrefix);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    tenantId: r.tenant_id,
+    keyPrefix: r.key_prefix,
+    location: r.location,
+    status: r.status,
+    createdAt: r.created_at,
+    keys: r.variants.map((v) => v.key),
+  }));
+}
+
+/** Assets still in the fallback spool, oldest first (the replicator's work list). */
+export async function listSpooledAssets(db: Db, limit = 100): Promise<Asset[]> {
+  return db.selectFrom('assets').selectAll().where('location', '=', 'spool').orderBy('created_at').limit(limit).execute();
+}
+
+/** How many assets wait in the spool (a metric). */
+export async function countSpooledAssets(db: Db): Promise<number> {
+  const row = await db.selectFrom('assets').select(sql<number>`count(*)::int`.as('n')).where('location', '=', 'spool').executeTakeFirstOrThrow();
+  return row.n;
+}

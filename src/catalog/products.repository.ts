@@ -1,0 +1,205 @@
+/**
+ * Products: plain functions taking `db` or a transaction. Every query is scoped by tenant_id —
+ * another tenant's product id behaves exactly like an id that does not exist.
+ *
+ * Rows come back with their unit code and image (key prefix, status, variants: keys, never
+ * URLs), so a list page is one query.
+ */
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors.js';
+import type { AssetLocation, AssetStatus, AssetVariant, Database, Db, Product } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { normalizePrice, PRICE_HINT } from './price.js';
+import type { ProductInput } from './product-input.js';
+
+export interface ProductImage {
+  id: string;
+  keyPrefix: string;
+  status: AssetStatus;
+  location: AssetLocation;
+  width: number;
+  height: number;
+  variants: AssetVariant[];
+}
+
+export interface ProductView extends Product {
+  unit_code: string;
+  image: ProductImage | null;
+}
+
+export interface ListProductsOptions {
+  /** Matches name or SKU, case-insensitively, anywhere in the text. */
+  q?: string;
+  /** 1..100, default 20. */
+  limit?: number;
+  offset?: number;
+}
+
+export type NewProductInput = ProductInput & { imageAssetId?: string | null };
+export type ProductPatch = Partial<ProductInput> & { imageAssetId?: string | null };
+
+function baseQuery(db: Db, tenantId: number) {
+  return db
+    .selectFrom('products as p')
+    .innerJoin('units as u', 'u.id', 'p.uom_id')
+    .leftJoin('assets as a', (join) => join.onRef('a.id', '=', 'p.image_asset_id').onRef('a.tenant_id', '=', 'p.tenant_id'))
+    .where('p.tenant_id', '=', tenantId);
+}
+
+function withColumns<O>(query: SelectQueryBuilder<Database & { p: Database['products']; u: Database['units']; a: Database['assets'] }, 'p' | 'u' | 'a', O>) {
+  return query
+    .selectAll('p')
+    .select([
+      'u.code as unit_code',
+      'a.key_prefix as a_key_prefix',
+      'a.status as a_status',
+      'a.location as a_location',
+      'a.width as a_width',
+      'a.height as a_height',
+      'a.variants as a_variants',
+    ]);
+}
+
+type Joined = Product & {
+  unit_code: string;
+  a_key_prefix: string | null;
+  a_status: AssetStatus | null;
+  a_location: AssetLocation | null;
+  a_width: number | null;
+  a_height: number | null;
+  a_variants: AssetVariant[] | null;
+};
+
+function toView(row: Joined): ProductView {
+  const { a_key_prefix, a_status, a_location, a_width, a_height, a_variants, ...product } = row;
+  const image =
+    product.image_asset_id !== null && a_key_prefix !== null
+      ? {
+          id: product.image_asset_id,
+          keyPrefix: a_key_prefix,
+          status: a_status!,
+          location: a_location!,
+          width: a_width!,
+          height: a_height!,
+          variants: a_variants ?? [],
+        }
+      : null;
+  return { ...product, image };
+}
+
+/** `%` and `_` typed by a user are literal characters, not wildcards. */
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function matches(q: string) {
+  const pattern = likePattern(q);
+  return (eb: ExpressionBuilder<Database & { p: Database['products'] }, 'p'>) =>
+    eb.or([eb('p.name', 'ilike', pattern), eb('p.sku', 'ilike', pattern)]);
+}
+
+/** A page of the tenant's products, newest first, and how many match in all. */
+export async function listProducts(
+  db: Db,
+  tenantId: number,
+  options: ListProductsOptions = {},
+): Promise<{ items: ProductView[]; total: number }> {
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 20), 1), 100);
+  const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
+  const q = options.q?.trim() ?? '';
+
+  let count = db.selectFrom('products as p').select(sql<number>`count(*)::int`.as('total')).where('p.tenant_id', '=', tenantId);
+  let page = withColumns(baseQuery(db, tenantId));
+  if (q !== '') {
+    count = count.where(matches(q));
+    page = page.where(matches(q));
+  }
+  const [rows, totalRow] = await Promise.all([
+    page.orderBy('p.id', 'desc').limit(limit).offset(offset).execute(),
+    count.executeTakeFirstOrThrow(),
+  ]);
+  return { items: (rows as Joined[]).map(toView), total: totalRow.total };
+}
+
+/** The product, only if it belongs to this tenant. */
+export async function getProduct(db: Db, tenantId: number, id: number): Promise<ProductView | undefined> {
+  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
+  const row = await withColumns(baseQuery(db, tenantId)).where('p.id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toView(row as Joined);
+}
+
+function price(value: string): string {
+  const exact = normalizePrice(value);
+  if (exact === undefined) throw new AppError('Unprocessable', PRICE_HINT);
+  return exact;
+}
+
+/** Turns constraint violations into errors people can act on. */
+function mapWriteError(err: unknown, sku: string | undefined): never {
+  if (isUniqueViolation(err, 'products_tenant_sku_key')) {
+    throw new AppError('Conflict', `A product with SKU "${sku ?? ''}" already exists. Choose another SKU.`, { cause: err });
+  }
+  if (isForeignKeyViolation(err, 'products_uom_id_fkey')) {
+    throw new AppError('Unprocessable', 'Choose a unit of measure from the list.', { cause: err });
+  }
+  if (isForeignKeyViolation(err, 'products_image_fk')) {
+    throw new AppError('Unprocessable', 'The image does not exist.', { cause: err });
+  }
+  throw err;
+}
+
+export async function createProduct(db: Db, tenantId: number, input: NewProductInput): Promise<Product> {
+  try {
+    return await db
+      .insertInto('products')
+      .values({
+        tenant_id: tenantId,
+        sku: input.sku,
+        name: input.name,
+        description: input.description,
+        uom_id: input.uomId,
+        sale_price: price(input.salePrice),
+        image_asset_id: input.imageAssetId ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    mapWriteError(err, input.sku);
+  }
+}
+
+/** Updates the given fields; undefined when the tenant has no such product. */
+export async function updateProduct(db: Db, tenantId: number, id: number, patch: ProductPatch): Promise<Product | undefined> {
+  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
+  try {
+    return await db
+      .updateTable('products')
+      .set({
+        ...(patch.sku === undefined ? {} : { sku: patch.sku }),
+        ...(patch.name === undefined ? {} : { name: patch.name }),
+        ...(patch.description === undefined ? {} : { description: patch.description }),
+        ...(patch.uomId === undefined ? {} : { uom_id: patch.uomId }),
+        ...(patch.salePrice === undefined ? {} : { sale_price: price(patch.salePrice) }),
+        ...(patch.imageAssetId === undefined ? {} : { image_asset_id: patch.imageAssetId }),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  } catch (err) {
+    mapWriteError(err, patch.sku);
+  }
+}
+
+/** Deletes and returns the product (its image id tells the caller what to purge); undefined when not this tenant's. */
+export async function deleteProduct(db: Db, tenantId: number, id: number): Promise<Product | undefined> {
+  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
+  return db.deleteFrom('products').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+/** Locks the product row for a read-modify-write (e.g. replacing its image) inside a transaction. */
+export async function lockProduct(trx: Db, tenantId: number, id: number): Promise<Product | undefined> {
+  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
+  return trx.selectFrom('products').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
+}

@@ -1,0 +1,40 @@
+/**
+ * `vitrina apikey create --tenant ID --name NAME`: prints the token once, on stdout alone, for
+ * `Authorization: Bearer <token>`. Only its hash is stored; a lost token is replaced, not recovered.
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { createApiKey } from '../../tenancy/api-keys.js';
+import { getTenant } from '../../tenancy/tenants.repository.js';
+import { badInput, reportInputError, withMigratedDatabase } from './cli-database.js';
+
+export function registerApiKey(program: Command): void {
+  const apikey = program.command('apikey').description('Manage per-tenant API keys for the JSON API (/api/v1).');
+  apikey
+    .command('create')
+    .description('Create an API key for a tenant; prints the token once.')
+    .option('--tenant <id>', 'tenant id (as printed by `vitrina tenant create`)')
+    .option('--name <name>', 'what the key is for, e.g. "shop sync"')
+    .addHelpText('after', '\nExample:\n  vitrina apikey create --tenant 1 --name "shop sync"\n')
+    .action(async (options: { tenant?: string; name?: string }) => {
+      const command = 'apikey create';
+      if (options.tenant === undefined || !/^\d{1,9}$/.test(options.tenant.trim())) {
+        return badInput(command, '--tenant is required and must be a tenant id such as 1.');
+      }
+      if (options.name === undefined || options.name.trim() === '') {
+        return badInput(command, '--name is required (what the key is for, e.g. "shop sync").');
+      }
+      const tenantId = Number(options.tenant.trim());
+      const config = loadConfig(process.env);
+      await withMigratedDatabase(config, async ({ db }) => {
+        if ((await getTenant(db, tenantId)) === undefined) return badInput(command, `there is no tenant with id ${tenantId}.`);
+        try {
+          const { token } = await createApiKey(db, { tenantId, name: options.name! });
+          process.stdout.write(`${token}\n`);
+          process.stderr.write('Keep this token now: it is not stored and cannot be shown again.\n');
+        } catch (err) {
+          reportInputError(command, err);
+        }
+      });
+    });
+}

@@ -1,0 +1,37 @@
+/**
+ * Migrations: a static list (no directory scan), so they run the same under tsx, from a
+ * bundle or from a compiled build.
+ *
+ * Two instances starting together do not race: Kysely's PostgreSQL adapter runs the whole
+ * migration in one transaction holding `pg_advisory_xact_lock`, on a server and on PGlite
+ * alike (test/db/migrate.test.ts starts two migrators at once on each).
+ *
+ * @example
+ *   const ran = await migrateToLatest(db);   // ['0001-initial'] the first time, [] after
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './migrations/0001-initial.js';
+import type { Database } from './schema.js';
+
+/** Add each new migration here, in order; names sort lexically, so keep the NNNN- prefix. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export function createMigrator(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider });
+}
+
+/** Applies every pending migration; returns the names of those that ran (empty when up to date). */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const { error, results } = await createMigrator(db).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`.replace('  ', ' '), {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

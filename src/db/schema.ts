@@ -1,0 +1,134 @@
+/**
+ * The database's tables as Kysely sees them. One interface per table; `Generated` marks
+ * columns the database fills in, `ColumnType<Select, Insert, Update>` where reading and writing differ.
+ *
+ * Values come back the same on PostgreSQL and PGlite (see database.ts): `numeric` as a string
+ * (exact), `bigint` as a number, timestamps as Date, `jsonb` parsed.
+ */
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+
+/** A timestamp the database defaults to now(); may be set explicitly. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface TenantsTable {
+  id: Generated<number>;
+  name: string;
+  /** URL-safe, unique; derived from the name at sign-up. */
+  slug: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  tenant_id: number;
+  /** Stored trimmed and lower-cased; unique across all tenants (an email logs into one tenant). */
+  email: string;
+  /** `scrypt$N$r$p$salt$hash` — see tenancy/password.ts. */
+  password_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  tenant_id: number;
+  name: string;
+  /** Public, unique part of the token (`vk_<prefix>_<secret>`), used to find the row. */
+  prefix: string;
+  /** sha256 hex of the whole token; the token itself is never stored. */
+  hash: string;
+  created_at: CreatedAt;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface UnitsTable {
+  id: number;
+  code: string;
+  name: string;
+}
+
+/** An exact decimal: read as a string such as '19.99'; written as a string (or a number, not recommended). */
+export type Decimal = ColumnType<string, string | number, string | number>;
+
+export interface ProductsTable {
+  id: Generated<number>;
+  tenant_id: number;
+  sku: string;
+  name: string;
+  description: Generated<string>;
+  uom_id: Generated<number>;
+  sale_price: Decimal;
+  image_asset_id: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type AssetLocation = 'store' | 'spool';
+export type AssetStatus = 'ready' | 'processing' | 'broken';
+
+/** One stored rendition of an asset; `key` is an object key, never a URL. */
+export interface AssetVariant {
+  name: string;
+  key: string;
+  width: number;
+  height: number;
+  bytes: number;
+  contentType: string;
+}
+
+/** jsonb in and out: written as JSON text, read back parsed. */
+type VariantsColumn = ColumnType<AssetVariant[], string | undefined, string>;
+
+export interface AssetsTable {
+  /** The asset id in the key (`t/{tenant}/img/{id}/…`), a UUID v7. */
+  id: string;
+  tenant_id: number;
+  /** `t/{tenant}/img/{id}/` — every object of the asset lives under it. */
+  key_prefix: string;
+  location: ColumnType<AssetLocation, AssetLocation | undefined, AssetLocation>;
+  status: ColumnType<AssetStatus, AssetStatus | undefined, AssetStatus>;
+  content_type: string;
+  bytes: number;
+  sha256: string;
+  width: number;
+  height: number;
+  variants: VariantsColumn;
+  original_name: string;
+  created_at: CreatedAt;
+}
+
+export interface PurgeQueueTable {
+  id: Generated<number>;
+  /** An object key (or an asset prefix ending in `/`) to delete from the store. */
+  key: string;
+  /** No foreign key on purpose: a purge must outlive the tenant whose objects it removes. */
+  tenant_id: number | null;
+  not_before: CreatedAt;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  units: UnitsTable;
+  products: ProductsTable;
+  assets: AssetsTable;
+  purge_queue: PurgeQueueTable;
+}
+
+export type Tenant = Selectable<TenantsTable>;
+export type User = Selectable<UsersTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type Unit = Selectable<UnitsTable>;
+export type Product = Selectable<ProductsTable>;
+export type NewProduct = Insertable<ProductsTable>;
+export type ProductUpdate = Updateable<ProductsTable>;
+export type Asset = Selectable<AssetsTable>;
+export type PurgeJob = Selectable<PurgeQueueTable>;
+
+/** What repositories take: the database or a transaction (a Kysely `Transaction` is a `Kysely` too). */
+export type Db = Kysely<Database>;

@@ -1,0 +1,85 @@
+/**
+ * GET|HEAD /media/{key}?expires=…&signature=…[&disposition=…] — serves an object of the
+ * local store through a signed, expiring URL (the local driver's answer to an S3 presigned
+ * GET; see storage/local/media-signature.ts). Registered for every driver but answers 404
+ * unless the store is a LocalObjectStore.
+ *
+ * Images are user content: the response is locked down (nosniff, a CSP with no scripts and a
+ * sandbox) so a file that slipped through as HTML or SVG can never run in the app's origin.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { AppError } from '../../errors.js';
+import { LocalObjectStore } from '../../storage/local/local-object-store.js';
+import { verifyMediaSignature } from '../../storage/local/media-signature.js';
+import type { HeadResult } from '../../storage/object-store.js';
+import { ifRangeAllows, isNotModified } from '../media/conditional-get.js';
+import { parseRange } from '../media/range-header.js';
+
+export const MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
+
+export default async function mediaGet(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const store = ctx.store;
+  if (!(store instanceof LocalObjectStore)) return; // S3 serves its own objects: nothing here, so 404.
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/media/*',
+    handler: async (request, reply) => {
+      const key = (request.params as { '*': string })['*'];
+      // The signature is checked before the object is looked up, so an unsigned request
+      // cannot even learn whether a key exists.
+      const check = verifyMediaSignature(ctx.secret, key, request.query);
+      if (!check.ok) throw new AppError('Forbidden', check.message);
+
+      const head = await store.head(key);
+      setValidators(reply, head);
+      if (isNotModified(request.headers, head)) return reply.code(304).send();
+
+      const range = ifRangeAllows(request.headers, head) ? parseRange(request.headers.range, head.size) : { kind: 'none' as const };
+      if (range.kind === 'unsatisfiable') {
+        // An error must not be cached as if it were the immutable object.
+        reply.removeHeader('cache-control').header('content-range', `bytes */${head.size}`);
+        throw new AppError('BadRequest', `The requested range is past the end of this ${head.size}-byte object.`, { status: 416 });
+      }
+      setContentHeaders(reply, head, check.value);
+      if (request.method === 'HEAD') return sendHead(request, reply, head, range.kind === 'range' ? range : undefined);
+
+      const object = await store.get(key, range.kind === 'range' ? { range } : {});
+      // Fastify destroys the stream (closing the file) if the client goes away mid-body.
+      reply.header('content-length', object.contentLength);
+      if (object.range !== undefined) {
+        reply.code(206).header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`);
+      }
+      return reply.send(object.body);
+    },
+  });
+}
+
+/** What a 304, a 416 and a 200/206 all carry. */
+function setValidators(reply: FastifyReply, head: HeadResult): void {
+  reply.header('accept-ranges', 'bytes');
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('content-security-policy', MEDIA_CSP);
+  if (head.etag !== undefined) reply.header('etag', head.etag);
+  if (head.lastModified !== undefined) reply.header('last-modified', head.lastModified.toUTCString());
+  if (head.cacheControl !== undefined) reply.header('cache-control', head.cacheControl);
+}
+
+function setContentHeaders(reply: FastifyReply, head: HeadResult, signedDisposition: string | undefined): void {
+  reply.header('content-type', head.contentType ?? 'application/octet-stream');
+  // As with S3's response-content-disposition: the signed one wins over the stored one.
+  const disposition = signedDisposition ?? head.contentDisposition;
+  if (disposition !== undefined) reply.header('content-disposition', disposition);
+}
+
+function sendHead(_request: FastifyRequest, reply: FastifyReply, head: HeadResult, range: { start: number; end: number } | undefined): FastifyReply {
+  if (range === undefined) {
+    reply.header('content-length', head.size);
+  } else {
+    reply.code(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${head.size}`)
+      .header('content-length', range.end - range.start + 1);
+  }
+  return reply.send();
+}

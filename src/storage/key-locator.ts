@@ -1,0 +1,91 @@
+/**
+ * The key locator: the only code that builds object keys.
+ *
+ * Keys are tenant-first, generated and immutable:
+ *
+ *     t/{tenantId}/img/{assetId}/{variant}.{ext}      e.g. t/42/img/0192f4a1-…/w480.webp
+ *
+ * `assetId` is a time-ordered UUID (v7), so a key is never reused and an object can be served
+ * with `Cache-Control: immutable`. A user's file name never becomes part of a key: it is kept,
+ * sanitised, as metadata.
+ *
+ * @example
+ *   const asset = newAssetPrefix(tenant.id);          // t/42/img/0192f4a1-…/
+ *   const key = variantKey(asset, 'original', 'jpg'); // t/42/img/0192f4a1-…/original.jpg
+ */
+import { v7 as uuidv7, validate as isUuid } from 'uuid';
+import { StorageError } from './storage-error.js';
+
+export const IMAGE_SEGMENT = 'img';
+/** Prefix of the objects `vitrina doctor` writes and removes again. */
+export const DOCTOR_PREFIX = '_vitrina/doctor/';
+/** Bucket-policy resource pattern for the public image prefix (see bucket bootstrap). */
+export const PUBLIC_IMAGE_PATTERN = `t/*/${IMAGE_SEGMENT}/*`;
+
+export const IMAGE_EXTENSIONS = ['jpg', 'png', 'gif', 'webp', 'avif'] as const;
+export type ImageExtension = (typeof IMAGE_EXTENSIONS)[number];
+
+const TENANT_ID = /^[A-Za-z0-9-]{1,64}$/;
+const VARIANT = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+function invalid(message: string): StorageError {
+  return new StorageError('InvalidKey', message);
+}
+
+export function tenantPrefix(tenantId: string | number): string {
+  const id = String(tenantId);
+  if (!TENANT_ID.test(id)) throw invalid(`Invalid tenant id ${JSON.stringify(id)} for a key.`);
+  return `t/${id}/`;
+}
+
+/** Every image object of a tenant lives under this prefix. */
+export function tenantImagePrefix(tenantId: string | number): string {
+  return `${tenantPrefix(tenantId)}${IMAGE_SEGMENT}/`;
+}
+
+/** A new asset's prefix, with a fresh time-ordered id. */
+export function newAssetPrefix(tenantId: string | number, assetId: string = uuidv7()): string {
+  if (!isUuid(assetId)) throw invalid(`Invalid asset id ${JSON.stringify(assetId)}.`);
+  return `${tenantImagePrefix(tenantId)}${assetId.toLowerCase()}/`;
+}
+
+/** The key of one variant (e.g. `original`, `w160`) of an asset. */
+export function variantKey(assetPrefix: string, variant: string, ext: ImageExtension): string {
+  if (parseAssetPrefix(assetPrefix) === undefined) throw invalid(`Invalid asset prefix ${JSON.stringify(assetPrefix)}.`);
+  if (!VARIANT.test(variant)) throw invalid(`Invalid variant name ${JSON.stringify(variant)}.`);
+  if (!(IMAGE_EXTENSIONS as readonly string[]).includes(ext)) throw invalid(`Invalid image extension ${JSON.stringify(ext)}.`);
+  return `${assetPrefix}${variant}.${ext}`;
+}
+
+/** Splits an asset prefix (or any key under one) into tenant and asset ids; undefined if it is not one. */
+export function parseAssetPrefix(keyOrPrefix: string): { tenantId: string; assetId: string } | undefined {
+  const match = /^t\/([A-Za-z0-9-]{1,64})\/img\/([0-9a-f-]{36})\//.exec(keyOrPrefix);
+  if (!match || !isUuid(match[2]!)) return undefined;
+  return { tenantId: match[1]!, assetId: match[2]! };
+}
+
+/** A key for a throw-away probe object (doctor, readiness checks). */
+export function probeKey(name: string): string {
+  return `${DOCTOR_PREFIX}${uuidv7()}/${name.replace(/[^a-z0-9._-]/gi, '-')}`;
+}
+
+/**
+ * A user's file name made safe to keep as metadata and to show: the last path segment only,
+ * NFC-normalised, without control, reserved or bidi-override characters, at most 120
+ * characters (the extension kept), and never empty.
+ *
+ * @example sanitizeFileName('../../etc/pass\u0000wd .JPG') === 'passwd .JPG'
+ */
+export function sanitizeFileName(name: string | undefined | null, fallback = 'file'): string {
+  if (!name) return fallback;
+  let base = name.normalize('NFC').split(/[/\\]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  base = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"<>:|?*]/g, '');
+  base = base.replace(/\s+/g, ' ').replace(/^[\s.]+|[\s.]+$/g, '');
+  if (base.length > 120) {
+    const dot = base.lastIndexOf('.');
+    const ext = dot > 0 && base.length - dot <= 10 ? base.slice(dot) : '';
+    base = base.slice(0, 120 - ext.length).trimEnd() + ext;
+  }
+  return base === '' ? fallback : base;
+}

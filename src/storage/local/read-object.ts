@@ -1,0 +1,71 @@
+/**
+ * Reading side of the local driver: what `head` and `get` know about an object, taken from
+ * the data file itself (size, existence — the truth) and its metadata file (type, etag…).
+ */
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
+import type { HeadResult } from '../object-store.js';
+import { StorageError } from '../storage-error.js';
+import type { LocalLayout } from './local-layout.js';
+import { readMeta, type ObjectMeta } from './object-meta.js';
+
+function notFound(key: string): StorageError {
+  return new StorageError('ObjectNotFound', `Object ${JSON.stringify(key)} does not exist.`, { key });
+}
+
+/** Head fields from the file's stats and its metadata (which may be missing or stale). */
+export function toHead(key: string, stats: Stats, meta: ObjectMeta | undefined): HeadResult {
+  // Metadata that disagrees with the file (edited by hand, torn) must not vouch for it.
+  const trusted = meta !== undefined && meta.size === stats.size ? meta : undefined;
+  const lastModified = meta?.lastModified ? new Date(meta.lastModified) : undefined;
+  return {
+    key,
+    size: stats.size,
+    contentType: meta?.contentType,
+    cacheControl: meta?.cacheControl,
+    contentDisposition: meta?.contentDisposition,
+    metadata: { ...(meta?.metadata ?? {}) },
+    etag: trusted?.etag || undefined,
+    lastModified: lastModified !== undefined && !Number.isNaN(lastModified.getTime()) ? lastModified : stats.mtime,
+  };
+}
+
+/** Stats and metadata of an object, without opening it. @throws ObjectNotFound */
+export async function statObject(layout: LocalLayout, key: string): Promise<HeadResult> {
+  const dataFile = layout.dataPath(key);
+  await layout.assertNoSymlink(dataFile, key);
+  const stats = await lstat(dataFile).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') throw notFound(key);
+    throw err;
+  });
+  // A folder at this path is a key prefix, not an object.
+  if (!stats.isFile()) throw notFound(key);
+  return toHead(key, stats, await readMeta(layout.metaPath(key)));
+}
+
+/**
+ * Opens an object for reading: the handle pins this version of the bytes even if the key is
+ * deleted or replaced while the caller streams it. The caller owns (and closes) the handle.
+ * @throws ObjectNotFound
+ */
+export async function openObject(layout: LocalLayout, key: string): Promise<{ handle: FileHandle; head: HeadResult }> {
+  const dataFile = layout.dataPath(key);
+  await layout.assertNoSymlink(dataFile, key);
+  let handle: FileHandle;
+  try {
+    // O_NOFOLLOW: a link swapped in after the check above still is not followed.
+    handle = await open(dataFile, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw notFound(key);
+    throw err;
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw notFound(key);
+    return { handle, head: toHead(key, stats, await readMeta(layout.metaPath(key))) };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Sign-up and log-in. Sign-up creates a tenant and its first user in one transaction, so a
+ * failure (a taken email) leaves no tenant behind.
+ *
+ * @example
+ *   const { tenant, user } = await signUp(db, { tenantName: 'Acme', email: 'a@acme.test', password: 's3cret-pass' });
+ *   const who = await authenticate(db, 'a@acme.test', 's3cret-pass');   // the user, or undefined
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { isUniqueViolation } from '../db/pg-errors.js';
+import type { Db, Tenant, User } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { dummyPasswordHash, hashPassword, verifyPassword, type ScryptParams } from './password.js';
+import { findTenantBySlug, insertTenant } from './tenants.repository.js';
+import { findUserByEmail, insertUser, normalizeEmail } from './users.repository.js';
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+const signUpInput = z.object({
+  tenantName: z.string().trim().min(1, 'Enter a company or store name.').max(100, 'Keep the name under 100 characters.'),
+  email: z
+    .string()
+    .trim()
+    .max(254, 'That email address is too long.')
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Enter a valid email address, such as ana@example.com.'),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
+    .max(200, 'Keep the password under 200 characters.'),
+});
+
+export interface SignUpInput {
+  tenantName: string;
+  email: string;
+  password: string;
+}
+
+/** The first problem with the input as one line for people, or undefined when it is fine. */
+export function signUpProblem(input: SignUpInput): string | undefined {
+  const parsed = signUpInput.safeParse(input);
+  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return slug === '' ? 'store' : slug;
+}
+
+/** Creates a tenant and its first user. Bad input → Unprocessable; an email already registered → Conflict. */
+export async function signUp(
+  db: Db,
+  input: SignUpInput,
+  options: { scrypt?: ScryptParams } = {},
+): Promise<{ tenant: Tenant; user: User }> {
+  const problem = signUpProblem(input);
+  if (problem !== undefined) throw new AppError('Unprocessable', problem);
+  const email = normalizeEmail(input.email);
+  const passwordHash = await hashPassword(input.password, options.scrypt);
+  const base = slugify(input.tenantName);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        // A taken slug gets a random suffix; checking first keeps the transaction free of a failed insert.
+        const taken = attempt > 0 || (await findTenantBySlug(trx, base)) !== undefined;
+        const slug = taken ? `${base}-${randomBytes(3).toString('hex')}` : base;
+        const tenant = await insertTenant(trx, { name: input.tenantName.trim(), slug });
+        const user = await insertUser(trx, { tenantId: tenant.id, email, passwordHash });
+        return { tenant, user };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'users_email_key')) {
+        throw new AppError('Conflict', `An account with the email ${email} already exists. Log in instead, or use another email.`, {
+          cause: err,
+        });
+      }
+      // Two sign-ups with the same name at the same moment: the loser retries with a suffix.
+      if (isUniqueViolation(err, 'tenants_slug_key') && attempt < 3) continue;
+      throw err;
+    }
+  }
+}
+
+/** The user with this email and password, or undefined; takes as long for an unknown email as for a wrong password. */
+export async function authenticate(db: Db, email: string, password: string): Promise<User | undefined> {
+  const user = await findUserByEmail(db, email);
+  if (user === undefined) {
+    await verifyPassword(password, await dummyPasswordHash());
+    return undefined;
+  }
+  return (await verifyPassword(password, user.password_hash)) ? user : undefined;
+}
