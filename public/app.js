@@ -158,5 +158,27 @@
 
   function stripHash(url) { return String(url).split('#')[0]; }
 
+  // Images are processed after the upload is answered: while a placeholder says
+  // "Processing…", fetch the page again now and then and swap in the finished image.
+  function refreshProcessing(attempt) {
+    if (attempt > 40 || !window.fetch || !window.DOMParser) return;
+    if (!document.querySelector('[data-image-slot] [data-image-status="processing"]')) return;
+    setTimeout(function () {
+      fetch(window.location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (text) {
+          var fresh = new DOMParser().parseFromString(text, 'text/html');
+          document.querySelectorAll('[data-image-slot]').forEach(function (slot) {
+            if (!slot.querySelector('[data-image-status="processing"]')) return;
+            var next = fresh.querySelector('[data-image-slot="' + slot.getAttribute('data-image-slot') + '"]');
+            if (next) slot.innerHTML = next.innerHTML;
+          });
+          refreshProcessing(attempt + 1);
+        })
+        .catch(function () { refreshProcessing(attempt + 1); });
+    }, Math.min(500 + attempt * 250, 5000));
+  }
+  refreshProcessing(0);
+
   document.querySelectorAll('form[data-upload-form]').forEach(enhanceUploadForm);
 })();

@@ -15,8 +15,9 @@ export interface AppContext {
   readonly store: ObjectStore;
 }
 
-export async function createAppContext(config: Config, logger: Logger): Promise<AppContext> {
+/** @param store a store to use instead of the configured one (tests). */
+export async function createAppContext(config: Config, logger: Logger, store?: ObjectStore): Promise<AppContext> {
   const secret = await resolveSecretKey(config);
-  const store = createObjectStore(config, secret, logger);
+  store ??= createObjectStore(config, secret, logger);
   return { config, logger, secret, store };
 }

@@ -8,6 +8,7 @@
  * @example
  *   const config = loadConfig(process.env);   // throws ConfigError naming the bad variable
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 export type StorageDriverName = 's3' | 'local';
@@ -36,6 +37,22 @@ export interface S3Config {
   readonly requestTimeoutMs: number;
 }
 
+/** What happens to uploaded images (see media/). */
+export interface MediaConfig {
+  /** Sniffed MIME types accepted for upload. */
+  readonly allowedTypes: readonly string[];
+  /** Make the resized WebP variants; off keeps only the normalised original. */
+  readonly variants: boolean;
+  /** Widths of the variants, ascending. */
+  readonly variantWidths: readonly number[];
+  /** Largest accepted width × height of an upload. */
+  readonly maxPixels: number;
+  /** Images processed at once by this instance's worker. */
+  readonly workers: number;
+}
+
+export type DemoData = 'auto' | 'on' | 'off';
+
 export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -53,6 +70,11 @@ export interface Config {
   readonly signedUrlTtl: number;
   /** Create the bucket (and its public policy when S3_PUBLIC_URL is set) on start. */
   readonly storageAutoInit: boolean;
+  readonly media: MediaConfig;
+  /** Background work (image processing, purges) in this process. */
+  readonly jobs: boolean;
+  /** A demo tenant with sample products on first start: `auto` = only on the embedded default. */
+  readonly demoData: DemoData;
   readonly logLevel: string;
 }
 
@@ -118,6 +140,35 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new ConfigError(name, `must be one of ${allowed.join(', ')}`, value);
   }
   return value as T;
+}
+
+/** The upload types the pipeline can decode and store (media/media-types.ts). */
+const IMAGE_MIME_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif'] as const;
+const DEFAULT_IMAGE_TYPES = 'image/jpeg,image/png,image/gif,image/webp';
+
+function list(env: Env, name: string, fallback: string): string[] {
+  const value = pick(env, name).value ?? fallback;
+  return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+function mediaConfig(env: Env): MediaConfig {
+  const allowedTypes = list(env, 'ALLOWED_IMAGE_TYPES', DEFAULT_IMAGE_TYPES).map((t) => t.toLowerCase());
+  const unknown = allowedTypes.find((t) => !(IMAGE_MIME_TYPES as readonly string[]).includes(t));
+  if (unknown !== undefined || allowedTypes.length === 0) {
+    throw new ConfigError('ALLOWED_IMAGE_TYPES', `must be a comma-separated list of ${IMAGE_MIME_TYPES.join(', ')}`, unknown ?? '');
+  }
+  const widths = list(env, 'IMAGE_VARIANT_WIDTHS', '160,480,1200');
+  if (widths.length === 0 || widths.some((w) => !/^\d{1,5}$/.test(w) || Number(w) < 16 || Number(w) > 4096)) {
+    throw new ConfigError('IMAGE_VARIANT_WIDTHS', 'must be a comma-separated list of widths in pixels between 16 and 4096', widths.join(','));
+  }
+  return Object.freeze({
+    allowedTypes: Object.freeze(allowedTypes),
+    variants: boolean(env, 'IMAGE_VARIANTS', true),
+    variantWidths: Object.freeze([...new Set(widths.map(Number))].sort((a, b) => a - b)),
+    maxPixels: integer(env, ['MAX_IMAGE_PIXELS'], 40_000_000, 1, 'pixels'),
+    // One core stays free for requests while images are processed on the others.
+    workers: integer(env, ['IMAGE_WORKERS'], Math.max(1, availableParallelism() - 1), 1, 'workers'),
+  });
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -191,6 +242,9 @@ export function loadConfig(env: Env = {}): Config {
     secretKey: secret,
     signedUrlTtl: integer(env, ['SIGNED_URL_TTL'], 3600, 1, 'seconds'),
     storageAutoInit: boolean(env, 'STORAGE_AUTO_INIT', true),
+    media: mediaConfig(env),
+    jobs: boolean(env, 'JOBS', true),
+    demoData: oneOf<DemoData>(env, 'DEMO_DATA', ['auto', 'on', 'off'], 'auto'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   });
 }

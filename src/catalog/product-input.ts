@@ -18,7 +18,12 @@ export interface ProductInput {
 }
 
 export type ProductField = 'sku' | 'name' | 'description' | 'uom_id' | 'sale_price';
-export type ProductInputResult<T> = { ok: true; value: T } | { ok: false; errors: Partial<Record<ProductField, string>> };
+/** What is wrong with a field, for pages to translate (`error.{code}`); `errors` has the English text. */
+export type ProductErrorCode =
+  | 'name_required' | 'name_too_long' | 'sku_required' | 'sku_invalid' | 'uom_invalid' | 'price_invalid' | 'description_too_long';
+export type ProductInputResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; errors: Partial<Record<ProductField, string>>; codes: Partial<Record<ProductField, ProductErrorCode>> };
 
 type Raw = Record<string, unknown>;
 
@@ -38,42 +43,47 @@ export function parseProductInput(raw: Raw, options?: { partial?: false }): Prod
 export function parseProductInput(raw: Raw, options: { partial: true }): ProductInputResult<Partial<ProductInput>>;
 export function parseProductInput(raw: Raw, options: { partial?: boolean } = {}): ProductInputResult<Partial<ProductInput>> {
   const errors: Partial<Record<ProductField, string>> = {};
+  const codes: Partial<Record<ProductField, ProductErrorCode>> = {};
   const value: Partial<ProductInput> = {};
   const partial = options.partial === true;
+  const problem = (field: ProductField, code: ProductErrorCode, message: string) => {
+    errors[field] = message;
+    codes[field] = code;
+  };
 
   const name = text(raw, 'name');
   if (name !== undefined || !partial) {
-    if (!name) errors.name = 'Enter a name.';
-    else if (name.length > 200) errors.name = 'Keep the name under 200 characters.';
+    if (!name) problem('name', 'name_required', 'Enter a name.');
+    else if (name.length > 200) problem('name', 'name_too_long', 'Keep the name under 200 characters.');
     else value.name = name;
   }
 
   const sku = text(raw, 'sku');
   if (sku !== undefined || !partial) {
-    if (!sku) errors.sku = 'Enter a SKU.';
-    else if (!SKU.test(sku)) errors.sku = 'Use up to 64 letters, digits, and . _ - / (starting with a letter or digit).';
+    if (!sku) problem('sku', 'sku_required', 'Enter a SKU.');
+    else if (!SKU.test(sku)) problem('sku', 'sku_invalid', 'Use up to 64 letters, digits, and . _ - / (starting with a letter or digit).');
     else value.sku = sku;
   }
 
   const description = text(raw, 'description');
   if (description !== undefined || !partial) {
-    if ((description ?? '').length > 5000) errors.description = 'Keep the description under 5000 characters.';
+    if ((description ?? '').length > 5000) problem('description', 'description_too_long', 'Keep the description under 5000 characters.');
     else value.description = description ?? '';
   }
 
   const uom = text(raw, 'uom_id') ?? text(raw, 'uomId');
   if (uom !== undefined || !partial) {
     const id = uom === undefined || uom === '' ? 1 : Number(uom);
-    if (!Number.isSafeInteger(id) || id < 1) errors.uom_id = 'Choose a unit of measure from the list.';
+    if (!Number.isSafeInteger(id) || id < 1) problem('uom_id', 'uom_invalid', 'Choose a unit of measure from the list.');
     else value.uomId = id;
   }
 
   const rawPrice = raw['sale_price'] ?? raw['salePrice'];
   if (rawPrice !== undefined || !partial) {
     const price = typeof rawPrice === 'string' || typeof rawPrice === 'number' ? normalizePrice(rawPrice) : undefined;
-    if (price === undefined) errors.sale_price = rawPrice === undefined || rawPrice === '' ? 'Enter a sale price.' : PRICE_HINT;
+    if (price === undefined) problem('sale_price', 'price_invalid', rawPrice === undefined || rawPrice === '' ? 'Enter a sale price.' : PRICE_HINT);
     else value.salePrice = price;
   }
 
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
+  return Object.keys(errors).length > 0 ? { ok: false, errors, codes } : { ok: true, value };
 }

@@ -4,9 +4,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
+import { registerApiKey } from './commands/apikey.js';
+import { registerDb } from './commands/db.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerServe } from './commands/serve.js';
 import { registerStorage } from './commands/storage.js';
+import { registerTenant } from './commands/tenant.js';
 
 const program = new Command('vitrina')
   .description('Vitrina: a multi-tenant product catalog whose images live in S3-compatible storage.')
@@ -17,6 +20,9 @@ const program = new Command('vitrina')
 registerServe(program);
 registerDoctor(program);
 registerStorage(program);
+registerDb(program);
+registerTenant(program);
+registerApiKey(program);
 
 try {
   await program.parseAsync(process.argv);

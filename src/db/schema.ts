@@ -95,6 +95,12 @@ export interface AssetsTable {
   height: number;
   variants: VariantsColumn;
   original_name: string;
+  /** Private key of the upload as received, until processing has made the asset's objects; then null. */
+  source_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Processing lease: another worker may take the asset once this has passed. */
+  claimed_until: NullableTimestamp;
+  attempts: Generated<number>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

@@ -1,28 +1,85 @@
 /**
- * The Fastify application: one route module per endpoint, one error handler.
- * Built from an AppContext so tests can build as many apps as they like.
+ * The Fastify application: one route module per endpoint, one error handler, built from a
+ * Runtime so tests can build as many apps as they like (several "instances" on one database
+ * and store included).
  */
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { errorHandler, notFoundHandler } from './error-handler.js';
+import type { Runtime } from '../runtime.js';
+import { createErrorHandlers } from './error-handler.js';
+import type { HttpContext } from './http-context.js';
+import { ImageUrls } from './media/image-urls.js';
+import { loginRequired } from './pages/login-required.js';
+import { registerRequestState } from './request-state.js';
 import healthz from './routes/healthz.js';
+import home from './routes/home.js';
+import loginPage from './routes/login-page.js';
+import loginSubmit from './routes/login-submit.js';
+import logout from './routes/logout.js';
 import mediaGet from './routes/media-get.js';
 import mediaUpload from './routes/media-upload.js';
+import productCreate from './routes/product-create.js';
+import productDelete from './routes/product-delete.js';
+import productEditPage from './routes/product-edit-page.js';
+import productNewPage from './routes/product-new-page.js';
+import productPage from './routes/product-page.js';
+import productUpdate from './routes/product-update.js';
+import productsList from './routes/products-list.js';
 import readyz from './routes/readyz.js';
+import signupPage from './routes/signup-page.js';
+import signupSubmit from './routes/signup-submit.js';
+import staticAssets from './routes/static-assets.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+type Route<C> = (app: FastifyInstance, ctx: C) => Promise<void>;
+
+const PAGE_ROUTES: Route<HttpContext>[] = [
+  readyz, home, loginPage, loginSubmit, logout, signupPage, signupSubmit,
+  productsList, productNewPage, productCreate, productPage, productEditPage, productUpdate, productDelete,
+];
+
+/** Routes that need only the store: health, app-served media, static files. */
+const STORE_ROUTES: Route<AppContext>[] = [healthz, mediaGet, mediaUpload, staticAssets];
+
+async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // Behind a load balancer the client's address comes from X-Forwarded-For.
     trustProxy: true,
-    disableRequestLogging: false,
     requestIdHeader: 'x-request-id',
   });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  // Uploads read `part.file.truncated` themselves (http/forms/multipart-form.ts).
+  await app.register(multipart, { throwFileSizeLimit: false });
+  registerSecurityHeaders(app, ctx.config);
+  registerRequestState(app, ctx);
+  const { errorHandler, notFoundHandler } = createErrorHandlers(ctx);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  for (const route of [healthz, readyz, mediaGet, mediaUpload]) {
-    await app.register(async (scope) => route(scope, ctx));
-  }
+  return app;
+}
+
+export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
+  const app = await baseApp(rt);
+  const hc: HttpContext = {
+    ...rt,
+    urls: new ImageUrls({ storeFor: rt.storeFor, signedUrlTtl: rt.config.signedUrlTtl }),
+    requireLogin: loginRequired(rt),
+  };
+  for (const route of STORE_ROUTES) await app.register(async (scope) => route(scope, rt));
+  for (const route of PAGE_ROUTES) await app.register(async (scope) => route(scope, hc));
+  await app.ready();
+  return app;
+}
+
+/** The store's routes alone (health, app-served media): what `vitrina doctor` serves for the local driver. */
+export async function buildStoreApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = await baseApp(ctx);
+  for (const route of STORE_ROUTES) await app.register(async (scope) => route(scope, ctx));
   await app.ready();
   return app;
 }

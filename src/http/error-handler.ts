@@ -1,10 +1,13 @@
 /**
  * The one place errors become responses: JSON `{"error":{"code","message"}}` for the API and
- * machine clients, a short HTML page for browsers. AppErrors carry their own status and a
+ * machine clients, the error page for browsers. AppErrors carry their own status and a
  * message meant for people; anything else is a 500 whose details stay in the log.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
 import { AppError, ERROR_TABLE } from '../errors.js';
+import { pageContext } from './pages/page-context.js';
+import { errorPage } from './views/error-page.js';
 
 interface RenderedError {
   status: number;
@@ -26,25 +29,33 @@ function wantsHtml(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-export function sendError(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError): FastifyReply {
-  reply.status(rendered.status);
-  if (wantsHtml(request)) {
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(`<!doctype html><meta charset="utf-8"><title>${rendered.status}</title><h1>${rendered.status}</h1><p>${escapeHtml(rendered.message)}</p>`);
+export function createErrorHandlers(ctx: AppContext) {
+  function send(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError): FastifyReply {
+    // Answered before the whole body arrived (refused, too large): drop what still comes and
+    // close the connection, so the client's next request is not read from the middle of this one.
+    if (!request.raw.complete) {
+      reply.header('connection', 'close');
+      request.raw.resume();
+    }
+    reply.status(rendered.status).header('cache-control', 'no-store');
+    if (wantsHtml(request)) {
+      const page = pageContext(ctx, request, reply);
+      // A 5xx page says only that something failed; the AppError's message is shown for 4xx and 503.
+      const message = rendered.status < 500 || rendered.status === 503 ? rendered.message : undefined;
+      return reply.type('text/html; charset=utf-8').send(errorPage({ page, status: rendered.status, message }));
+    }
+    return reply.send({ error: { code: rendered.code, message: rendered.message } });
   }
-  return reply.send({ error: { code: rendered.code, message: rendered.message } });
-}
 
-export function errorHandler(this: unknown, err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const rendered = toRendered(err);
-  if (rendered.status >= 500) request.log.error({ err }, 'request failed');
-  else request.log.info({ code: rendered.code, status: rendered.status }, rendered.message);
-  return sendError(request, reply, rendered);
-}
-
-export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendError(request, reply, { status: 404, code: 'NotFound', message: ERROR_TABLE.NotFound.message });
+  return {
+    errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+      const rendered = toRendered(err);
+      if (rendered.status >= 500) request.log.error({ err }, 'request failed');
+      else request.log.info({ code: rendered.code, status: rendered.status }, rendered.message);
+      return send(request, reply, rendered);
+    },
+    notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+      return send(request, reply, { status: 404, code: 'NotFound', message: ERROR_TABLE.NotFound.message });
+    },
+  };
 }

@@ -36,7 +36,8 @@ export interface ImageHeader {
   pages: number;
 }
 
-const DAMAGED = 'The image is damaged or incomplete and could not be read';
+export const DAMAGED_MESSAGE = 'The image is damaged or incomplete and could not be read';
+const DAMAGED = DAMAGED_MESSAGE;
 
 export function sharpOptions(limits: DecodeLimits): SharpOptions {
   return {

@@ -53,14 +53,18 @@ interface PlannedPut {
   key: string;
 }
 
+/**
+ * @param keyPrefix the asset's prefix when it already has one (an upload recorded before it
+ *   was processed); a fresh one under `tenantId` otherwise.
+ */
 export async function storeProcessedImage(
   store: ObjectStore,
   tenantId: string | number,
   processed: ProcessedImage,
   fileName: string | undefined,
   signal?: AbortSignal,
+  keyPrefix: string = newAssetPrefix(tenantId),
 ): Promise<AssetRecord> {
-  const keyPrefix = newAssetPrefix(tenantId);
   const id = parseAssetPrefix(keyPrefix)!.assetId;
   const originalName = sanitizeFileName(fileName, 'image');
   const { original } = processed;

@@ -5,6 +5,11 @@
  *
  *     t/{tenantId}/img/{assetId}/{variant}.{ext}      e.g. t/42/img/0192f4a1-…/w480.webp
  *
+ * An upload waits for processing under a private key outside the image prefix, so neither the
+ * public-read policy nor a page ever exposes it (it still carries the client's EXIF and GPS):
+ *
+ *     t/{tenantId}/incoming/{assetId}
+ *
  * `assetId` is a time-ordered UUID (v7), so a key is never reused and an object can be served
  * with `Cache-Control: immutable`. A user's file name never becomes part of a key: it is kept,
  * sanitised, as metadata.
@@ -17,6 +22,7 @@ import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { StorageError } from './storage-error.js';
 
 export const IMAGE_SEGMENT = 'img';
+export const INCOMING_SEGMENT = 'incoming';
 /** Prefix of the objects `vitrina doctor` writes and removes again. */
 export const DOCTOR_PREFIX = '_vitrina/doctor/';
 /** Bucket-policy resource pattern for the public image prefix (see bucket bootstrap). */
@@ -60,6 +66,19 @@ export function variantKey(assetPrefix: string, variant: string, ext: ImageExten
 /** Splits an asset prefix (or any key under one) into tenant and asset ids; undefined if it is not one. */
 export function parseAssetPrefix(keyOrPrefix: string): { tenantId: string; assetId: string } | undefined {
   const match = /^t\/([A-Za-z0-9-]{1,64})\/img\/([0-9a-f-]{36})\//.exec(keyOrPrefix);
+  if (!match || !isUuid(match[2]!)) return undefined;
+  return { tenantId: match[1]!, assetId: match[2]! };
+}
+
+/** Where an asset's upload waits, as received, until processing has made its objects. */
+export function incomingKey(tenantId: string | number, assetId: string): string {
+  if (!isUuid(assetId)) throw invalid(`Invalid asset id ${JSON.stringify(assetId)}.`);
+  return `${tenantPrefix(tenantId)}${INCOMING_SEGMENT}/${assetId.toLowerCase()}`;
+}
+
+/** Tenant and asset ids of an incoming key; undefined if it is not one. */
+export function parseIncomingKey(key: string): { tenantId: string; assetId: string } | undefined {
+  const match = /^t\/([A-Za-z0-9-]{1,64})\/incoming\/([0-9a-f-]{36})$/.exec(key);
   if (!match || !isUuid(match[2]!)) return undefined;
   return { tenantId: match[1]!, assetId: match[2]! };
 }

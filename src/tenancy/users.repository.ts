@@ -21,3 +21,17 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
 export async function getUser(db: Db, tenantId: number, id: number): Promise<User | undefined> {
   return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
+
+/** The user and tenant a session names, for the page header; undefined once either is gone. */
+export async function findAccount(
+  db: Db,
+  who: { userId: number; tenantId: number },
+): Promise<{ tenantId: number; userId: number; email: string; tenantName: string } | undefined> {
+  return db
+    .selectFrom('users as u')
+    .innerJoin('tenants as t', 't.id', 'u.tenant_id')
+    .select(['u.id as userId', 'u.tenant_id as tenantId', 'u.email as email', 't.name as tenantName'])
+    .where('u.id', '=', who.userId)
+    .where('u.tenant_id', '=', who.tenantId)
+    .executeTakeFirst();
+}

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { insertAsset } from '../../src/catalog/assets.repository.js';
+import { insertAsset } from '../../src/media/assets.repository.js';
 import { normalizePrice } from '../../src/catalog/price.js';
 import { parseProductInput } from '../../src/catalog/product-input.js';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../../src/catalog/products.repository.js';

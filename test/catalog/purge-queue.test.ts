@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { deleteAsset, getAsset, insertAsset, listAssetKeys, markAssetBroken } from '../../src/catalog/assets.repository.js';
-import { claimDue, completePurge, enqueuePurge, isKeyReferenced, purgeBacklog, retryPurge } from '../../src/catalog/purge-queue.repository.js';
+import { deleteAsset, getAsset, insertAsset, listAssetKeys, markAssetBroken } from '../../src/media/assets.repository.js';
+import { claimDue, completePurge, enqueuePurge, isKeyReferenced, purgeBacklog, retryPurge } from '../../src/jobs/purge-queue.repository.js';
 import { newAssetPrefix } from '../../src/storage/key-locator.js';
 import { insertTenant } from '../../src/tenancy/tenants.repository.js';
 import { BACKENDS, useTestDatabase } from '../support/database.js';

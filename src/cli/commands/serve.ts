@@ -1,28 +1,54 @@
+/**
+ * `vitrina serve`: the web server plus this instance's background workers. On the embedded
+ * default (no DATABASE_URL) the first start also makes a demo catalog and logs its login.
+ */
 import type { Command } from 'commander';
-import { createAppContext } from '../../app-context.js';
-import { loadConfig } from '../../config.js';
+import { seedDemoData } from '../../catalog/demo-data.js';
+import { loadConfig, type Config } from '../../config.js';
 import { buildApp } from '../../http/app.js';
 import { createLogger } from '../../logger.js';
+import { configureSharp } from '../../media/sharp-runtime.js';
+import { startRuntime, type Runtime } from '../../runtime.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Run the web server (PORT, HOST; embedded PGlite + local disk unless configured otherwise).')
+    .description(
+      'Run the web server (PORT, HOST) and this instance\'s background workers (image processing, purges). ' +
+        'Embedded PGlite + local disk in DATA_DIR unless DATABASE_URL / S3_* are set.',
+    )
+    .addHelpText('after', '\nExamples:\n  vitrina serve\n  DATABASE_URL=postgres://localhost/vitrina S3_BUCKET=uploads S3_ENDPOINT=http://127.0.0.1:9000 vitrina serve\n')
     .action(async () => {
       const config = loadConfig(process.env);
       const logger = createLogger({ level: config.logLevel });
-      const ctx = await createAppContext(config, logger);
-      const app = await buildApp(ctx);
+      configureSharp();
+      const runtime = await startRuntime(config, logger);
+      const app = await buildApp(runtime);
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down');
         await app.close();
-        await ctx.store.close();
+        await runtime.close();
         logger.flush();
         process.exit(0);
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       await app.listen({ port: config.port, host: config.host });
-      logger.info({ url: config.appUrl, storage: ctx.store.location, database: config.databaseUrl ? 'postgresql' : 'pglite' }, `Vitrina is running at ${config.appUrl}`);
+      logger.info(
+        { url: config.appUrl, storage: runtime.store.location, database: config.databaseUrl ? 'postgresql' : 'pglite' },
+        `Vitrina is running at ${config.appUrl}`,
+      );
+      await seedDemo(config, runtime);
     });
+}
+
+async function seedDemo(config: Config, runtime: Runtime): Promise<void> {
+  const wanted = config.demoData === 'on' || (config.demoData === 'auto' && config.databaseUrl === undefined);
+  if (!wanted) return;
+  const demo = await seedDemoData(runtime.catalog, { maxPixels: config.media.maxPixels });
+  if (demo === undefined) return;
+  runtime.logger.info(
+    { event: 'demo', tenantId: demo.tenantId, email: demo.email, products: demo.products },
+    `Demo catalog ready: log in at ${config.appUrl}/login as ${demo.email} / ${demo.password}`,
+  );
 }

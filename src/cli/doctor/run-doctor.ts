@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { createAppContext } from '../../app-context.js';
 import { ConfigError, loadConfig, type Config } from '../../config.js';
-import { buildApp } from '../../http/app.js';
+import { buildStoreApp } from '../../http/app.js';
 import { silentLogger } from '../../logger.js';
 import { DOCTOR_PREFIX } from '../../storage/key-locator.js';
 import { initStorage } from '../../storage/init-storage.js';
@@ -112,7 +112,7 @@ async function localChecks(base: Config): Promise<CheckResult[]> {
   const port = await freePort();
   const config = loadConfig({ ...configEnv(base), APP_URL: `http://127.0.0.1:${port}` });
   const ctx = await createAppContext(config, silentLogger);
-  const app = await buildApp(ctx);
+  const app = await buildStoreApp(ctx);
   await app.listen({ host: '127.0.0.1', port });
   try {
     const results: CheckResult[] = [pass('folder', `${ctx.store.location} is used for objects`)];

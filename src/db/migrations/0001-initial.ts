@@ -79,12 +79,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('height', 'integer', (c) => c.notNull())
     .addColumn('variants', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('original_name', 'text', (c) => c.notNull())
+    // The upload as received, kept under a private key until processing has made the asset's
+    // objects from it (see jobs/process-images.ts); null once processed.
+    .addColumn('source_key', 'text')
+    // Processing is claimed like any background work: a lease, attempts and the last error.
+    .addColumn('claimed_until', 'timestamptz')
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('last_error', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     // Lets products reference (asset, tenant) together, so a product can never point at another tenant's image.
     .addUniqueConstraint('assets_id_tenant_key', ['id', 'tenant_id'])
     .execute();
   await db.schema.createIndex('assets_tenant_created_idx').on('assets').columns(['tenant_id', 'created_at']).execute();
   // The replicator looks for spooled assets; a partial index keeps that cheap.
+  await db.schema.createIndex('assets_processing_idx').on('assets').column('created_at').where(sql.ref('status'), '=', 'processing').execute();
   await db.schema.createIndex('assets_spool_idx').on('assets').column('created_at').where(sql.ref('location'), '=', 'spool').execute();
 
   await db.schema

@@ -56,6 +56,10 @@ export const en = {
   'error.price_invalid': 'Enter a price like 19.99',
   'error.description_too_long': 'Description is too long',
   'error.image_invalid': 'This file is not a valid image',
+  'error.image_empty': 'The file is empty',
+  'error.image_damaged': 'The image is damaged or incomplete and could not be read',
+  'error.image_too_many_pixels': 'The image has too many pixels (the limit is {limit} megapixels)',
+  'error.upload_unavailable': 'Images cannot be stored right now. Please try again in a few minutes',
   'error.csrf': 'Your session expired. Please try again',
 
   // products list
@@ -186,6 +190,10 @@ export const es: Record<MessageKey, string> = {
   'error.price_invalid': 'Introduce un precio como 19.99',
   'error.description_too_long': 'La descripción es demasiado larga',
   'error.image_invalid': 'Este archivo no es una imagen válida',
+  'error.image_empty': 'El archivo está vacío',
+  'error.image_damaged': 'La imagen está dañada o incompleta y no se pudo leer',
+  'error.image_too_many_pixels': 'La imagen tiene demasiados píxeles (el límite es {limit} megapíxeles)',
+  'error.upload_unavailable': 'Ahora mismo no se pueden guardar imágenes. Inténtalo de nuevo en unos minutos',
   'error.csrf': 'Tu sesión ha caducado. Inténtalo de nuevo',
 
   'products.title': 'Productos',

@@ -15,7 +15,7 @@ export function productDetailPage(model: ProductDetailModel): string {
   const base = `/products/${encodeURIComponent(p.id)}`;
   const body = html`<p><a href="/products">← ${t(locale, 'detail.back')}</a></p>
 <article class="product-detail">
-  <div class="detail-image">${productImage(locale, p.image, { alt: p.name, sizes: DETAIL_SIZES, className: 'medium' })}</div>
+  <div class="detail-image" data-image-slot="detail-${p.id}">${productImage(locale, p.image, { alt: p.name, sizes: DETAIL_SIZES, className: 'medium' })}</div>
   <div class="detail-body">
     <h1>${p.name}</h1>
     <dl>

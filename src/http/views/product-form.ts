@@ -67,7 +67,7 @@ function imageField(model: ProductFormModel, size: string): SafeHtml {
     <legend>${t(locale, 'form.image')}${model.mode === 'edit' ? html` <span class="optional">${t(locale, 'form.optional')}</span>` : ''}</legend>
     ${current
       ? html`<figure class="current-image">
-      ${productImage(locale, current, { alt: t(locale, 'form.current_image'), sizes: '240px', className: 'thumb' })}
+      <span class="image-slot" data-image-slot="current-${model.productId ?? ''}">${productImage(locale, current, { alt: t(locale, 'form.current_image'), sizes: '240px', className: 'thumb' })}</span>
       <figcaption>${t(locale, 'form.current_image')}</figcaption>
     </figure>
     <div class="checkbox">

@@ -32,7 +32,7 @@ function card(locale: Locale, p: ProductSummaryView): SafeHtml {
   const href = `/products/${encodeURIComponent(p.id)}`;
   return html`<li class="product-card">
   <a href="${href}" class="card-link">
-    ${productImage(locale, p.image, { alt: p.name, sizes: THUMBNAIL_SIZES, lazy: true, className: 'thumb' })}
+    <span class="image-slot" data-image-slot="card-${p.id}">${productImage(locale, p.image, { alt: p.name, sizes: THUMBNAIL_SIZES, lazy: true, className: 'thumb' })}</span>
     <span class="product-name">${p.name}</span>
   </a>
   <span class="product-sku">${t(locale, 'products.sku')} ${p.sku}</span>

@@ -16,7 +16,7 @@
  */
 import { sql } from 'kysely';
 import type { Db, PurgeJob } from '../db/schema.js';
-import { newAssetPrefix, parseAssetPrefix } from '../storage/key-locator.js';
+import { newAssetPrefix, parseAssetPrefix, parseIncomingKey } from '../storage/key-locator.js';
 
 export const DEFAULT_LEASE_SECONDS = 60;
 /** Backoff doubles per attempt (2 s, 4 s, 8 s …) up to this. */
@@ -80,6 +80,10 @@ export async function retryPurge(db: Db, id: number, error: string): Promise<voi
  * before deleting, so a queued key that a row took back (or never let go) is never removed.
  */
 export async function isKeyReferenced(db: Db, key: string): Promise<boolean> {
+  if (parseIncomingKey(key) !== undefined) {
+    const waiting = await db.selectFrom('assets').select('id').where('source_key', '=', key).executeTakeFirst();
+    return waiting !== undefined;
+  }
   const parsed = parseAssetPrefix(key);
   if (parsed === undefined) return false;
   const prefix = newAssetPrefix(parsed.tenantId, parsed.assetId);

@@ -19,6 +19,8 @@ export interface NewAsset {
   height: number;
   variants?: AssetVariant[];
   originalName: string;
+  /** The upload as received, waiting for processing (status `processing`). */
+  sourceKey?: string | null;
 }
 
 export async function insertAsset(db: Db, asset: NewAsset): Promise<Asset> {
@@ -38,6 +40,7 @@ export async function insertAsset(db: Db, asset: NewAsset): Promise<Asset> {
       // Sent as JSON text: pg would turn a JS array into a PostgreSQL array, not jsonb.
       variants: JSON.stringify(asset.variants ?? []),
       original_name: asset.originalName,
+      source_key: asset.sourceKey ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -140,4 +143,87 @@ export async function listSpooledAssets(db: Db, limit = 100): Promise<Asset[]> {
 export async function countSpooledAssets(db: Db): Promise<number> {
   const row = await db.selectFrom('assets').select(sql<number>`count(*)::int`.as('n')).where('location', '=', 'spool').executeTakeFirstOrThrow();
   return row.n;
+}
+
+/**
+ * Claims up to `limit` assets waiting for processing and leases them to the caller for
+ * `leaseSeconds`: rows another worker holds (lease not yet passed, or locked right now) are
+ * skipped, so any number of instances share the work. `ids` restricts the claim (the
+ * instance that took the upload processes it at once, from the bytes it still holds).
+ */
+export async function claimProcessing(
+  db: Db,
+  options: { limit: number; leaseSeconds: number; ids?: readonly string[] },
+): Promise<Asset[]> {
+  if (options.ids !== undefined && options.ids.length === 0) return [];
+  return db
+    .updateTable('assets')
+    .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${options.leaseSeconds})` })
+    .where('id', 'in', (eb) => {
+      let q = eb
+        .selectFrom('assets')
+        .select('id')
+        .where('status', '=', 'processing')
+        .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<=', sql<Date>`now()`)]));
+      if (options.ids !== undefined) q = q.where('id', 'in', options.ids);
+      return q.orderBy('created_at').limit(Math.max(1, Math.trunc(options.limit))).forUpdate().skipLocked();
+    })
+    .returningAll()
+    .execute();
+}
+
+/**
+ * Records what processing stored and marks the asset ready; the upload's key is let go (the
+ * caller queues it for purge in the same transaction). Undefined when the asset is gone or
+ * no longer waiting (its product was deleted meanwhile): then the new objects are orphans.
+ */
+export async function finishProcessing(
+  db: Db,
+  id: string,
+  values: { variants: AssetVariant[]; width: number; height: number; bytes: number; sha256: string; contentType: string },
+): Promise<Asset | undefined> {
+  return db
+    .updateTable('assets')
+    .set({
+      status: 'ready',
+      variants: JSON.stringify(values.variants),
+      width: values.width,
+      height: values.height,
+      bytes: values.bytes,
+      sha256: values.sha256,
+      content_type: values.contentType,
+      source_key: null,
+      claimed_until: null,
+      last_error: null,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Processing failed. `final` (the image itself is bad, or attempts ran out) marks the asset
+ * broken and lets go of its upload; otherwise the lease is extended by a backoff of
+ * 2^attempts seconds (capped at 10 minutes) before another try.
+ */
+export async function failProcessing(db: Db, id: string, error: string, options: { final: boolean }): Promise<Asset | undefined> {
+  return db
+    .updateTable('assets')
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      last_error: error.slice(0, 2000),
+      ...(options.final
+        ? { status: 'broken' as const, source_key: null, claimed_until: null }
+        : { claimed_until: sql<Date>`now() + make_interval(secs => least(power(2, attempts + 1), 600))` }),
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Every key an asset row holds on to: its objects' prefix, and its upload while unprocessed. */
+export function assetObjectKeys(asset: Pick<Asset, 'key_prefix' | 'source_key'>): string[] {
+  return asset.source_key === null ? [asset.key_prefix] : [asset.key_prefix, asset.source_key];
 }

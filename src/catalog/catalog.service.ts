@@ -1,0 +1,170 @@
+/**
+ * Creating, changing and deleting products together with their images, so that the database
+ * and the object store never disagree for long:
+ *
+ * - an upload is put first (under its private `incoming` key), then the rows are committed;
+ *   if the commit fails, the upload is deleted again before the error reaches the caller;
+ * - a replaced or removed image's objects are queued for purge in the same transaction that
+ *   lets go of them, and purged after the commit (jobs/purge-worker.ts);
+ * - the image is processed after the commit (jobs/process-images.ts); until then the asset
+ *   is `processing` and pages show a placeholder.
+ *
+ * Every function is scoped by tenant: another tenant's product id is NotFound, like an id
+ * that does not exist.
+ *
+ * @example
+ *   const product = await createProduct(deps, tenantId, input, { bytes, fileName, inspected });
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { MediaConfig } from '../config.js';
+import type { Db, Product } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { enqueuePurge } from '../jobs/purge-queue.repository.js';
+import type { Logger } from '../logger.js';
+import { assetObjectKeys, deleteAsset, insertAsset, type NewAsset } from '../media/assets.repository.js';
+import type { InspectedUpload } from '../media/inspect-upload.js';
+import { incomingKey, newAssetPrefix, sanitizeFileName } from '../storage/key-locator.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { ProductInput } from './product-input.js';
+import {
+  createProduct as insertProduct,
+  deleteProduct as deleteProductRow,
+  lockProduct,
+  updateProduct as updateProductRow,
+} from './products.repository.js';
+
+export interface CatalogDeps {
+  db: Db;
+  /** Where uploads are put. */
+  store: ObjectStore;
+  logger: Logger;
+  media: MediaConfig;
+  /** After a commit that recorded an upload: hand its bytes to the processing worker. */
+  onImageQueued?: ((assetId: string, bytes: Buffer) => void) | undefined;
+  /** After a commit that queued purges. */
+  onPurgeQueued?: (() => void) | undefined;
+}
+
+/** An upload that passed the request-time checks (media/inspect-upload.ts). */
+export interface ImageUpload {
+  bytes: Buffer;
+  /** The client's file name; kept sanitised as metadata, never in a key. */
+  fileName?: string | undefined;
+  inspected: InspectedUpload;
+}
+
+export interface ImageChange {
+  /** A new image replacing the current one. */
+  image?: ImageUpload | undefined;
+  /** Remove the current image (ignored when `image` is given). */
+  removeImage?: boolean | undefined;
+}
+
+function notFound(): AppError {
+  return new AppError('NotFound', 'There is no such product.');
+}
+
+export async function createProduct(deps: CatalogDeps, tenantId: number, input: ProductInput, image?: ImageUpload, signal?: AbortSignal): Promise<Product> {
+  return withUpload(deps, tenantId, image, signal, (asset) =>
+    deps.db.transaction().execute(async (trx) => {
+      if (asset !== undefined) await insertAsset(trx, asset);
+      return insertProduct(trx, tenantId, { ...input, imageAssetId: asset?.id ?? null });
+    }),
+  );
+}
+
+/** Changes the given fields and, optionally, the image. @throws AppError NotFound | Conflict | Unprocessable */
+export async function updateProduct(
+  deps: CatalogDeps,
+  tenantId: number,
+  id: number,
+  patch: Partial<ProductInput>,
+  change: ImageChange = {},
+  signal?: AbortSignal,
+): Promise<Product> {
+  let purged = false;
+  const product = await withUpload(deps, tenantId, change.image, signal, (asset) =>
+    deps.db.transaction().execute(async (trx) => {
+      const current = await lockProduct(trx, tenantId, id);
+      if (current === undefined) throw notFound();
+      if (asset !== undefined) await insertAsset(trx, asset);
+      const imageAssetId = asset !== undefined ? asset.id : change.removeImage ? null : undefined;
+      const updated = await updateProductRow(trx, tenantId, id, { ...patch, imageAssetId });
+      if (updated === undefined) throw notFound();
+      if (imageAssetId !== undefined && current.image_asset_id !== null) purged = await dropAsset(trx, tenantId, current.image_asset_id);
+      return updated;
+    }),
+  );
+  if (purged) deps.onPurgeQueued?.();
+  return product;
+}
+
+/** @throws AppError NotFound */
+export async function deleteProduct(deps: CatalogDeps, tenantId: number, id: number): Promise<Product> {
+  let purged = false;
+  const product = await deps.db.transaction().execute(async (trx) => {
+    const deleted = await deleteProductRow(trx, tenantId, id);
+    if (deleted === undefined) throw notFound();
+    if (deleted.image_asset_id !== null) purged = await dropAsset(trx, tenantId, deleted.image_asset_id);
+    return deleted;
+  });
+  if (purged) deps.onPurgeQueued?.();
+  return product;
+}
+
+/** Deletes the asset row and queues its objects for purge, in the caller's transaction. */
+async function dropAsset(trx: Db, tenantId: number, assetId: string): Promise<boolean> {
+  const old = await deleteAsset(trx, tenantId, assetId);
+  if (old === undefined) return false;
+  await enqueuePurge(trx, assetObjectKeys(old), tenantId);
+  return true;
+}
+
+/**
+ * Puts the upload under a fresh asset's `incoming` key, runs `work` with the asset row to
+ * insert, and hands the bytes to processing once `work` has committed. If `work` fails, the
+ * upload is deleted again (if even that fails, `vitrina storage reconcile` finds it).
+ */
+async function withUpload<T>(
+  deps: CatalogDeps,
+  tenantId: number,
+  image: ImageUpload | undefined,
+  signal: AbortSignal | undefined,
+  work: (asset: NewAsset | undefined) => Promise<T>,
+): Promise<T> {
+  if (image === undefined) return work(undefined);
+  const id = uuidv7();
+  const sourceKey = incomingKey(tenantId, id);
+  const originalName = sanitizeFileName(image.fileName, 'image');
+  const put = await deps.store.put(sourceKey, image.bytes, {
+    contentType: image.inspected.type.mime,
+    contentLength: image.bytes.length,
+    metadata: { 'original-name': encodeURIComponent(originalName) },
+    signal,
+  });
+  const asset: NewAsset = {
+    id,
+    tenantId,
+    keyPrefix: newAssetPrefix(tenantId, id),
+    status: 'processing',
+    contentType: image.inspected.type.mime,
+    bytes: put.size,
+    sha256: put.sha256,
+    width: image.inspected.width,
+    height: image.inspected.height,
+    originalName,
+    sourceKey,
+  };
+  let result: T;
+  try {
+    result = await work(asset);
+  } catch (err) {
+    await deps.store.delete(sourceKey).catch((deleteErr: unknown) =>
+      deps.logger.warn({ err: deleteErr, key: sourceKey, tenantId }, 'could not delete an upload whose rows were not committed; reconcile will find it'),
+    );
+    throw err;
+  }
+  deps.logger.info({ event: 'stored', tenantId, assetId: id, key: sourceKey, bytes: put.size, type: asset.contentType }, 'upload stored; processing queued');
+  deps.onImageQueued?.(id, image.bytes);
+  return result;
+}

@@ -1,0 +1,30 @@
+/** The parts every rendered page shares, and the one way pages are sent. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import type { Flash, PageContext } from '../views/types.js';
+import { cookieOptions } from './cookies.js';
+import { csrfTokenFor } from './csrf-guard.js';
+import { setFlash, takeFlash } from './flash.js';
+
+/** Language, a CSRF token for the page's forms, who is logged in, and the flashes to show. */
+export function pageContext(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, flash: readonly Flash[] = []): PageContext {
+  const options = cookieOptions(ctx.config);
+  const account = request.account;
+  return {
+    locale: request.locale,
+    csrfToken: csrfTokenFor(request, reply, ctx.secret, options),
+    session: account === null ? null : { email: account.email, tenantName: account.tenantName },
+    flash: [...takeFlash(request, reply, ctx.secret, options), ...flash],
+  };
+}
+
+/** Pages are per person and per moment: never cached, never framed. */
+export function sendPage(reply: FastifyReply, document: string, status = 200): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(document);
+}
+
+/** A redirect after a successful post, with a flash for the page it leads to (post/redirect/get). */
+export function redirectWithFlash(ctx: AppContext, reply: FastifyReply, location: string, flash: Flash): FastifyReply {
+  setFlash(reply, ctx.secret, cookieOptions(ctx.config), [flash]);
+  return reply.redirect(location, 302);
+}

@@ -1,0 +1,69 @@
+/**
+ * Drains the purge queue: deletes objects (or whole asset prefixes) once the transaction that
+ * let go of them has committed. A key that a row still references is never deleted — the job
+ * is dropped instead. A failure (store down) is retried with backoff (2 s, 4 s, 8 s … 1 h).
+ */
+import type { Db } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import { mapBounded } from '../media/bounded.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { JobWorker } from './job-runner.js';
+import { claimDue, completePurge, isKeyReferenced, retryPurge } from './purge-queue.repository.js';
+
+export const PURGE_WORKER = 'purge';
+
+const BATCH = 50;
+const CONCURRENCY = 8;
+
+export interface PurgeDeps {
+  db: Db;
+  /** Every store an object may be in (the object store, and the fallback spool): each is purged. */
+  stores: readonly ObjectStore[];
+  logger: Logger;
+}
+
+export function purgeWorker(deps: PurgeDeps, options: { idleMs?: number } = {}): JobWorker {
+  return {
+    name: PURGE_WORKER,
+    idleMs: options.idleMs ?? 5000,
+    runOnce: (signal) => purgeDue(deps, signal),
+  };
+}
+
+/** Claims and purges one batch; returns how many jobs were claimed. */
+export async function purgeDue(deps: PurgeDeps, signal?: AbortSignal): Promise<number> {
+  const jobs = await claimDue(deps.db, BATCH);
+  await mapBounded(jobs, CONCURRENCY, async (job) => {
+    const log = deps.logger.child({ event: 'purge', key: job.key, tenantId: job.tenant_id });
+    try {
+      if (await isKeyReferenced(deps.db, job.key)) {
+        await completePurge(deps.db, [job.id]);
+        log.warn('purge skipped: a row still references the key');
+        return;
+      }
+      let objects = 0;
+      for (const store of deps.stores) objects += await removeKeyOrPrefix(store, job.key, signal);
+      await completePurge(deps.db, [job.id]);
+      log.info({ objects, attempts: job.attempts + 1 }, 'purged');
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await retryPurge(deps.db, job.id, message).catch(() => undefined);
+      log.warn({ err: message, attempts: job.attempts + 1 }, 'purge failed; will retry');
+    }
+  });
+  return jobs.length;
+}
+
+/** Deletes one key, or every object under a prefix ending in `/`; returns how many were asked to go. */
+async function removeKeyOrPrefix(store: ObjectStore, key: string, signal: AbortSignal | undefined): Promise<number> {
+  if (!key.endsWith('/')) {
+    await store.delete(key, { signal });
+    return 1;
+  }
+  const keys: string[] = [];
+  for await (const object of store.listAll(key, { signal })) keys.push(object.key);
+  if (keys.length === 0) return 0;
+  const result = await store.deleteMany(keys, { signal });
+  if (result.failed.length > 0) throw result.failed[0]!.error;
+  return keys.length;
+}
