@@ -135,10 +135,11 @@
         setStatus(form.dataset.msgProcessing);
       };
       xhr.onload = function () {
-        // A redirect (302 → followed) means success: go where the server sent us.
-        if (xhr.responseURL && stripHash(xhr.responseURL) !== stripHash(form.action)) {
-          window.location.assign(xhr.responseURL);
-          return;
+        // A redirect (302, followed by the XHR) means success. The page it led to is already
+        // here (with its one-time flash message): show it under its own address rather than
+        // loading it a second time.
+        if (xhr.responseURL && stripHash(xhr.responseURL) !== stripHash(form.action) && window.history && history.pushState) {
+          history.pushState(null, '', xhr.responseURL);
         }
         // Otherwise the server answered with a page (the form with its errors, or an error
         // page): show it exactly as a plain form post would have.

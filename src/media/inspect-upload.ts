@@ -32,7 +32,7 @@ export async function inspectUpload(bytes: Uint8Array, options: InspectOptions =
   const type = await sniffImageType(bytes, options.allowedTypes);
   const marker = findMarkup(bytes);
   if (marker !== undefined) {
-    throw new AppError('UnsupportedMediaType', `File type not allowed: ${type.mime} with hidden markup (${marker})`);
+    throw new AppError('UnsupportedMediaType', `File type not allowed: ${type.mime} with embedded markup (${marker})`);
   }
   const header = await readHeader(bytes, type, options);
   const problem = containerProblem(bytes, type.format);

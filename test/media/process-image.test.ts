@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors.js';
 import { processImage } from '../../src/media/process-image.js';
 import { plannedWidths } from '../../src/media/variants.js';
-import { contains, makeImage } from './media-fixtures.js';
+import { contains, makeImage, pngBomb, withJpegComment } from './media-fixtures.js';
 
 async function refusal(bytes: Uint8Array, options = {}): Promise<{ code: string; message: string }> {
   const err = await processImage(bytes, options).then(
@@ -14,44 +13,6 @@ async function refusal(bytes: Uint8Array, options = {}): Promise<{ code: string;
   );
   if (!isAppError(err)) throw err;
   return { code: err.code, message: err.message };
-}
-
-/** A real decompression bomb: a 1-bit 20000×20000 PNG of one colour, a few dozen KB. */
-function pngBomb(side = 20_000): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0);
-  ihdr.writeUInt32BE(side, 4);
-  ihdr.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, no filter, no interlace
-  const rows = Buffer.alloc(side * (1 + Math.ceil(side / 8))); // all zero: filter 0, black
-  const idat = deflateSync(rows, { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
-}
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** A JPEG comment segment (FF FE) inserted right after SOI. */
-function withJpegComment(jpeg: Buffer, comment: string): Buffer {
-  const text = Buffer.from(comment, 'latin1');
-  const segment = Buffer.alloc(4 + text.length);
-  segment.set([0xff, 0xfe], 0);
-  segment.writeUInt16BE(text.length + 2, 2);
-  text.copy(segment, 4);
-  return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
 }
 
 describe('processImage: accepted images', () => {

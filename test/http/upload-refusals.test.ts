@@ -1,0 +1,63 @@
+/**
+ * Every refused upload (issue 3, item 4) through POST /products/new on both stacks: a clear
+ * message on the form, no product row, and not one byte in the store.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeImage, pngBomb, withJpegComment } from '../media/media-fixtures.js';
+import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
+import { WebClient } from '../support/web-client.js';
+
+interface Case {
+  name: string;
+  bytes: () => Promise<Buffer>;
+  /** What the page says (the flash and the message beside the file input). */
+  message: string;
+}
+
+const CASES: Case[] = [
+  { name: 'an SVG (with a script)', bytes: async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), message: 'File type not allowed: image/svg+xml' },
+  { name: 'an HTML page', bytes: async () => Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>'), message: 'File type not allowed: text/html' },
+  { name: 'a PDF', bytes: async () => Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n', 'latin1'), message: 'File type not allowed: application/pdf' },
+  { name: 'a JPEG with HTML after its end (polyglot)', bytes: async () => Buffer.concat([await makeImage('jpeg', 200, 150), Buffer.from('<html><script>alert(document.cookie)</script>')]), message: 'File type not allowed: image/jpeg with embedded markup (&lt;script)' },
+  { name: 'a JPEG with a script in a comment (polyglot)', bytes: async () => withJpegComment(await makeImage('jpeg', 200, 150), '*/=1;<script src=//evil.example/x.js></script>'), message: 'File type not allowed: image/jpeg with embedded markup (&lt;script)' },
+  { name: 'an empty file', bytes: async () => Buffer.alloc(0), message: 'The file is empty' },
+  { name: 'a decompression bomb (20000×20000 PNG, a few KB)', bytes: async () => pngBomb(), message: 'The image has too many pixels (the limit is 40 megapixels)' },
+  { name: 'a truncated JPEG', bytes: async () => { const j = await makeImage('jpeg', 800, 600); return j.subarray(0, Math.floor(j.length * 0.7)); }, message: 'The image is damaged or incomplete and could not be read' },
+  { name: 'a truncated PNG', bytes: async () => { const p = await makeImage('png', 400, 300); return p.subarray(0, p.length - 40); }, message: 'The image is damaged or incomplete and could not be read' },
+  { name: 'a truncated WebP', bytes: async () => { const w = await makeImage('webp', 400, 300); return w.subarray(0, w.length - 100); }, message: 'The image is damaged or incomplete and could not be read' },
+  { name: 'text named photo.jpg', bytes: async () => Buffer.from('just some text, not a picture'), message: 'File type not allowed: text/plain' },
+];
+
+describe.each(STACKS)('refused uploads on %s', (stack) => {
+  let t: TestApp;
+  let web: WebClient;
+
+  beforeAll(async () => {
+    t = await startTestApp(stack);
+    web = new WebClient(t.app);
+    await web.signUp('Refusals', `refusals-${stack}@shop.test`);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it.each(CASES)('refuses $name with a clear message and stores nothing', async ({ bytes, message }) => {
+    await web.get('/products/new');
+    const res = await web.postMultipart(
+      '/products/new',
+      { name: 'Refused', sku: 'REF-1', uom_id: '1', sale_price: '1.00', _csrf: web.csrf() },
+      { name: 'photo.jpg', bytes: await bytes(), type: 'image/jpeg' },
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(new RegExp(`class="flash flash-error" role="alert">${escapeRegExp(message)}`));
+    expect(res.body).toMatch(new RegExp(`id="image-error"[^>]*>${escapeRegExp(message)}`));
+    expect(res.body).toContain('value="Refused"');
+    expect(await t.runtime.db.selectFrom('products').select('id').execute()).toEqual([]);
+    expect(await t.runtime.db.selectFrom('assets').select('id').execute()).toEqual([]);
+    expect(await t.raw.listKeys('')).toEqual([]);
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,92 @@
+/**
+ * A browser-like client for page tests over `app.inject`: keeps cookies, reads the CSRF
+ * token of the last page, posts url-encoded and multipart forms (multipart bodies are built
+ * by undici's FormData, as a browser would send them).
+ *
+ * @example
+ *   const web = new WebClient(t.app);
+ *   await web.signUp('Acme', 'ana@acme.test');
+ *   const res = await web.postMultipart('/products/new', { name: 'Tea', … }, { name: 'tea.jpg', bytes, type: 'image/jpeg' });
+ */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+export interface FilePart {
+  name: string;
+  bytes: Buffer;
+  type: string;
+  /** Form field (default `image`). */
+  field?: string;
+}
+
+export class WebClient {
+  readonly cookies = new Map<string, string>();
+  lastBody = '';
+
+  constructor(private readonly app: FastifyInstance, private readonly headers: Record<string, string> = { accept: 'text/html' }) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private remember(res: LightMyRequestResponse): LightMyRequestResponse {
+    for (const c of res.cookies) {
+      const expired = c.maxAge === 0 || (c.expires !== undefined && new Date(c.expires).getTime() <= Date.now()) || c.value === '';
+      if (expired) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    if ((res.headers['content-type'] ?? '').toString().startsWith('text/html')) this.lastBody = res.body;
+    return res;
+  }
+
+  /** The `_csrf` value of the last page received. */
+  csrf(): string {
+    const m = /name="_csrf" value="([^"]*)"/.exec(this.lastBody);
+    if (!m) throw new Error('the last page has no CSRF token');
+    return m[1]!;
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.remember(await this.app.inject({ method: 'GET', url, headers: { ...this.headers, cookie: this.cookieHeader(), ...headers } }));
+  }
+
+  async postForm(url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...this.headers, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(fields).toString(),
+      }),
+    );
+  }
+
+  async postMultipart(url: string, fields: Record<string, string>, file?: FilePart): Promise<LightMyRequestResponse> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    if (file) form.append(file.field ?? 'image', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+    const request = new Request('http://localhost/', { method: 'POST', body: form });
+    const payload = Buffer.from(await request.arrayBuffer());
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...this.headers, cookie: this.cookieHeader(), 'content-type': request.headers.get('content-type')! },
+        payload,
+      }),
+    );
+  }
+
+  /** Signs up a new tenant through the pages and stays logged in. */
+  async signUp(tenantName: string, email: string, password = 'correct horse battery'): Promise<void> {
+    await this.get('/signup');
+    const res = await this.postForm('/signup', { tenant_name: tenantName, email, password, _csrf: this.csrf() });
+    if (res.statusCode !== 302) throw new Error(`sign-up failed with ${res.statusCode}: ${res.body.slice(0, 300)}`);
+  }
+}
+
+/** The id in a `/products/{id}` redirect. */
+export function productIdFrom(res: LightMyRequestResponse): number {
+  const m = /^\/products\/(\d+)$/.exec(String(res.headers.location ?? ''));
+  if (!m) throw new Error(`expected a redirect to /products/{id}, got ${res.statusCode} ${String(res.headers.location)}: ${res.body.slice(0, 300)}`);
+  return Number(m[1]);
+}
