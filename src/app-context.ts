@@ -13,11 +13,16 @@ export interface AppContext {
   readonly logger: Logger;
   readonly secret: string;
   readonly store: ObjectStore;
+  /**
+   * The store whose objects the app itself serves through signed `/media/…` URLs: the local
+   * driver's folder, or the fallback spool in front of S3. Undefined when S3 serves everything.
+   */
+  readonly appServed?: ObjectStore | undefined;
 }
 
 /** @param store a store to use instead of the configured one (tests). */
 export async function createAppContext(config: Config, logger: Logger, store?: ObjectStore): Promise<AppContext> {
   const secret = await resolveSecretKey(config);
   store ??= createObjectStore(config, secret, logger);
-  return { config, logger, secret, store };
+  return { config, logger, secret, store, appServed: store.driver === 'local' ? store : undefined };
 }

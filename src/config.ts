@@ -52,6 +52,17 @@ export interface MediaConfig {
 }
 
 export type DemoData = 'auto' | 'on' | 'off';
+export type JobsMode = 'inline' | 'process' | 'off';
+
+/** The S3 outage fallback (storage/fallback/). */
+export interface FallbackConfig {
+  /** Bytes the fallback spool may hold; 0 switches the spool off (uploads then fail with S3). */
+  readonly maxSpoolBytes: number;
+  /** Consecutive failed S3 calls that open the circuit breaker. */
+  readonly breakerFailures: number;
+  /** Milliseconds the breaker stays open before S3 is probed again. */
+  readonly breakerOpenMs: number;
+}
 
 export interface Config {
   readonly databaseUrl: string | undefined;
@@ -71,8 +82,13 @@ export interface Config {
   /** Create the bucket (and its public policy when S3_PUBLIC_URL is set) on start. */
   readonly storageAutoInit: boolean;
   readonly media: MediaConfig;
-  /** Background work (image processing, purges) in this process. */
-  readonly jobs: boolean;
+  readonly fallback: FallbackConfig;
+  /**
+   * Where this instance's background work (image processing, purges, spool replication) runs:
+   * `inline` in the web process, `process` in a child process at a lower CPU priority (so
+   * image processing never slows requests down; needs DATABASE_URL), or `off`.
+   */
+  readonly jobs: JobsMode;
   /** A demo tenant with sample products on first start: `auto` = only on the embedded default. */
   readonly demoData: DemoData;
   readonly logLevel: string;
@@ -171,6 +187,19 @@ function mediaConfig(env: Env): MediaConfig {
   });
 }
 
+function jobsMode(env: Env, databaseUrl: string | undefined): JobsMode {
+  const { value } = pick(env, 'JOBS');
+  // An embedded database belongs to one process, so the work runs beside the web server.
+  const fallback: JobsMode = databaseUrl === undefined ? 'inline' : 'process';
+  if (value === undefined) return fallback;
+  const mode = /^(1|true|yes|on|inline)$/i.test(value) ? 'inline' : /^(0|false|no|off)$/i.test(value) ? 'off' : /^process$/i.test(value) ? 'process' : undefined;
+  if (mode === undefined) throw new ConfigError('JOBS', 'must be inline, process or off', value);
+  if (mode === 'process' && databaseUrl === undefined) {
+    throw new ConfigError('JOBS', 'can be process only with DATABASE_URL (the embedded database belongs to one process); use inline', value);
+  }
+  return mode;
+}
+
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Parses and validates the environment; throws {@link ConfigError} on the first bad value. */
@@ -243,7 +272,12 @@ export function loadConfig(env: Env = {}): Config {
     signedUrlTtl: integer(env, ['SIGNED_URL_TTL'], 3600, 1, 'seconds'),
     storageAutoInit: boolean(env, 'STORAGE_AUTO_INIT', true),
     media: mediaConfig(env),
-    jobs: boolean(env, 'JOBS', true),
+    fallback: Object.freeze({
+      maxSpoolBytes: integer(env, ['SPOOL_MAX_BYTES'], 1024 * 1024 * 1024, 0, 'bytes'),
+      breakerFailures: integer(env, ['S3_BREAKER_FAILURES'], 3, 1, 'failures'),
+      breakerOpenMs: integer(env, ['S3_BREAKER_OPEN_MS'], 5000, 100, 'milliseconds'),
+    }),
+    jobs: jobsMode(env, databaseUrl),
     demoData: oneOf<DemoData>(env, 'DEMO_DATA', ['auto', 'on', 'off'], 'auto'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   });

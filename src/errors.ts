@@ -34,14 +34,17 @@ export type ErrorCode = keyof typeof ERROR_TABLE;
 export class AppError extends Error {
   override readonly name: string = 'AppError';
   readonly status: number;
+  /** What is wrong with each input field (`{ sale_price: '…' }`), so a client can show every problem at once. */
+  readonly fields: Readonly<Record<string, string>> | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    options?: { cause?: unknown; status?: number },
+    options?: { cause?: unknown; status?: number; fields?: Readonly<Record<string, string>> },
   ) {
     super(message ?? ERROR_TABLE[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = options?.status ?? ERROR_TABLE[code].status;
+    this.fields = options?.fields;
   }
 }
 

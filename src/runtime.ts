@@ -1,7 +1,8 @@
 /**
  * A running Vitrina instance's parts, wired once: the app context (config, logger, secret,
- * object store) plus the database, the background workers and the catalog's dependencies.
- * `vitrina serve` and the tests build one; nothing in it is global.
+ * object store) plus the database, the S3 outage fallback (circuit breaker and spool), the
+ * background workers, the metrics and the catalog's dependencies. `vitrina serve` and the
+ * tests build one; nothing in it is global.
  *
  * @example
  *   const runtime = await startRuntime(config, logger);
@@ -9,6 +10,7 @@
  *   …
  *   await app.close(); await runtime.close();
  */
+import path from 'node:path';
 import type { AppContext } from './app-context.js';
 import { createAppContext } from './app-context.js';
 import type { CatalogDeps } from './catalog/catalog.service.js';
@@ -18,18 +20,30 @@ import { migrateToLatest } from './db/migrate.js';
 import type { AssetLocation, Db } from './db/schema.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { PROCESS_WORKER, processWorker, type ProcessWorker } from './jobs/process-images.js';
+import { purgeBacklog } from './jobs/purge-queue.repository.js';
 import { PURGE_WORKER, purgeWorker } from './jobs/purge-worker.js';
+import { REPLICATE_WORKER, replicateWorker } from './jobs/replicate-spool.js';
 import type { Logger } from './logger.js';
+import { processingBacklog, spoolBacklog } from './media/assets.repository.js';
 import { Semaphore } from './media/semaphore.js';
+import { Metrics } from './metrics.js';
+import { BreakerStore } from './storage/fallback/breaker-store.js';
+import { CircuitBreaker } from './storage/fallback/circuit-breaker.js';
+import { FallbackStores, folderSpool, type Spool } from './storage/fallback/fallback-stores.js';
 import { initStorage } from './storage/init-storage.js';
+import { LocalObjectStore } from './storage/local/local-object-store.js';
 import type { ObjectStore } from './storage/object-store.js';
+import { DatabaseSpoolStore } from './storage/spool/database-spool-store.js';
 
 export interface Runtime extends AppContext {
   readonly database: DatabaseHandle;
   readonly db: Db;
+  /** The object store (behind the circuit breaker) and the fallback spool. */
+  readonly stores: FallbackStores;
   readonly jobs: JobRunner;
   readonly processing: ProcessWorker;
   readonly catalog: CatalogDeps;
+  readonly metrics: Metrics;
   /** The store an asset's objects are in, by where its row says they are. */
   storeFor(location: AssetLocation): ObjectStore;
   /** Stops the workers, then closes the database and the store. */
@@ -41,7 +55,15 @@ export interface RuntimeOptions {
   database?: DatabaseHandle | undefined;
   /** Use this store instead of the configured one; it is closed by close(). */
   store?: ObjectStore | undefined;
+  /** Start the background workers here (default: JOBS=inline). One-shot commands pass false. */
+  jobs?: boolean | undefined;
+  /** Where to send "new work committed" when the workers run elsewhere (JOBS=process). */
+  kick?: ((worker: string) => void) | undefined;
+  /** Create the bucket on start (default: the STORAGE_AUTO_INIT setting). */
+  initStorage?: boolean | undefined;
 }
+
+const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const ctx = await createAppContext(config, logger, options.store);
@@ -50,7 +72,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     database = options.database ?? (await createDatabase(config));
     const migrated = await migrateToLatest(database.db);
     if (migrated.length > 0) logger.info({ migrations: migrated }, 'database migrated');
-    if (config.storageAutoInit) {
+    if (options.initStorage ?? config.storageAutoInit) {
       const outcome = await initStorage(config, ctx.store, { logger });
       for (const message of outcome.messages) logger.info({ event: 'storage-init' }, message);
       if (outcome.manualPolicy !== undefined) logger.warn({ event: 'storage-init', policy: JSON.parse(outcome.manualPolicy) as unknown }, 'apply this bucket policy by hand');
@@ -60,46 +82,93 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     await ctx.store.close();
     throw err;
   }
-
   const db = database.db;
-  const storeFor = (_location: AssetLocation): ObjectStore => ctx.store;
+
+  // S3 goes behind a breaker with a spool beside it; the local driver needs neither.
+  const s3 = ctx.store.driver === 's3';
+  const breaker = s3 ? new CircuitBreaker({ failureThreshold: config.fallback.breakerFailures, openMs: config.fallback.breakerOpenMs }) : undefined;
+  let metrics: Metrics | undefined;
+  const primary = breaker === undefined ? ctx.store : new BreakerStore(ctx.store, breaker, (kind) => metrics?.s3Errors.inc({ kind }));
+  const spool = s3 && config.fallback.maxSpoolBytes > 0 ? makeSpool(config, ctx.secret, db) : undefined;
+  const stores = new FallbackStores({ primary, spool, breaker, maxSpoolBytes: config.fallback.maxSpoolBytes, logger });
+  breaker?.onChange((state) => {
+    if (state === 'open') logger.error({ event: 'breaker-open', store: ctx.store.location }, 'the object store is failing: uploads go to the fallback spool');
+    else if (state === 'closed') logger.info({ event: 'breaker-closed', store: ctx.store.location }, 'the object store answers again');
+  });
+  metrics = new Metrics({
+    breakerState: () => (breaker === undefined ? undefined : BREAKER_STATE[breaker.state]),
+    spoolBacklog: async () => ({ assets: await spoolBacklog(db), bytes: (await spool?.usedBytes()) ?? 0 }),
+    purgeBacklog: () => purgeBacklog(db),
+    processingBacklog: () => processingBacklog(db),
+  });
+  const m = metrics;
+
   let jobs: JobRunner | undefined;
-  const onPurgeQueued = () => jobs?.kick(PURGE_WORKER);
+  const kick = (worker: string) => (options.kick !== undefined ? options.kick(worker) : jobs?.kick(worker));
+  const onPurgeQueued = () => kick(PURGE_WORKER);
+  const onStored = (location: AssetLocation, bytes: number) => m.storedBytes.inc({ location }, bytes);
   const processing = processWorker({
     db,
     logger,
     media: config.media,
-    storeFor,
+    stores,
     decodeSlots: new Semaphore(config.media.workers),
     onPurgeQueued,
+    onStored,
+    onProcessed: (outcome) => {
+      m.images.inc({ outcome });
+      // A processed spooled image may be replicated at once if the store is back.
+      kick(REPLICATE_WORKER);
+    },
   });
-  jobs = new JobRunner([processing, purgeWorker({ db, stores: [ctx.store], logger })], logger);
+  const workers = [processing, purgeWorker({ db, stores: stores.all, logger, onPurged: (outcome) => m.purged.inc({ outcome }) })];
+  if (spool !== undefined) workers.push(replicateWorker({ db, stores, logger, onReplicated: () => m.replicated.inc() }));
+  jobs = new JobRunner(workers, logger);
   const catalog: CatalogDeps = {
     db,
-    store: ctx.store,
+    stores,
     logger,
     media: config.media,
     onImageQueued(assetId, bytes) {
-      processing.hold(assetId, bytes);
-      jobs?.kick(PROCESS_WORKER);
+      // The bytes are handed over only when the workers run here; elsewhere they read the upload back.
+      if (options.kick === undefined) processing.hold(assetId, bytes);
+      kick(PROCESS_WORKER);
     },
     onPurgeQueued,
+    onStored: (location, bytes) => {
+      m.uploads.inc({ outcome: location === 'spool' ? 'spooled' : 'stored' });
+      onStored(location, bytes);
+    },
   };
-  if (config.jobs) jobs.start();
+  if (options.jobs ?? config.jobs === 'inline') jobs.start();
 
   const handle = database;
+  const runner = jobs;
   return {
     ...ctx,
+    store: primary,
+    appServed: ctx.appServed ?? spool?.store,
     database: handle,
     db,
-    jobs,
+    stores,
+    jobs: runner,
     processing,
     catalog,
-    storeFor,
+    metrics: m,
+    storeFor: (location) => stores.storeFor(location),
     async close() {
-      await jobs?.stop();
+      await runner.stop();
       await handle.close();
       await ctx.store.close();
     },
   };
+}
+
+/** The database when several instances share PostgreSQL; a local folder for one embedded instance. */
+function makeSpool(config: Config, secret: string, db: Db): Spool {
+  if (config.databaseUrl !== undefined) {
+    const store = new DatabaseSpoolStore({ db, baseUrl: config.appUrl, secret, signedUrlTtl: config.signedUrlTtl });
+    return { store, usedBytes: () => store.usedBytes() };
+  }
+  return folderSpool(new LocalObjectStore({ root: path.join(config.dataDir, 'spool'), baseUrl: config.appUrl, secret, signedUrlTtl: config.signedUrlTtl }));
 }

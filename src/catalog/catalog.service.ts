@@ -24,7 +24,7 @@ import type { Logger } from '../logger.js';
 import { assetObjectKeys, deleteAsset, insertAsset, type NewAsset } from '../media/assets.repository.js';
 import type { InspectedUpload } from '../media/inspect-upload.js';
 import { incomingKey, newAssetPrefix, sanitizeFileName } from '../storage/key-locator.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { FallbackStores } from '../storage/fallback/fallback-stores.js';
 import type { ProductInput } from './product-input.js';
 import {
   createProduct as insertProduct,
@@ -35,14 +35,16 @@ import {
 
 export interface CatalogDeps {
   db: Db;
-  /** Where uploads are put. */
-  store: ObjectStore;
+  /** Where uploads are put: the object store, or the fallback spool while it is failing. */
+  stores: FallbackStores;
   logger: Logger;
   media: MediaConfig;
   /** After a commit that recorded an upload: hand its bytes to the processing worker. */
   onImageQueued?: ((assetId: string, bytes: Buffer) => void) | undefined;
   /** After a commit that queued purges. */
   onPurgeQueued?: (() => void) | undefined;
+  /** After an upload's rows were committed: where its bytes went. */
+  onStored?: ((location: 'store' | 'spool', bytes: number) => void) | undefined;
 }
 
 /** An upload that passed the request-time checks (media/inspect-upload.ts). */
@@ -136,7 +138,7 @@ async function withUpload<T>(
   const id = uuidv7();
   const sourceKey = incomingKey(tenantId, id);
   const originalName = sanitizeFileName(image.fileName, 'image');
-  const put = await deps.store.put(sourceKey, image.bytes, {
+  const { location, result: put } = await deps.stores.put(sourceKey, image.bytes, {
     contentType: image.inspected.type.mime,
     contentLength: image.bytes.length,
     metadata: { 'original-name': encodeURIComponent(originalName) },
@@ -146,6 +148,7 @@ async function withUpload<T>(
     id,
     tenantId,
     keyPrefix: newAssetPrefix(tenantId, id),
+    location,
     status: 'processing',
     contentType: image.inspected.type.mime,
     bytes: put.size,
@@ -159,12 +162,16 @@ async function withUpload<T>(
   try {
     result = await work(asset);
   } catch (err) {
-    await deps.store.delete(sourceKey).catch((deleteErr: unknown) =>
+    await deps.stores.storeFor(location).delete(sourceKey).catch((deleteErr: unknown) =>
       deps.logger.warn({ err: deleteErr, key: sourceKey, tenantId }, 'could not delete an upload whose rows were not committed; reconcile will find it'),
     );
     throw err;
   }
-  deps.logger.info({ event: 'stored', tenantId, assetId: id, key: sourceKey, bytes: put.size, type: asset.contentType }, 'upload stored; processing queued');
+  deps.logger.info(
+    { event: location === 'spool' ? 'spooled' : 'stored', tenantId, assetId: id, key: sourceKey, bytes: put.size, type: asset.contentType, location },
+    location === 'spool' ? 'upload kept in the fallback spool (object store failing); processing queued' : 'upload stored; processing queued',
+  );
+  deps.onStored?.(location, put.size);
   deps.onImageQueued?.(id, image.bytes);
   return result;
 }

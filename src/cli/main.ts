@@ -10,6 +10,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerServe } from './commands/serve.js';
 import { registerStorage } from './commands/storage.js';
 import { registerTenant } from './commands/tenant.js';
+import { registerWork } from './commands/work.js';
 
 const program = new Command('vitrina')
   .description('Vitrina: a multi-tenant product catalog whose images live in S3-compatible storage.')
@@ -18,6 +19,7 @@ const program = new Command('vitrina')
   .exitOverride();
 
 registerServe(program);
+registerWork(program);
 registerDoctor(program);
 registerStorage(program);
 registerDb(program);

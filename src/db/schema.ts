@@ -116,6 +116,20 @@ export interface PurgeQueueTable {
   created_at: CreatedAt;
 }
 
+/** An object kept in the database while the object store is down (the fallback spool). */
+export interface SpoolObjectsTable {
+  key: string;
+  content_type: string;
+  cache_control: string | null;
+  content_disposition: string | null;
+  /** jsonb: written as JSON text, read back parsed. */
+  metadata: ColumnType<Record<string, string>, string | undefined, string>;
+  size: number;
+  sha256: string;
+  body: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -124,6 +138,7 @@ export interface Database {
   products: ProductsTable;
   assets: AssetsTable;
   purge_queue: PurgeQueueTable;
+  spool_objects: SpoolObjectsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -14,6 +14,14 @@ import type { HttpContext } from './http-context.js';
 import { ImageUrls } from './media/image-urls.js';
 import { loginRequired } from './pages/login-required.js';
 import { registerRequestState } from './request-state.js';
+import apiOpenApi from './routes/api-openapi.js';
+import apiProductCreate from './routes/api-product-create.js';
+import apiProductDelete from './routes/api-product-delete.js';
+import apiProductGet from './routes/api-product-get.js';
+import apiProductImageDelete from './routes/api-product-image-delete.js';
+import apiProductImagePut from './routes/api-product-image-put.js';
+import apiProductUpdate from './routes/api-product-update.js';
+import apiProductsList from './routes/api-products-list.js';
 import healthz from './routes/healthz.js';
 import home from './routes/home.js';
 import loginPage from './routes/login-page.js';
@@ -28,6 +36,7 @@ import productNewPage from './routes/product-new-page.js';
 import productPage from './routes/product-page.js';
 import productUpdate from './routes/product-update.js';
 import productsList from './routes/products-list.js';
+import metrics from './routes/metrics.js';
 import readyz from './routes/readyz.js';
 import signupPage from './routes/signup-page.js';
 import signupSubmit from './routes/signup-submit.js';
@@ -37,8 +46,13 @@ import { registerSecurityHeaders } from './security-headers.js';
 type Route<C> = (app: FastifyInstance, ctx: C) => Promise<void>;
 
 const PAGE_ROUTES: Route<HttpContext>[] = [
-  readyz, home, loginPage, loginSubmit, logout, signupPage, signupSubmit,
+  readyz, metrics, home, loginPage, loginSubmit, logout, signupPage, signupSubmit,
   productsList, productNewPage, productCreate, productPage, productEditPage, productUpdate, productDelete,
+];
+
+/** The JSON API under /api/v1: API keys as Bearer tokens, errors as {"error":{"code","message"}}. */
+const API_ROUTES: Route<HttpContext>[] = [
+  apiOpenApi, apiProductsList, apiProductGet, apiProductCreate, apiProductUpdate, apiProductDelete, apiProductImagePut, apiProductImageDelete,
 ];
 
 /** Routes that need only the store: health, app-served media, static files. */
@@ -72,6 +86,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   };
   for (const route of STORE_ROUTES) await app.register(async (scope) => route(scope, rt));
   for (const route of PAGE_ROUTES) await app.register(async (scope) => route(scope, hc));
+  for (const route of API_ROUTES) await app.register(async (scope) => route(scope, hc));
   await app.ready();
   return app;
 }

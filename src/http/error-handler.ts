@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { AppError, ERROR_TABLE } from '../errors.js';
+import { AppError, ERROR_TABLE, type ErrorCode } from '../errors.js';
 import { pageContext } from './pages/page-context.js';
 import { errorPage } from './views/error-page.js';
 
@@ -13,13 +13,20 @@ interface RenderedError {
   status: number;
   code: string;
   message: string;
+  /** What is wrong with each field (`{ sale_price: '…' }`), when the AppError carries `fields`. */
+  fields?: Readonly<Record<string, string>> | undefined;
 }
 
+/** Fastify's own 4xx errors (bad JSON, an unknown Content-Type…) get the table's code, so clients see one vocabulary. */
+const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 413: 'TooLarge', 415: 'UnsupportedMediaType', 422: 'Unprocessable',
+};
+
 function toRendered(err: FastifyError | Error): RenderedError {
-  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message };
+  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, fields: err.fields };
   const fastifyErr = err as FastifyError;
   if (typeof fastifyErr.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
-    return { status: fastifyErr.statusCode, code: fastifyErr.code ?? 'BadRequest', message: fastifyErr.message };
+    return { status: fastifyErr.statusCode, code: CODE_FOR_STATUS[fastifyErr.statusCode] ?? fastifyErr.code ?? 'BadRequest', message: fastifyErr.message };
   }
   return { status: 500, code: 'Internal', message: ERROR_TABLE.Internal.message };
 }
@@ -44,7 +51,8 @@ export function createErrorHandlers(ctx: AppContext) {
       const message = rendered.status < 500 || rendered.status === 503 ? rendered.message : undefined;
       return reply.type('text/html; charset=utf-8').send(errorPage({ page, status: rendered.status, message }));
     }
-    return reply.send({ error: { code: rendered.code, message: rendered.message } });
+    const { code, message, fields } = rendered;
+    return reply.send({ error: fields === undefined ? { code, message } : { code, message, fields } });
   }
 
   return {

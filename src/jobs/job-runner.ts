@@ -27,6 +27,7 @@ export class JobRunner {
   private readonly controller = new AbortController();
   private readonly wakers = new Map<string, () => void>();
   private readonly kicked = new Set<string>();
+  private stopping = false;
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -56,16 +57,25 @@ export class JobRunner {
     }
   }
 
-  async stop(): Promise<void> {
-    this.controller.abort();
+  /**
+   * Lets the batches in flight finish (up to `graceMs`, so a purge or a processed image is
+   * not cut off half-way at every deploy), then aborts whatever is still running.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
     for (const wake of this.wakers.values()) wake();
-    await Promise.allSettled(this.loops);
+    const done = Promise.allSettled(this.loops);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    this.controller.abort();
+    await done;
     this.loops = [];
   }
 
   private async loop(worker: JobWorker): Promise<void> {
     const { signal } = this.controller;
-    while (!signal.aborted) {
+    while (!signal.aborted && !this.stopping) {
       this.kicked.delete(worker.name);
       let handled: number;
       try {
@@ -81,7 +91,7 @@ export class JobRunner {
   }
 
   private sleep(name: string, ms: number): Promise<void> {
-    if (this.controller.signal.aborted) return Promise.resolve();
+    if (this.controller.signal.aborted || this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

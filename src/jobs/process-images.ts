@@ -21,7 +21,8 @@ import { processImage } from '../media/process-image.js';
 import type { Semaphore } from '../media/semaphore.js';
 import { readWithLimit } from '../media/size-limit.js';
 import { storeProcessedImage } from '../media/store-image.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { FallbackStores } from '../storage/fallback/fallback-stores.js';
+import { isOutage } from '../storage/fallback/outage.js';
 import { isStorageError } from '../storage/storage-error.js';
 import type { JobWorker } from './job-runner.js';
 import { enqueuePurge } from './purge-queue.repository.js';
@@ -40,12 +41,15 @@ export interface ProcessDeps {
   db: Db;
   logger: Logger;
   media: MediaConfig;
-  /** The store holding an asset's objects, by where its row says they are. */
-  storeFor(location: AssetLocation): ObjectStore;
+  /** The object store and the fallback spool. */
+  stores: FallbackStores;
   /** Bounds how many images are decoded at once across the process. */
   decodeSlots?: Semaphore | undefined;
   /** Called after a commit that queued purges. */
   onPurgeQueued?: (() => void) | undefined;
+  /** Called once per processed asset with its outcome, and per stored object. */
+  onProcessed?: ((outcome: ProcessOutcome) => void) | undefined;
+  onStored?: ((location: AssetLocation, bytes: number) => void) | undefined;
 }
 
 export type ProcessOutcome = 'ready' | 'broken' | 'retry' | 'gone';
@@ -99,20 +103,27 @@ async function stillWaiting(db: Db, id: string): Promise<boolean> {
 
 /** Processes one claimed asset; never throws (the outcome is recorded on the row). */
 export async function processAsset(deps: ProcessDeps, asset: Asset, bytes?: Buffer, signal?: AbortSignal): Promise<ProcessOutcome> {
+  const outcome = await process(deps, asset, bytes, signal);
+  deps.onProcessed?.(outcome);
+  return outcome;
+}
+
+async function process(deps: ProcessDeps, asset: Asset, bytes: Buffer | undefined, signal: AbortSignal | undefined): Promise<ProcessOutcome> {
   const log = deps.logger.child({ tenantId: asset.tenant_id, assetId: asset.id, key: asset.key_prefix });
-  const store = deps.storeFor(asset.location);
   const started = performance.now();
   let source = bytes;
   try {
     if (source === undefined) {
       if (asset.source_key === null) return await fail(deps, asset, new Error('the upload is missing (no source key)'), true, log);
-      source = await readWithLimit((await store.get(asset.source_key, { signal })).body, MAX_SOURCE_BYTES, signal);
+      source = await readWithLimit((await deps.stores.storeFor(asset.location).get(asset.source_key, { signal })).body, MAX_SOURCE_BYTES, signal);
     }
   } catch (err) {
     return fail(deps, asset, err, isStorageError(err, 'ObjectNotFound'), log);
   }
 
   let stored;
+  // The outputs go where new objects go now: the object store, or the spool while it fails.
+  let location = deps.stores.writableLocation();
   try {
     const work = () =>
       processImage(source, {
@@ -122,7 +133,14 @@ export async function processAsset(deps: ProcessDeps, asset: Asset, bytes?: Buff
         maxPixels: deps.media.maxPixels,
       });
     const processed = deps.decodeSlots ? await deps.decodeSlots.run(work) : await work();
-    stored = await storeProcessedImage(store, asset.tenant_id, processed, asset.original_name, signal, asset.key_prefix);
+    const put = (where: AssetLocation) => storeProcessedImage(deps.stores.storeFor(where), asset.tenant_id, processed, asset.original_name, signal, asset.key_prefix);
+    try {
+      stored = await put(location);
+    } catch (err) {
+      if (location !== 'store' || deps.stores.spool === undefined || !isOutage(err)) throw err;
+      location = 'spool';
+      stored = await put(location);
+    }
   } catch (err) {
     // The image itself is bad: no retry will help. Anything else (the store) is retried.
     const final = isAppError(err) && (err.code === 'Unprocessable' || err.code === 'UnsupportedMediaType');
@@ -135,6 +153,7 @@ export async function processAsset(deps: ProcessDeps, asset: Asset, bytes?: Buff
   ];
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const done = await finishProcessing(trx, asset.id, {
+      location,
       variants,
       width: stored.width,
       height: stored.height,
@@ -147,8 +166,9 @@ export async function processAsset(deps: ProcessDeps, asset: Asset, bytes?: Buff
     return done === undefined ? 'gone' : 'ready';
   });
   deps.onPurgeQueued?.();
+  for (const v of variants) deps.onStored?.(location, v.bytes);
   log.info(
-    { event: outcome === 'ready' ? 'processed' : 'processed-orphan', variants: variants.length, bytes: stored.bytes, ms: Math.round(performance.now() - started) },
+    { event: outcome === 'ready' ? 'processed' : 'processed-orphan', variants: variants.length, bytes: stored.bytes, location, ms: Math.round(performance.now() - started) },
     outcome === 'ready' ? 'image processed' : 'image processed after its asset was deleted; queued for purge',
   );
   return outcome;
@@ -156,10 +176,12 @@ export async function processAsset(deps: ProcessDeps, asset: Asset, bytes?: Buff
 
 async function fail(deps: ProcessDeps, asset: Asset, err: unknown, finalBecauseBad: boolean, log: Logger): Promise<ProcessOutcome> {
   const message = err instanceof Error ? err.message : String(err);
-  const final = finalBecauseBad || asset.attempts + 1 >= MAX_ATTEMPTS;
+  // A store outage is not the image's fault: it waits for the store without using up attempts.
+  const outage = isOutage(err);
+  const final = finalBecauseBad || (!outage && asset.attempts + 1 >= MAX_ATTEMPTS);
   try {
     await deps.db.transaction().execute(async (trx) => {
-      const row = await failProcessing(trx, asset.id, message, { final });
+      const row = await failProcessing(trx, asset.id, message, { final, outage });
       // A broken asset keeps no upload: nothing will ever process it.
       if (row !== undefined && final && asset.source_key !== null) await enqueuePurge(trx, [asset.source_key], asset.tenant_id);
     });

@@ -20,6 +20,7 @@ export interface PurgeDeps {
   /** Every store an object may be in (the object store, and the fallback spool): each is purged. */
   stores: readonly ObjectStore[];
   logger: Logger;
+  onPurged?: ((outcome: 'purged' | 'kept' | 'retry') => void) | undefined;
 }
 
 export function purgeWorker(deps: PurgeDeps, options: { idleMs?: number } = {}): JobWorker {
@@ -38,16 +39,19 @@ export async function purgeDue(deps: PurgeDeps, signal?: AbortSignal): Promise<n
     try {
       if (await isKeyReferenced(deps.db, job.key)) {
         await completePurge(deps.db, [job.id]);
+        deps.onPurged?.('kept');
         log.warn('purge skipped: a row still references the key');
         return;
       }
       let objects = 0;
       for (const store of deps.stores) objects += await removeKeyOrPrefix(store, job.key, signal);
       await completePurge(deps.db, [job.id]);
+      deps.onPurged?.('purged');
       log.info({ objects, attempts: job.attempts + 1 }, 'purged');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       await retryPurge(deps.db, job.id, message).catch(() => undefined);
+      deps.onPurged?.('retry');
       log.warn({ err: message, attempts: job.attempts + 1 }, 'purge failed; will retry');
     }
   });

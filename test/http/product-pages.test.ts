@@ -182,9 +182,9 @@ describe.each(STACKS)('product pages on %s', (stack) => {
   });
 
   it('searches by name or SKU and paginates, keeping the query', async () => {
-    for (let i = 0; i < 26; i++) await create({ name: `Green tea ${i}`, sku: `TEA-${i}` });
+    for (let i = 0; i < 50; i++) await create({ name: `Green tea ${i}`, sku: `TEA-${i}` });
     const first = await web.get('/products?q=green');
-    expect((first.body.match(/class="product-card"/g) ?? []).length).toBe(24);
+    expect((first.body.match(/class="product-card"/g) ?? []).length).toBe(48);
     expect(first.body).toContain('href="/products?q=green&amp;page=2"');
     const second = await web.get('/products?q=green&page=2');
     expect((second.body.match(/class="product-card"/g) ?? []).length).toBe(2);

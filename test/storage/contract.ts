@@ -24,6 +24,14 @@ export interface ContractFixture {
   cleanup(): Promise<void>;
 }
 
+/** What a driver offers beyond the core contract (both default to true). */
+export interface ContractCapabilities {
+  /** Direct browser uploads with a store-enforced policy. */
+  presignedPost?: boolean;
+  /** A public (CDN) base URL. */
+  publicBase?: boolean;
+}
+
 export interface ContractSetupOptions {
   /** Public (CDN) base URL the store should build `publicUrl`s on; unset means none. */
   publicBaseUrl?: string | undefined;
@@ -32,7 +40,12 @@ export interface ContractSetupOptions {
 const MiB = 1024 * 1024;
 const INVALID_KEYS = ['../x', '/abs', 'a/../b', 'a\u0000b', '', 'a//b', 'a\\b'];
 
-export function describeObjectStoreContract(name: string, setup: (options: ContractSetupOptions) => Promise<ContractFixture>): void {
+export function describeObjectStoreContract(
+  name: string,
+  setup: (options: ContractSetupOptions) => Promise<ContractFixture>,
+  capabilities: ContractCapabilities = {},
+): void {
+  const { presignedPost = true, publicBase = true } = capabilities;
   describe(`ObjectStore contract: ${name}`, () => {
     let fx: ContractFixture;
     const root = `contract-${randomUUID()}/`;
@@ -312,7 +325,11 @@ export function describeObjectStoreContract(name: string, setup: (options: Contr
         expect(status).toBeLessThan(500);
       }, 10_000);
 
-      it('presigns a POST the store itself enforces', async () => {
+      onlyIf(!presignedPost)('refuses to presign a POST it could not enforce', async () => {
+        await expectStorageError(fx.store.presignedPost(`${prefix()}x.png`, { contentType: 'image/png', maxBytes: 10 }), 'StoreError');
+      });
+
+      onlyIf(presignedPost)('presigns a POST the store itself enforces', async () => {
         const p = prefix();
         const key = `${p}upload.png`;
         const post = await fx.store.presignedPost(key, { contentType: 'image/png', maxBytes: 1000 });
@@ -338,7 +355,11 @@ export function describeObjectStoreContract(name: string, setup: (options: Contr
         expect(await fx.raw.listKeys(p)).toEqual([key]);
       });
 
-      it('gives a public URL only when a public base is configured', async () => {
+      onlyIf(!publicBase)('never gives a public URL', async () => {
+        expect(fx.store.publicUrl('t/1/img/a b.jpg')).toBeUndefined();
+      });
+
+      onlyIf(publicBase)('gives a public URL only when a public base is configured', async () => {
         expect(fx.store.publicUrl('t/1/img/a b.jpg')).toBeUndefined();
         const pub = await setup({ publicBaseUrl: 'https://cdn.example.test/media' });
         try {
@@ -349,6 +370,11 @@ export function describeObjectStoreContract(name: string, setup: (options: Contr
       }, 30_000);
     });
   });
+}
+
+/** `it` for a test that applies to this driver; nothing at all (not even "skipped") otherwise. */
+function onlyIf(applies: boolean): (name: string, test: () => Promise<void>, timeout?: number) => void {
+  return applies ? (name, test, timeout) => it(name, test, timeout) : () => undefined;
 }
 
 async function statusOf(url: string): Promise<number> {

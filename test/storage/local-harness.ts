@@ -34,7 +34,7 @@ export async function startLocalHarness(options: { publicBaseUrl?: string | unde
   // The routes need a store before the server has a port; a second store on the same folder
   // (as a second process would be) serves them, the returned one knows the real base URL.
   const serving = new LocalObjectStore({ root, baseUrl: 'http://unused.invalid', secret, signedUrlTtl: 60 });
-  const ctx: AppContext = { config: loadConfig({ DATA_DIR: sandbox }), logger: silentLogger, secret, store: serving };
+  const ctx: AppContext = { config: loadConfig({ DATA_DIR: sandbox }), logger: silentLogger, secret, store: serving, appServed: serving };
   const app = Fastify();
   // A minimal stand-in for the app's error handler: AppErrors carry their own status.
   app.setErrorHandler((err, _request, reply) => {

@@ -1,34 +1,11 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.js';
 import { verifyApiKey } from '../../src/tenancy/api-keys.js';
 import { BACKENDS, createScratchPostgres } from '../support/database.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-// The real binary once main.ts registers these commands; until then a harness doing the same.
-const wired = readFileSync(path.join(root, 'src/cli/main.ts'), 'utf8').includes('registerTenant(program)');
-const entry = wired ? ['bin/vitrina.js'] : ['--import', 'tsx', 'test/support/cli-harness.ts'];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function vitrina(args: string[], env: Record<string, string>): Promise<Run> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|DATA_DIR|S3_|AWS_)/.test(k)));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...entry, ...args], { cwd: root, env: { ...base, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { vitrina } from '../support/run-cli.js';
 
 describe.each(BACKENDS)('vitrina tenant / apikey / db commands on %s', (backend) => {
   let env: Record<string, string>;

@@ -9,24 +9,30 @@ import { buildApp } from '../../http/app.js';
 import { createLogger } from '../../logger.js';
 import { configureSharp } from '../../media/sharp-runtime.js';
 import { startRuntime, type Runtime } from '../../runtime.js';
+import { startWorkerProcess, type WorkerProcess } from '../worker-process.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'Run the web server (PORT, HOST) and this instance\'s background workers (image processing, purges). ' +
-        'Embedded PGlite + local disk in DATA_DIR unless DATABASE_URL / S3_* are set.',
+      'Run the web server (PORT, HOST) and this instance\'s background workers (image processing, purges, spool ' +
+        'replication): in a child process at lower CPU priority with DATABASE_URL (JOBS=process), beside the server on ' +
+        'the embedded database (JOBS=inline). Embedded PGlite + local disk in DATA_DIR unless DATABASE_URL / S3_* are set.',
     )
     .addHelpText('after', '\nExamples:\n  vitrina serve\n  DATABASE_URL=postgres://localhost/vitrina S3_BUCKET=uploads S3_ENDPOINT=http://127.0.0.1:9000 vitrina serve\n')
     .action(async () => {
       const config = loadConfig(process.env);
       const logger = createLogger({ level: config.logLevel });
       configureSharp();
-      const runtime = await startRuntime(config, logger);
+      // Migrations and the bucket are settled here first, then the workers' process starts.
+      let workers: WorkerProcess | undefined;
+      const runtime = await startRuntime(config, logger, config.jobs === 'process' ? { kick: (name) => workers?.kick(name) } : {});
+      if (config.jobs === 'process') workers = startWorkerProcess(logger);
       const app = await buildApp(runtime);
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down');
         await app.close();
+        await workers?.stop();
         await runtime.close();
         logger.flush();
         process.exit(0);

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config.js';
 import { createAppContext } from '../../app-context.js';
 import { createLogger } from '../../logger.js';
 import { initStorage } from '../../storage/init-storage.js';
+import { registerStorageReconcile } from './storage-reconcile.js';
 
 export function registerStorage(program: Command): void {
   const storage = program.command('storage').description('Manage the object store.');
@@ -27,4 +28,5 @@ export function registerStorage(program: Command): void {
         await ctx.store.close();
       }
     });
+  registerStorageReconcile(storage);
 }

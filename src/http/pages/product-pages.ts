@@ -108,6 +108,23 @@ export async function handleProductForm(
   save: (input: ProductInput, image: ImageUpload | undefined, removeImage: boolean) => Promise<Product>,
 ): Promise<FastifyReply> {
   const maxBytes = rt.config.maxUploadSize;
+  const stopTimer = rt.metrics.uploadSeconds.startTimer();
+  try {
+    return await productForm(rt, urls, request, reply, form, save, maxBytes);
+  } finally {
+    stopTimer();
+  }
+}
+
+async function productForm(
+  rt: Runtime,
+  urls: ImageUrls,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  form: { mode: 'new' | 'edit'; product?: ProductView | undefined },
+  save: (input: ProductInput, image: ImageUpload | undefined, removeImage: boolean) => Promise<Product>,
+  maxBytes: number,
+): Promise<FastifyReply> {
   const body: MultipartForm = await readMultipartForm(request, { maxBytes });
   const values = typedValues(body.fields);
   const removeImage = body.fields.remove_image === '1';
@@ -116,6 +133,7 @@ export async function handleProductForm(
 
   if (!csrfValid(request, rt.secret, body.fields._csrf)) return again({}, msg('error.csrf'), 403);
   if (body.tooLarge) {
+    rt.metrics.uploads.inc({ outcome: 'refused' });
     const tooLarge = msg('flash.file_too_large', { size: formatBytes(maxBytes, request.locale) });
     return again({ image: tooLarge }, tooLarge);
   }
@@ -128,6 +146,7 @@ export async function handleProductForm(
     } catch (err) {
       if (!isAppError(err)) throw err;
       const problem = imageProblem(err, rt.config.media.maxPixels);
+      rt.metrics.uploads.inc({ outcome: 'refused' });
       request.log.info({ event: 'refused', tenantId: request.account?.tenantId, reason: err.message, bytes: body.file.bytes.length }, 'upload refused');
       return again({ image: problem }, problem);
     }
@@ -147,6 +166,7 @@ export async function handleProductForm(
     if (isAppError(err, 'Conflict')) return again({ sku: msg('error.sku_taken') }, msg('flash.fix_errors'));
     if (isAppError(err, 'Unprocessable') && /unit/i.test(err.message)) return again({ uom_id: msg('error.uom_invalid') }, msg('flash.fix_errors'));
     if (isAppError(err, 'StoreUnreachable') || isAppError(err, 'Unavailable')) {
+      rt.metrics.uploads.inc({ outcome: 'failed' });
       request.log.error({ err, event: 'refused' }, 'upload could not be stored');
       return again({ image: msg('error.upload_unavailable') }, msg('error.upload_unavailable'), 503);
     }
@@ -154,12 +174,4 @@ export async function handleProductForm(
   }
   const flash = msg(form.mode === 'new' ? 'flash.product_created' : 'flash.product_updated');
   return redirectWithFlash(rt, reply, `/products/${product.id}`, { kind: 'success', message: flash });
-}
-
-/** The product id in a path, or NotFound (a malformed id is as unknown as a missing one). */
-export function productIdParam(request: FastifyRequest): number {
-  const raw = (request.params as { id?: string }).id ?? '';
-  const id = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) throw new AppError('NotFound', 'There is no such product.');
-  return id;
 }

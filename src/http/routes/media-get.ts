@@ -1,8 +1,8 @@
 /**
  * GET|HEAD /media/{key}?expires=…&signature=…[&disposition=…] — serves an object of the
- * local store through a signed, expiring URL (the local driver's answer to an S3 presigned
- * GET; see storage/local/media-signature.ts). Registered for every driver but answers 404
- * unless the store is a LocalObjectStore.
+ * store the app serves itself (the local driver's folder, or the fallback spool while S3 is
+ * down) through a signed, expiring URL — the app's answer to an S3 presigned GET; see
+ * storage/local/media-signature.ts. Answers 404 when S3 serves everything.
  *
  * Images are user content: the response is locked down (nosniff, a CSP with no scripts and a
  * sandbox) so a file that slipped through as HTML or SVG can never run in the app's origin.
@@ -10,7 +10,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { AppError } from '../../errors.js';
-import { LocalObjectStore } from '../../storage/local/local-object-store.js';
 import { verifyMediaSignature } from '../../storage/local/media-signature.js';
 import type { HeadResult } from '../../storage/object-store.js';
 import { ifRangeAllows, isNotModified } from '../media/conditional-get.js';
@@ -19,8 +18,8 @@ import { parseRange } from '../media/range-header.js';
 export const MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 
 export default async function mediaGet(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const store = ctx.store;
-  if (!(store instanceof LocalObjectStore)) return; // S3 serves its own objects: nothing here, so 404.
+  const store = ctx.appServed;
+  if (store === undefined) return; // S3 serves its own objects: nothing here, so 404.
 
   app.route({
     method: ['GET', 'HEAD'],

@@ -5,7 +5,7 @@ import type { HttpContext } from '../http-context.js';
 import { msg } from '../i18n/index.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { redirectWithFlash } from '../pages/page-context.js';
-import { productIdParam } from '../pages/product-pages.js';
+import { productIdParam } from '../product-id-param.js';
 
 /** POST /products/{id}/delete (_csrf): deletes the product; its image's objects are purged after the commit. */
 export default async function productDelete(app: FastifyInstance, hc: HttpContext): Promise<void> {

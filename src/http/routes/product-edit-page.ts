@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { getProduct } from '../../catalog/products.repository.js';
 import { AppError } from '../../errors.js';
 import type { HttpContext } from '../http-context.js';
-import { productIdParam, renderProductForm, valuesOf } from '../pages/product-pages.js';
+import { renderProductForm, valuesOf } from '../pages/product-pages.js';
+import { productIdParam } from '../product-id-param.js';
 
 /** GET /products/{id}/edit: the form filled with the product, and its current image. */
 export default async function productEditPage(app: FastifyInstance, hc: HttpContext): Promise<void> {

@@ -3,7 +3,8 @@ import { getProduct } from '../../catalog/products.repository.js';
 import { AppError } from '../../errors.js';
 import type { HttpContext } from '../http-context.js';
 import { pageContext, sendPage } from '../pages/page-context.js';
-import { productDetail, productIdParam } from '../pages/product-pages.js';
+import { productDetail } from '../pages/product-pages.js';
+import { productIdParam } from '../product-id-param.js';
 import { productDetailPage } from '../views/product-detail.js';
 
 /** GET /products/{id}: one product; another tenant's id is a 404 like any unknown id. */

@@ -3,7 +3,8 @@ import { updateProduct } from '../../catalog/catalog.service.js';
 import { getProduct } from '../../catalog/products.repository.js';
 import { AppError } from '../../errors.js';
 import type { HttpContext } from '../http-context.js';
-import { handleProductForm, productIdParam } from '../pages/product-pages.js';
+import { handleProductForm } from '../pages/product-pages.js';
+import { productIdParam } from '../product-id-param.js';
 
 /**
  * POST /products/{id}/edit: the fields of the new form, `image` optional (a new file replaces

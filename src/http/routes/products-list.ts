@@ -5,7 +5,8 @@ import { pageContext, sendPage } from '../pages/page-context.js';
 import { LIST_IMAGE_WIDTH, productSummary } from '../pages/product-pages.js';
 import { productsListPage } from '../views/products-list.js';
 
-export const PAGE_SIZE = 24;
+/** Cards per page: fills rows of 2, 3, 4 or 6 columns. */
+export const PAGE_SIZE = 48;
 
 /** GET /products[?q=…&page=N]: the tenant's products, newest first, searchable by name or SKU. */
 export default async function productsList(app: FastifyInstance, hc: HttpContext): Promise<void> {

@@ -78,7 +78,13 @@ function sdkLoggerFor(logger: Logger | undefined) {
       if (message.includes('non-retryable streaming request')) logger?.debug({ source: 'aws-sdk' }, message);
       else logger?.warn({ source: 'aws-sdk' }, message);
     },
-    error: (...args: unknown[]) => logger?.error({ source: 'aws-sdk' }, args.map(String).join(' ')),
+    // The SDK logs every failed command here as an object (its input included). Each failure
+    // also reaches our caller as a StorageError, which says more, so this is debug detail.
+    error: (...args: unknown[]) => {
+      const entry = args[0] as { commandName?: unknown; error?: { name?: unknown } } | undefined;
+      if (typeof entry === 'object' && entry !== null) logger?.debug({ source: 'aws-sdk', command: entry.commandName, error: entry.error?.name }, 'S3 command failed');
+      else logger?.debug({ source: 'aws-sdk' }, args.map(String).join(' '));
+    },
   };
 }
 

@@ -1,0 +1,40 @@
+/**
+ * `vitrina work`: this instance's background workers alone — image processing, purges and
+ * spool replication — without a web server. `vitrina serve` starts one as a child process
+ * (JOBS=process, the default with DATABASE_URL); it can also run on machines of its own,
+ * as many as needed: they share the work through the database.
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { createLogger } from '../../logger.js';
+import { configureSharp } from '../../media/sharp-runtime.js';
+import { startRuntime } from '../../runtime.js';
+
+export function registerWork(program: Command): void {
+  program
+    .command('work')
+    .description('Run the background workers only (image processing, purges, spool replication); they share work with every other instance through the database.')
+    .addHelpText('after', '\nExample:\n  DATABASE_URL=postgres://localhost/vitrina S3_BUCKET=uploads nice vitrina work\n')
+    .action(async () => {
+      const config = loadConfig(process.env);
+      const logger = createLogger({ level: config.logLevel, name: 'vitrina-work' });
+      configureSharp();
+      const runtime = await startRuntime(config, logger, { jobs: true, initStorage: false });
+      // A parent `vitrina serve` says when it committed new work, so it starts without waiting for a poll.
+      process.on('message', (message: unknown) => {
+        const worker = (message as { kick?: unknown } | null)?.kick;
+        if (typeof worker === 'string') runtime.jobs.kick(worker);
+      });
+      const shutdown = async (signal: string) => {
+        logger.info({ signal }, 'workers stopping');
+        await runtime.close();
+        logger.flush();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      // The parent went away without a signal (crashed): don't outlive it.
+      process.once('disconnect', () => void shutdown('disconnect'));
+      logger.info({ event: 'workers-started', workers: config.media.workers }, 'background workers running');
+    });
+}

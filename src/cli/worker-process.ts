@@ -1,0 +1,61 @@
+/**
+ * The child process `vitrina serve` runs its background workers in (JOBS=process): started
+ * with the same environment, at a lower CPU priority (nice 10) so that decoding and encoding
+ * images only ever uses CPU the web server leaves idle, told over IPC when new work was
+ * committed, restarted (with backoff) if it dies, and stopped with the server.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../logger.js';
+
+const BIN = fileURLToPath(new URL('../../bin/vitrina.js', import.meta.url));
+const NICENESS = 10;
+
+export interface WorkerProcess {
+  kick(worker: string): void;
+  stop(): Promise<void>;
+}
+
+export function startWorkerProcess(logger: Logger): WorkerProcess {
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let restarts = 0;
+
+  const spawnChild = () => {
+    const started = Date.now();
+    const c = fork(BIN, ['work'], { env: { ...process.env, JOBS: 'inline' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child = c;
+    try {
+      if (c.pid !== undefined) setPriority(c.pid, NICENESS);
+    } catch (err) {
+      logger.warn({ err }, 'could not lower the workers\' CPU priority');
+    }
+    c.on('error', (err) => logger.error({ err }, 'the worker process failed'));
+    c.once('exit', (code, signal) => {
+      if (stopping) return;
+      // Quick deaths in a row back off (1 s, 2 s … 30 s); a long-lived child resets the count.
+      restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(restarts, 5));
+      logger.error({ event: 'worker-exit', code, signal, restartInMs: delay }, 'the worker process exited; restarting it');
+      setTimeout(() => !stopping && spawnChild(), delay).unref();
+    });
+  };
+  spawnChild();
+
+  return {
+    kick(worker) {
+      if (child?.connected) child.send({ kick: worker }, () => undefined);
+    },
+    async stop() {
+      stopping = true;
+      const c = child;
+      if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import { listProducts } from '../../catalog/products.repository.js';
+import { apiKeyRequired, apiTenantId } from '../api/api-key-required.js';
+import { productJson } from '../api/product-json.js';
+import type { HttpContext } from '../http-context.js';
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+/** A whole-number query parameter within [min, max]; absent → fallback; anything else → undefined. */
+function wholeNumber(raw: unknown, min: number, max: number, fallback: number): number | undefined {
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string' || !/^\d{1,10}$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return n >= min && n <= max ? n : undefined;
+}
+
+/**
+ * GET /api/v1/products[?q=…&limit=1..100&offset=N] → 200 {items, total, limit, offset}: the
+ * tenant's products, newest first; `q` matches name or SKU. A bad `limit` or `offset` → 400.
+ */
+export default async function apiProductsList(app: FastifyInstance, hc: HttpContext): Promise<void> {
+  app.get('/api/v1/products', { onRequest: apiKeyRequired(hc) }, async (request) => {
+    const query = request.query as { q?: unknown; limit?: unknown; offset?: unknown };
+    const limit = wholeNumber(query.limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
+    const offset = wholeNumber(query.offset, 0, 2147483647, 0);
+    const q = query.q === undefined ? '' : typeof query.q === 'string' ? query.q.trim() : undefined;
+    if (limit === undefined || offset === undefined || q === undefined || q.length > 200) {
+      throw new AppError('BadRequest', 'The query is not valid; see `fields`.', {
+        fields: {
+          ...(limit === undefined ? { limit: `Use a whole number from 1 to ${MAX_LIMIT}.` } : {}),
+          ...(offset === undefined ? { offset: 'Use a whole number, 0 or more.' } : {}),
+          ...(q === undefined || q.length > 200 ? { q: 'Send one search text of at most 200 characters.' } : {}),
+        },
+      });
+    }
+    const { items, total } = await listProducts(hc.db, apiTenantId(request), { q, limit, offset });
+    return { items: await Promise.all(items.map((p) => productJson(hc.urls, p))), total, limit, offset };
+  });
+}
