@@ -67,12 +67,7 @@ function notFound(): AppError {
 }
 
 export async function createProduct(deps: CatalogDeps, tenantId: number, input: ProductInput, image?: ImageUpload, signal?: AbortSignal): Promise<Product> {
-  return withUpload(deps, tenantId, image, signal, (asset) =>
-    deps.db.transaction().execute(async (trx) => {
-      if (asset !== undefined) await insertAsset(trx, asset);
-      return insertProduct(trx, tenantId, { ...input, imageAssetId: asset?.id ?? null });
-    }),
-  );
+  return withUpload(deps, tenantId, image, signal, (asset) => insertProduct(deps.db, tenantId, input, asset));
 }
 
 /** Changes the given fields and, optionally, the image. @throws AppError NotFound | Conflict | Unprocessable */

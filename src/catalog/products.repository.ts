@@ -9,6 +9,7 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors.js';
 import type { AssetLocation, AssetStatus, AssetVariant, Database, Db, Product } from '../db/schema.js';
 import { AppError } from '../errors.js';
+import { assetRow, type NewAsset } from '../media/assets.repository.js';
 import { normalizePrice, PRICE_HINT } from './price.js';
 import type { ProductInput } from './product-input.js';
 
@@ -148,8 +149,33 @@ function mapWriteError(err: unknown, sku: string | undefined): never {
   throw err;
 }
 
-export async function createProduct(db: Db, tenantId: number, input: NewProductInput): Promise<Product> {
+/**
+ * Inserts the product; with `asset`, the asset row too, in one statement (one round trip,
+ * atomic on its own: the upload path's commit).
+ */
+export async function createProduct(db: Db, tenantId: number, input: NewProductInput, asset?: NewAsset): Promise<Product> {
   try {
+    if (asset !== undefined) {
+      return await db
+        .with('a', (q) => q.insertInto('assets').values(assetRow(asset)).returning('id'))
+        .insertInto('products')
+        .columns(['tenant_id', 'sku', 'name', 'description', 'uom_id', 'sale_price', 'image_asset_id'])
+        .expression((eb) =>
+          eb
+            .selectFrom('a')
+            .select([
+              sql<number>`${tenantId}::integer`.as('tenant_id'),
+              sql<string>`${input.sku}::text`.as('sku'),
+              sql<string>`${input.name}::text`.as('name'),
+              sql<string>`${input.description}::text`.as('description'),
+              sql<number>`${input.uomId}::integer`.as('uom_id'),
+              sql<string>`${price(input.salePrice)}::numeric`.as('sale_price'),
+              'a.id',
+            ]),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
     return await db
       .insertInto('products')
       .values({

@@ -45,7 +45,7 @@ export async function replicateDue(deps: ReplicateDeps, signal?: AbortSignal): P
   if (spool === undefined || failing()) return 0;
   const claimed = await claimSpooled(deps.db, { limit: BATCH, leaseSeconds: LEASE_SECONDS });
   let moved = 0;
-  for (const asset of claimed) {
+  for (const [index, asset] of claimed.entries()) {
     const log = deps.logger.child({ event: 'replicate', tenantId: asset.tenant_id, assetId: asset.id, key: asset.key_prefix });
     const keys = asset.variants.map((v) => v.key);
     try {
@@ -72,8 +72,10 @@ export async function replicateDue(deps: ReplicateDeps, signal?: AbortSignal): P
       // The row no longer points at the spool (or the asset is gone): its spool copies go.
       await spool.store.deleteMany(keys).catch((err: unknown) => log.warn({ err }, 'spool copies could not be dropped; reconcile will find them'));
     } catch (err) {
-      await releaseClaim(deps.db, asset.id, RETRY_SECONDS).catch(() => undefined);
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'replication failed; will retry');
+      // The store is failing again: give back this asset and the rest of the batch, untried.
+      const giveBack = failing() ? claimed.slice(index) : [asset];
+      for (const a of giveBack) await releaseClaim(deps.db, a.id, RETRY_SECONDS).catch(() => undefined);
       if (failing()) break;
     }
   }

@@ -2,8 +2,8 @@
  * Assets: one row per stored image — its key prefix, detected type, size, digest, dimensions
  * and variants (object keys, never URLs). Plain functions taking `db` or a transaction.
  */
-import { sql } from 'kysely';
-import type { Asset, AssetLocation, AssetStatus, AssetVariant, Db } from '../db/schema.js';
+import { sql, type Insertable } from 'kysely';
+import type { Asset, AssetLocation, AssetStatus, AssetVariant, AssetsTable, Db } from '../db/schema.js';
 
 export interface NewAsset {
   /** The asset id in the key (UUID v7 from the key locator). */
@@ -23,27 +23,28 @@ export interface NewAsset {
   sourceKey?: string | null;
 }
 
+/** The row for an asset, as inserted (shared with the single-statement product insert). */
+export function assetRow(asset: NewAsset): Insertable<AssetsTable> {
+  return {
+    id: asset.id,
+    tenant_id: asset.tenantId,
+    key_prefix: asset.keyPrefix,
+    location: asset.location ?? 'store',
+    status: asset.status ?? 'ready',
+    content_type: asset.contentType,
+    bytes: asset.bytes,
+    sha256: asset.sha256,
+    width: asset.width,
+    height: asset.height,
+    // Sent as JSON text: pg would turn a JS array into a PostgreSQL array, not jsonb.
+    variants: JSON.stringify(asset.variants ?? []),
+    original_name: asset.originalName,
+    source_key: asset.sourceKey ?? null,
+  };
+}
+
 export async function insertAsset(db: Db, asset: NewAsset): Promise<Asset> {
-  return db
-    .insertInto('assets')
-    .values({
-      id: asset.id,
-      tenant_id: asset.tenantId,
-      key_prefix: asset.keyPrefix,
-      location: asset.location ?? 'store',
-      status: asset.status ?? 'ready',
-      content_type: asset.contentType,
-      bytes: asset.bytes,
-      sha256: asset.sha256,
-      width: asset.width,
-      height: asset.height,
-      // Sent as JSON text: pg would turn a JS array into a PostgreSQL array, not jsonb.
-      variants: JSON.stringify(asset.variants ?? []),
-      original_name: asset.originalName,
-      source_key: asset.sourceKey ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.insertInto('assets').values(assetRow(asset)).returningAll().executeTakeFirstOrThrow();
 }
 
 /** The asset, only if it belongs to this tenant. */

@@ -129,5 +129,6 @@ describe('the catalog in Chromium', () => {
 
     // Everything the product had is gone from the store once the purge worker has run.
     await expect.poll(async () => (await t.raw.listKeys('t/')).length, { timeout: 10_000 }).toBe(0);
-  });
+    // A real browser on a loaded 2-core machine: each step has its own timeout; this bounds the whole.
+  }, 120_000);
 });

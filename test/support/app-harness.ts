@@ -69,7 +69,6 @@ export async function startTestApp(stack: Stack, options: TestAppOptions = {}): 
     JOBS: options.listen ? 'true' : 'false',
     LOG_LEVEL: 'silent',
     ...(port === undefined ? {} : { PORT: String(port), HOST: '127.0.0.1' }),
-    ...options.env,
   };
   if (stack === 'postgres+s3') {
     const s3 = testS3Config();
@@ -84,8 +83,12 @@ export async function startTestApp(stack: Stack, options: TestAppOptions = {}): 
   } else {
     env.STORAGE_DRIVER = 'local';
   }
-  const config = loadConfig(env);
   const database = options.database ?? (await createTestDatabase(stack === 'postgres+s3' ? 'postgres' : 'pglite'));
+  // As in production: PostgreSQL is named by DATABASE_URL (which also puts the spool there).
+  if (database.url !== undefined) env.DATABASE_URL = database.url;
+  // The test's own settings win (e.g. an S3_ENDPOINT of its own for fault tests).
+  Object.assign(env, options.env);
+  const config = loadConfig(env);
   // The runtime closes the handle it is given; a shared database must outlive this instance.
   const handle = options.database === undefined ? database : { ...database, close: async () => {} };
   const runtime = await startRuntime(config, options.logger ?? silentLogger, { database: handle });
