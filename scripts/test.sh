@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 mkdir -p test-artifacts
-bash scripts/ensure-chromium.sh
+bash scripts/ensure-test-packages.sh
 echo "== type check"
 npx tsc --noEmit
 echo "== tests"

@@ -6,6 +6,7 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
+import { hostname } from 'node:os';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import type { Runtime } from '../runtime.js';
@@ -70,6 +71,12 @@ async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
   // Uploads read `part.file.truncated` themselves (http/forms/multipart-form.ts).
   await app.register(multipart, { throwFileSizeLimit: false });
   registerSecurityHeaders(app, ctx.config);
+  // Which instance answered: behind a load balancer, the first thing to know when one misbehaves.
+  const servedBy = `${hostname()}:${process.pid}`;
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-served-by', servedBy);
+    return payload;
+  });
   registerRequestState(app, ctx);
   const { errorHandler, notFoundHandler } = createErrorHandlers(ctx);
   app.setErrorHandler(errorHandler);

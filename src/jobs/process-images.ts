@@ -151,7 +151,39 @@ async function process(deps: ProcessDeps, asset: Asset, bytes: Buffer | undefine
     { name: 'original', key: stored.key, width: stored.width, height: stored.height, bytes: stored.bytes, contentType: stored.contentType },
     ...stored.variants,
   ];
-  const outcome = await deps.db.transaction().execute(async (trx) => {
+  let outcome: 'ready' | 'gone';
+  try {
+    outcome = await commitProcessed(deps, asset, location, variants, stored);
+  } catch (err) {
+    // The objects are stored under the asset's own prefix, so nothing is lost: the asset stays
+    // `processing` and is tried again (the same keys are written again) once the database answers.
+    return fail(deps, asset, new DatabaseFailure(err), false, log);
+  }
+  deps.onPurgeQueued?.();
+  for (const v of variants) deps.onStored?.(location, v.bytes);
+  log.info(
+    { event: outcome === 'ready' ? 'processed' : 'processed-orphan', variants: variants.length, bytes: stored.bytes, location, ms: Math.round(performance.now() - started) },
+    outcome === 'ready' ? 'image processed' : 'image processed after its asset was deleted; queued for purge',
+  );
+  return outcome;
+}
+
+/** A failed commit: retried like an outage (it is not the image's fault). */
+class DatabaseFailure extends Error {
+  constructor(cause: unknown) {
+    super(`the database failed while recording the processed image: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** Marks the asset ready with what was stored and queues the upload for purge, in one transaction. */
+async function commitProcessed(
+  deps: ProcessDeps,
+  asset: Asset,
+  location: AssetLocation,
+  variants: AssetVariant[],
+  stored: { width: number; height: number; bytes: number; sha256: string; contentType: string },
+): Promise<'ready' | 'gone'> {
+  return deps.db.transaction().execute(async (trx) => {
     const done = await finishProcessing(trx, asset.id, {
       location,
       variants,
@@ -165,19 +197,12 @@ async function process(deps: ProcessDeps, asset: Asset, bytes: Buffer | undefine
     await enqueuePurge(trx, done === undefined ? assetObjectKeys(asset) : asset.source_key === null ? [] : [asset.source_key], asset.tenant_id);
     return done === undefined ? 'gone' : 'ready';
   });
-  deps.onPurgeQueued?.();
-  for (const v of variants) deps.onStored?.(location, v.bytes);
-  log.info(
-    { event: outcome === 'ready' ? 'processed' : 'processed-orphan', variants: variants.length, bytes: stored.bytes, location, ms: Math.round(performance.now() - started) },
-    outcome === 'ready' ? 'image processed' : 'image processed after its asset was deleted; queued for purge',
-  );
-  return outcome;
 }
 
 async function fail(deps: ProcessDeps, asset: Asset, err: unknown, finalBecauseBad: boolean, log: Logger): Promise<ProcessOutcome> {
   const message = err instanceof Error ? err.message : String(err);
-  // A store outage is not the image's fault: it waits for the store without using up attempts.
-  const outage = isOutage(err);
+  // A store outage or a failed commit is not the image's fault: it waits without using up attempts.
+  const outage = isOutage(err) || err instanceof DatabaseFailure;
   const final = finalBecauseBad || (!outage && asset.attempts + 1 >= MAX_ATTEMPTS);
   try {
     await deps.db.transaction().execute(async (trx) => {
