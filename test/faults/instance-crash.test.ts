@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage } from '../media/media-fixtures.js';
-import { createBucket, rawS3Client, testS3Config, uniqueBucketName } from '../storage/s3-test-env.js';
+import { createBucket, rawS3Client, s3Env, testS3Config, uniqueBucketName } from '../storage/s3-test-env.js';
 import { createS3RawInspector } from '../storage/s3-raw-inspector.js';
 import { startTestApp, type TestApp } from '../support/app-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -37,11 +37,7 @@ beforeAll(async () => {
     DATABASE_URL: database.url!,
     DATA_DIR: dataDir,
     SECRET_KEY: 'crash-test-secret-key-0123456789abcdef',
-    S3_ENDPOINT: s3.endpoint!,
-    S3_REGION: s3.region,
-    S3_ACCESS_KEY: s3.accessKeyId!,
-    S3_SECRET_KEY: s3.secretAccessKey!,
-    S3_BUCKET: bucket,
+    ...s3Env(s3, bucket),
     LOG_LEVEL: 'warn',
     DEMO_DATA: 'off',
     JOBS: 'inline',

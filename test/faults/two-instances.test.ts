@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage } from '../media/media-fixtures.js';
-import { createBucket, destroyBucket, rawS3Client, testS3Config, uniqueBucketName } from '../storage/s3-test-env.js';
+import { createBucket, destroyBucket, rawS3Client, s3Env, testS3Config, uniqueBucketName } from '../storage/s3-test-env.js';
 import { createS3RawInspector } from '../storage/s3-raw-inspector.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { freePort, startNginx, type Nginx } from '../support/nginx.js';
@@ -45,11 +45,7 @@ beforeAll(async () => {
           APP_URL: balancer,
           PORT: String(port),
           HOST: '127.0.0.1',
-          S3_ENDPOINT: s3.endpoint!,
-          S3_REGION: s3.region,
-          S3_ACCESS_KEY: s3.accessKeyId!,
-          S3_SECRET_KEY: s3.secretAccessKey!,
-          S3_BUCKET: bucket,
+          ...s3Env(s3, bucket),
           LOG_LEVEL: 'warn',
           DEMO_DATA: 'off',
         },

@@ -4,18 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
 import { makeImage } from '../media/media-fixtures.js';
 import { apiTenant, assetPrefixes, fetchImageUrl, multipart, PDF, type ApiTenant } from './api-client.js';
+import type { VariantJson } from '../../src/http/api/product-json.js';
 
 /** Small enough to go over cheaply, large enough for a 640×480 JPEG. */
 const MAX = 256 * 1024;
 
-interface VariantJson {
-  name: string;
-  width: number;
-  height: number;
-  bytes: number;
-  content_type: string;
-  url: string;
-}
 
 describe.each(STACKS)('API product images on %s', (stack) => {
   let t: TestApp;

@@ -64,3 +64,14 @@ export async function destroyBucket(client: S3Client, bucket: string): Promise<v
   await client.send(new DeleteBucketPolicyCommand({ Bucket: bucket })).catch(() => undefined);
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }
+
+/** S3_* settings for a child process (a real `vitrina serve`) on `bucket` of the test server. */
+export function s3Env(s3: S3Config, bucket: string): Record<string, string> {
+  return {
+    S3_ENDPOINT: s3.endpoint ?? '',
+    S3_REGION: s3.region,
+    S3_ACCESS_KEY: s3.accessKeyId ?? '',
+    S3_SECRET_KEY: s3.secretAccessKey ?? '',
+    S3_BUCKET: bucket,
+  };
+}

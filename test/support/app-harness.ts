@@ -15,7 +15,6 @@
  *   await t.close();
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -28,6 +27,7 @@ import { localRawInspector } from '../storage/local-raw-inspector.js';
 import { createS3RawInspector } from '../storage/s3-raw-inspector.js';
 import { destroyBucket, rawS3Client, testS3Config, uniqueBucketName } from '../storage/s3-test-env.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { freePort } from '../../src/free-port.js';
 
 export type Stack = 'postgres+s3' | 'pglite+local';
 export const STACKS: readonly Stack[] = ['postgres+s3', 'pglite+local'];
@@ -118,13 +118,3 @@ export async function startTestApp(stack: Stack, options: TestAppOptions = {}): 
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

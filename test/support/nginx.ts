@@ -9,6 +9,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../src/free-port.js';
+
+export { freePort };
 
 export interface Nginx {
   url: string;
@@ -30,16 +33,6 @@ function accepts(port: number): Promise<boolean> {
 
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? 'nginx';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts nginx on `port` (free, chosen by the caller so instances can know their APP_URL first). */
 export async function startNginx(upstreamPorts: number[], port: number): Promise<Nginx> {

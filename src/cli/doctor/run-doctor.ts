@@ -3,7 +3,6 @@
  * yields a row; a failure carries one line saying what to fix. Checks that need a working
  * connection are not run once the connection itself failed.
  */
-import net from 'node:net';
 import { createAppContext } from '../../app-context.js';
 import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { buildStoreApp } from '../../http/app.js';
@@ -16,6 +15,7 @@ import { isStorageError } from '../../storage/storage-error.js';
 import { type CheckResult, fail, pass, runCheck, skip } from './check.js';
 import { fixFor } from './fix-for.js';
 import { storeChecks } from './store-checks.js';
+import { freePort } from '../../free-port.js';
 
 /** S3 refuses requests signed more than 15 minutes off; warn well before that. */
 const MAX_SKEW_SECONDS = 60;
@@ -137,13 +137,3 @@ function configEnv(config: Config): Record<string, string | undefined> {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

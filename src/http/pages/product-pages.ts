@@ -95,6 +95,9 @@ function imageProblem(err: AppError, maxPixels: number): Msg {
   return err.message;
 }
 
+type SaveProduct = (input: ProductInput, image: ImageUpload | undefined, removeImage: boolean) => Promise<Product>;
+type FormTarget = { mode: 'new' | 'edit'; product?: ProductView | undefined };
+
 /**
  * The whole post of a product form. `save` creates or updates and returns the product;
  * its AppErrors (duplicate SKU, unknown unit) become messages beside their fields.
@@ -104,27 +107,19 @@ export async function handleProductForm(
   urls: ImageUrls,
   request: FastifyRequest,
   reply: FastifyReply,
-  form: { mode: 'new' | 'edit'; product?: ProductView | undefined },
-  save: (input: ProductInput, image: ImageUpload | undefined, removeImage: boolean) => Promise<Product>,
+  form: FormTarget,
+  save: SaveProduct,
 ): Promise<FastifyReply> {
-  const maxBytes = rt.config.maxUploadSize;
   const stopTimer = rt.metrics.uploadSeconds.startTimer();
   try {
-    return await productForm(rt, urls, request, reply, form, save, maxBytes);
+    return await productForm(rt, urls, request, reply, form, save);
   } finally {
     stopTimer();
   }
 }
 
-async function productForm(
-  rt: Runtime,
-  urls: ImageUrls,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  form: { mode: 'new' | 'edit'; product?: ProductView | undefined },
-  save: (input: ProductInput, image: ImageUpload | undefined, removeImage: boolean) => Promise<Product>,
-  maxBytes: number,
-): Promise<FastifyReply> {
+async function productForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest, reply: FastifyReply, form: FormTarget, save: SaveProduct): Promise<FastifyReply> {
+  const maxBytes = rt.config.maxUploadSize;
   const body: MultipartForm = await readMultipartForm(request, { maxBytes });
   const values = typedValues(body.fields);
   const removeImage = body.fields.remove_image === '1';

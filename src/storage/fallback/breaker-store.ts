@@ -12,6 +12,7 @@ import type {
 import { StorageError, isStorageError } from '../storage-error.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { isOutage } from './outage.js';
+import { listAllPages } from '../list-all.js';
 
 export class BreakerStore implements ObjectStore {
   readonly driver: ObjectStore['driver'];
@@ -65,13 +66,8 @@ export class BreakerStore implements ObjectStore {
   list(prefix: string, options?: ListOptions): Promise<ListPage> {
     return this.call(() => this.inner.list(prefix, options));
   }
-  async *listAll(prefix: string, options: SignalOption = {}): AsyncIterable<ListedObject> {
-    let token: string | undefined;
-    do {
-      const page = await this.list(prefix, { token, signal: options.signal });
-      yield* page.objects;
-      token = page.nextToken;
-    } while (token !== undefined);
+  listAll(prefix: string, options: SignalOption = {}): AsyncIterable<ListedObject> {
+    return listAllPages(this, prefix, options);
   }
   copy(sourceKey: string, destinationKey: string, options?: SignalOption): Promise<void> {
     return this.call(() => this.inner.copy(sourceKey, destinationKey, options));

@@ -29,6 +29,7 @@ import { etagOf, serializeMeta, type ObjectMeta } from './object-meta.js';
 import { openObject, statObject } from './read-object.js';
 import { pruneEmptyParents, unlinkFile } from './remove-object.js';
 import { walkKeys } from './walk-keys.js';
+import { listAllPages } from '../list-all.js';
 
 export interface LocalObjectStoreOptions {
   /** Folder holding objects/, meta/ and tmp/; created when missing. */
@@ -262,13 +263,8 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async *listAll(prefix: string, options: SignalOption = {}): AsyncIterable<ListedObject> {
-    let token: string | undefined;
-    do {
-      const page = await this.list(prefix, { ...options, token });
-      yield* page.objects;
-      token = page.nextToken;
-    } while (token !== undefined);
+  listAll(prefix: string, options: SignalOption = {}): AsyncIterable<ListedObject> {
+    return listAllPages(this, prefix, options);
   }
 
   async copy(sourceKey: string, destinationKey: string, options: SignalOption = {}): Promise<void> {

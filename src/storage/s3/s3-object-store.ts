@@ -30,6 +30,7 @@ import { createS3Client, describeEndpoint } from './s3-client.js';
 import { mapS3Error, s3ErrorName, type S3ErrorContext } from './map-s3-error.js';
 import { putBytes, putLongStream, putShortStream, type PutContext } from './s3-put.js';
 import { encodeKey, presignPost, presignGet } from './s3-presign.js';
+import { listAllPages } from '../list-all.js';
 
 export interface S3ObjectStoreOptions {
   s3: S3Config;
@@ -221,13 +222,8 @@ export class S3ObjectStore implements ObjectStore {
     return { objects, nextToken: out.IsTruncated ? out.NextContinuationToken : undefined };
   }
 
-  async *listAll(prefix: string, options: SignalOption = {}): AsyncIterable<ListedObject> {
-    let token: string | undefined;
-    do {
-      const page = await this.list(prefix, { token, signal: options.signal });
-      yield* page.objects;
-      token = page.nextToken;
-    } while (token !== undefined);
+  listAll(prefix: string, options: SignalOption = {}): AsyncIterable<ListedObject> {
+    return listAllPages(this, prefix, options);
   }
 
   async copy(sourceKey: string, destinationKey: string, options: SignalOption = {}): Promise<void> {

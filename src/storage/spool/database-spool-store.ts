@@ -23,6 +23,7 @@ import type {
 } from '../object-store.js';
 import { StorageError, abortedError } from '../storage-error.js';
 import { tooLarge } from '../stream-meter.js';
+import { listAllPages } from '../list-all.js';
 
 export interface DatabaseSpoolOptions {
   db: Db;
@@ -178,13 +179,8 @@ export class DatabaseSpoolStore implements ObjectStore {
     return { objects, nextToken: rows.length > limit ? objects.at(-1)!.key : undefined };
   }
 
-  async *listAll(prefix: string, options: SignalOption = {}): AsyncIterable<ListedObject> {
-    let token: string | undefined;
-    do {
-      const page = await this.list(prefix, { token, signal: options.signal });
-      yield* page.objects;
-      token = page.nextToken;
-    } while (token !== undefined);
+  listAll(prefix: string, options: SignalOption = {}): AsyncIterable<ListedObject> {
+    return listAllPages(this, prefix, options);
   }
 
   async copy(sourceKey: string, destinationKey: string, options: SignalOption = {}): Promise<void> {
