@@ -50,6 +50,14 @@ export interface Runtime extends AppContext {
   close(): Promise<void>;
 }
 
+/** How a web process reaches workers that run elsewhere. */
+export interface RemoteWorkers {
+  /** New work for `worker` was committed. */
+  kick(worker: string): void;
+  /** The bytes of an upload just committed, so processing need not read them back from the store. */
+  hold(assetId: string, bytes: Buffer): void;
+}
+
 export interface RuntimeOptions {
   /** Use this database (tests) instead of opening the configured one; it is closed by close(). */
   database?: DatabaseHandle | undefined;
@@ -57,8 +65,8 @@ export interface RuntimeOptions {
   store?: ObjectStore | undefined;
   /** Start the background workers here (default: JOBS=inline). One-shot commands pass false. */
   jobs?: boolean | undefined;
-  /** Where to send "new work committed" when the workers run elsewhere (JOBS=process). */
-  kick?: ((worker: string) => void) | undefined;
+  /** The workers, when they run in another process (JOBS=process): told of new work, handed uploads. */
+  remoteWorkers?: RemoteWorkers | undefined;
   /** Create the bucket on start (default: the STORAGE_AUTO_INIT setting). */
   initStorage?: boolean | undefined;
 }
@@ -104,7 +112,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const m = metrics;
 
   let jobs: JobRunner | undefined;
-  const kick = (worker: string) => (options.kick !== undefined ? options.kick(worker) : jobs?.kick(worker));
+  const remote = options.remoteWorkers;
+  const kick = (worker: string) => (remote !== undefined ? remote.kick(worker) : jobs?.kick(worker));
   const onPurgeQueued = () => kick(PURGE_WORKER);
   const onStored = (location: AssetLocation, bytes: number) => m.storedBytes.inc({ location }, bytes);
   const processing = processWorker({
@@ -130,8 +139,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     logger,
     media: config.media,
     onImageQueued(assetId, bytes) {
-      // The bytes are handed over only when the workers run here; elsewhere they read the upload back.
-      if (options.kick === undefined) processing.hold(assetId, bytes);
+      (remote ?? processing).hold(assetId, bytes);
       kick(PROCESS_WORKER);
     },
     onPurgeQueued,

@@ -2,7 +2,8 @@
  * The child process `vitrina serve` runs its background workers in (JOBS=process): started
  * with the same environment, at a lower CPU priority (nice 10) so that decoding and encoding
  * images only ever uses CPU the web server leaves idle, told over IPC when new work was
- * committed, restarted (with backoff) if it dies, and stopped with the server.
+ * committed (and handed the uploads' bytes, so they are not read back from the store),
+ * restarted (with backoff) if it dies, and stopped with the server.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
@@ -14,8 +15,12 @@ const NICENESS = 10;
 
 export interface WorkerProcess {
   kick(worker: string): void;
+  hold(assetId: string, bytes: Buffer): void;
   stop(): Promise<void>;
 }
+
+/** Uploads on their way to the child at most; past it the child reads them from the store. */
+const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
 export function startWorkerProcess(logger: Logger): WorkerProcess {
   let child: ChildProcess | undefined;
@@ -24,7 +29,8 @@ export function startWorkerProcess(logger: Logger): WorkerProcess {
 
   const spawnChild = () => {
     const started = Date.now();
-    const c = fork(BIN, ['work'], { env: { ...process.env, JOBS: 'inline' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // 'advanced' serialization sends a Buffer as bytes (the default JSON would spell out every byte).
+    const c = fork(BIN, ['work'], { env: { ...process.env, JOBS: 'inline' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     child = c;
     try {
       if (c.pid !== undefined) setPriority(c.pid, NICENESS);
@@ -43,9 +49,15 @@ export function startWorkerProcess(logger: Logger): WorkerProcess {
   };
   spawnChild();
 
+  let inFlight = 0;
   return {
     kick(worker) {
       if (child?.connected) child.send({ kick: worker }, () => undefined);
+    },
+    hold(assetId, bytes) {
+      if (!child?.connected || inFlight + bytes.length > MAX_IN_FLIGHT_BYTES) return;
+      inFlight += bytes.length;
+      child.send({ hold: { assetId, bytes } }, () => (inFlight -= bytes.length));
     },
     async stop() {
       stopping = true;

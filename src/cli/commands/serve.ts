@@ -26,7 +26,11 @@ export function registerServe(program: Command): void {
       configureSharp();
       // Migrations and the bucket are settled here first, then the workers' process starts.
       let workers: WorkerProcess | undefined;
-      const runtime = await startRuntime(config, logger, config.jobs === 'process' ? { kick: (name) => workers?.kick(name) } : {});
+      const runtime = await startRuntime(
+        config,
+        logger,
+        config.jobs === 'process' ? { remoteWorkers: { kick: (name) => workers?.kick(name), hold: (id, bytes) => workers?.hold(id, bytes) } } : {},
+      );
       if (config.jobs === 'process') workers = startWorkerProcess(logger);
       const app = await buildApp(runtime);
       const shutdown = async (signal: string) => {

@@ -20,10 +20,14 @@ export function registerWork(program: Command): void {
       const logger = createLogger({ level: config.logLevel, name: 'vitrina-work' });
       configureSharp();
       const runtime = await startRuntime(config, logger, { jobs: true, initStorage: false });
-      // A parent `vitrina serve` says when it committed new work, so it starts without waiting for a poll.
+      // A parent `vitrina serve` says when it committed new work (so it starts without waiting
+      // for a poll) and hands over the uploads it just stored (so they are not read back).
       process.on('message', (message: unknown) => {
-        const worker = (message as { kick?: unknown } | null)?.kick;
-        if (typeof worker === 'string') runtime.jobs.kick(worker);
+        const m = (message ?? {}) as { kick?: unknown; hold?: { assetId?: unknown; bytes?: unknown } };
+        if (m.hold !== undefined && typeof m.hold.assetId === 'string' && m.hold.bytes instanceof Uint8Array) {
+          runtime.processing.hold(m.hold.assetId, Buffer.from(m.hold.bytes.buffer, m.hold.bytes.byteOffset, m.hold.bytes.byteLength));
+        }
+        if (typeof m.kick === 'string') runtime.jobs.kick(m.kick);
       });
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'workers stopping');
