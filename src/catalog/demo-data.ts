@@ -60,7 +60,7 @@ const PRODUCTS: DemoProduct[] = [
     art: '<rect x="330" y="420" width="520" height="80" rx="40" fill="#a7adb3" transform="rotate(-20 600 460)"/><circle cx="860" cy="340" r="110" fill="#a7adb3"/><rect x="840" y="260" width="70" height="90" fill="#9aa7b5"/>',
   },
   {
-    sku: 'BULB-LED-9W', name: 'LED bulb E27 9 W', description: 'Warm white, 806 lm.', uomId: 7, salePrice: '3.20',
+    sku: 'BULB-LED-9W', name: 'LED bulb E27 9 W', description: 'Warm white, 806 lm.', uomId: 1, salePrice: '3.20',
     background: ['#fdf6e3', '#f5d98b'],
     art: '<circle cx="600" cy="380" r="200" fill="#fff8d6" stroke="#e6c35c" stroke-width="10"/><rect x="520" y="560" width="160" height="130" rx="10" fill="#b0b6bc"/><rect x="545" y="690" width="110" height="50" rx="20" fill="#7b8188"/>',
   },
