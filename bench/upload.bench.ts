@@ -20,16 +20,13 @@
  * Figures are for comparison within one run, not absolute: the client, the server, the RGW
  * and PostgreSQL share the machine's cores.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import pg from 'pg';
-import { destroyBucket, rawS3Client, testS3Config, uniqueBucketName } from '../test/storage/s3-test-env.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { rawS3Client, testS3Config } from '../test/storage/s3-test-env.js';
+import {
+  atConcurrency, Browser, databasePool, machineLine, onCleanup, p50p99, pendingAssets, postgresVersion, rawPut, runBench, scratchBucket,
+  scratchDatabase, startServer, untilProcessed, untilPurged, uploader,
+} from './bench-support.js';
 import { makePhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './make-photo.js';
 
 const count = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -39,303 +36,7 @@ const LIST_REQUESTS = count('BENCH_LIST_REQUESTS', 200);
 const LIST_PRODUCTS = 50;
 const WARMUP = 5;
 const CONCURRENCY = 8;
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PASSWORD = 'correct horse battery';
-
-// ---------------------------------------------------------------------------------------------
-// What is set up is taken down again, in reverse order (servers before their databases and buckets).
-
-const cleanups: (() => Promise<unknown>)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch (err) {
-      console.error(`cleanup: ${(err as Error).message}`);
-    }
-  }
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function scratchDatabase(): Promise<string> {
-  const name = `vitrina_bench_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  cleanups.push(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function scratchBucket(s3: S3Client): Promise<string> {
-  const bucket = uniqueBucketName('bench');
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  cleanups.push(() => destroyBucket(s3, bucket));
-  return bucket;
-}
-
-// ---------------------------------------------------------------------------------------------
-// `vitrina serve` as a child process.
-
-interface Server {
-  readonly label: string;
-  readonly base: string;
-  /** Every line the server wrote (LOG_LEVEL=warn: only warnings and errors, as pino JSON). */
-  readonly log: string[];
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function startServer(label: string, env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrina-bench-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['S3_PUBLIC_URL', 'CDN_URL', 'IMAGE_VARIANTS', 'IMAGE_WORKERS', 'APP_URL', 'S3_BUCKET_NAME', 'JOBS']) delete childEnv[name];
-  Object.assign(childEnv, {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    DEMO_DATA: 'off',
-    STORAGE_DRIVER: 's3',
-    // A secret of its own, so nothing is written to the checkout's ./data.
-    DATA_DIR: dataDir,
-    SECRET_KEY: randomBytes(32).toString('hex'),
-    ...env,
-  });
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/vitrina.js'), 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log: string[] = [];
-  const collect = (stream: NodeJS.ReadableStream, prefix: string) => {
-    let rest = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) if (line.trim() !== '') log.push(prefix + line);
-    });
-  };
-  collect(child.stdout!, '');
-  collect(child.stderr!, 'stderr: ');
-  let exitedWith: string | undefined;
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exitedWith = signal ?? String(code);
-      resolve();
-    }),
-  );
-  let stopping = false;
-  const stop = async () => {
-    if (exitedWith === undefined) {
-      stopping = true;
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(10_000)]);
-      if (exitedWith === undefined) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }
-  };
-  cleanups.push(stop);
-  child.once('exit', () => {
-    if (!stopping) console.error(`\n[${label}] server exited unexpectedly (${exitedWith}):\n${log.slice(-20).join('\n')}`);
-  });
-
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exitedWith !== undefined) throw new Error(`[${label}] server exited (${exitedWith}) before answering /healthz:\n${log.join('\n')}`);
-    if (Date.now() > deadline) throw new Error(`[${label}] server did not answer /healthz within 60 s:\n${log.join('\n')}`);
-    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await sleep(100);
-  }
-  return { label, base, log, stop };
-}
-
-// ---------------------------------------------------------------------------------------------
-// A browser: keeps cookies, reads a page's CSRF token, posts forms; never follows redirects.
-
-interface Answer {
-  status: number;
-  location: string;
-  body: string;
-  ms: number;
-}
-
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  constructor(private readonly server: Server) {}
-
-  async send(method: 'GET' | 'POST', pathname: string, body?: FormData | URLSearchParams): Promise<Answer> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const t0 = performance.now();
-    const res = await fetch(this.server.base + pathname, { method, body, redirect: 'manual', headers: { accept: 'text/html', cookie } });
-    const text = await res.text();
-    const ms = performance.now() - t0;
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = value === '' || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return { status: res.status, location: res.headers.get('location') ?? '', body: text, ms };
-  }
-
-  /** GET a page and return its form's `_csrf`. */
-  async csrfOf(pathname: string): Promise<string> {
-    const page = await this.send('GET', pathname);
-    const token = /name="_csrf" value="([^"]*)"/.exec(page.body)?.[1];
-    if (page.status !== 200 || token === undefined) throw this.failure(`GET ${pathname}`, page, 'a page with a CSRF token');
-    return token;
-  }
-
-  async signUp(tenantName: string, email: string): Promise<void> {
-    const csrf = await this.csrfOf('/signup');
-    const res = await this.send('POST', '/signup', new URLSearchParams({ tenant_name: tenantName, email, password: PASSWORD, _csrf: csrf }));
-    if (res.status !== 302 || res.location !== '/products') throw this.failure('POST /signup', res, '302 to /products');
-  }
-
-  /** A page's flash and field messages and the server's recent log, for an error that says what happened. */
-  failure(what: string, res: Answer, expected: string): Error {
-    const messages = [...res.body.matchAll(/class="(?:flash[^"]*|field-error[^"]*|error[^"]*)"[^>]*>([^<]+)</g)].map((m) => m[1]!.trim());
-    const text = messages.length > 0 ? messages.join(' | ') : res.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
-    const log = this.server.log.slice(-15).join('\n  ');
-    return new Error(
-      `[${this.server.label}] ${what} answered ${res.status}${res.location ? ` → ${res.location}` : ''}, expected ${expected}.\n` +
-        `  page says: ${text || '(empty body)'}\n  server log (last lines): ${log ? `\n  ${log}` : '(nothing)'}`,
-    );
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The measured operations.
-
-interface Uploader {
-  /** One POST /products/new with the photo under a fresh SKU; resolves to its time in ms, throws unless 302 → /products/{id}. */
-  upload(): Promise<number>;
-}
-
-async function uploader(browser: Browser, photo: Buffer, label: string): Promise<Uploader> {
-  const csrf = await browser.csrfOf('/products/new');
-  const blob = new Blob([new Uint8Array(photo)], { type: 'image/jpeg' });
-  let n = 0;
-  return {
-    async upload() {
-      const sku = `BENCH-${++n}`;
-      const form = new FormData();
-      form.append('_csrf', csrf);
-      form.append('name', `Bench photo ${n}`);
-      form.append('sku', sku);
-      form.append('uom_id', '1');
-      form.append('sale_price', '19.90');
-      form.append('description', `uploaded by bench/upload.bench.ts (${label})`);
-      form.append('image', blob, `IMG_${String(n).padStart(4, '0')}.jpg`);
-      const res = await browser.send('POST', '/products/new', form);
-      if (res.status !== 302 || !/^\/products\/\d+$/.test(res.location)) throw browser.failure(`POST /products/new (sku ${sku})`, res, '302 to /products/{id}');
-      return res.ms;
-    },
-  };
-}
-
-async function rawPut(s3: S3Client, bucket: string, key: string, bytes: Buffer): Promise<number> {
-  const t0 = performance.now();
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }));
-  return performance.now() - t0;
-}
-
-/** Runs `total` tasks, `concurrency` at a time; stops starting new ones after the first failure. */
-async function atConcurrency(total: number, concurrency: number, task: (i: number) => Promise<number>): Promise<{ ms: number; times: number[] }> {
-  let next = 0;
-  let failed = false;
-  const times: number[] = [];
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (!failed && next < total) {
-        const i = next++;
-        try {
-          times.push(await task(i));
-        } catch (err) {
-          failed = true;
-          throw err;
-        }
-      }
-    }),
-  );
-  return { ms: performance.now() - t0, times };
-}
-
-/** Assets not yet `ready`; throws on a `broken` one (it would never drain). */
-async function pendingAssets(pool: pg.Pool): Promise<{ pending: number; total: number }> {
-  const { rows } = await pool.query<{ pending: number; broken: number; total: number; error: string | null }>(
-    `select count(*) filter (where status <> 'ready')::int as pending, count(*) filter (where status = 'broken')::int as broken,
-            count(*)::int as total, max(last_error) filter (where status = 'broken') as error from assets`,
-  );
-  const row = rows[0]!;
-  if (row.broken > 0) throw new Error(`${row.broken} uploaded image(s) are broken (processing gave up): ${row.error}`);
-  return row;
-}
-
-/** Polls until every asset is ready (`select count(*) from assets where status <> 'ready'` is 0); resolves to the time it was. */
-async function untilProcessed(pool: pg.Pool, expected: number, label: string): Promise<number> {
-  const deadline = performance.now() + 180_000;
-  for (;;) {
-    const { pending, total } = await pendingAssets(pool);
-    if (pending === 0) {
-      if (total !== expected) throw new Error(`[${label}] ${total} assets in the database, expected ${expected}`);
-      return performance.now();
-    }
-    if (performance.now() > deadline) throw new Error(`[${label}] ${pending} of ${total} images still not processed after 180 s`);
-    await sleep(50);
-  }
-}
-
-/**
- * Waits (at most 30 s) for the purge queue to empty — the uploads' private copies are deleted
- * after processing — so stopping the server does not abort purges in flight. Resolves to what is left.
- */
-async function untilPurged(pool: pg.Pool): Promise<number> {
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    const left = (await pool.query<{ n: number }>('select count(*)::int as n from purge_queue')).rows[0]!.n;
-    if (left === 0 || performance.now() > deadline) return left;
-    await sleep(100);
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-function p50p99(times: number[]): { p50: number; p99: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
-}
+const BY = 'bench/upload.bench.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The modes.
@@ -362,11 +63,10 @@ async function uploadMode(label: string, env: Env, extraEnv: Record<string, stri
   const databaseUrl = await scratchDatabase();
   const bucket = await scratchBucket(env.s3);
   const server = await startServer(label, { DATABASE_URL: databaseUrl, S3_BUCKET: bucket, ...extraEnv });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  cleanups.push(() => pool.end());
+  const pool = databasePool(databaseUrl);
   const browser = new Browser(server);
   await browser.signUp(`Bench ${label}`, `bench@${label.replace(/\W+/g, '-')}.test`);
-  const client = await uploader(browser, env.photo, label);
+  const client = await uploader(browser, env.photo, { label, by: BY });
   let uploaded = 0;
   const upload = () => client.upload().finally(() => uploaded++);
 
@@ -438,11 +138,10 @@ async function listMode(label: string, env: Env, mode: 'public' | 'signed'): Pro
   const bucket = await scratchBucket(env.s3);
   const publicUrl = `${env.endpoint}/${bucket}`;
   const server = await startServer(label, { DATABASE_URL: databaseUrl, S3_BUCKET: bucket, ...(mode === 'public' ? { S3_PUBLIC_URL: publicUrl } : {}) });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  cleanups.push(() => pool.end());
+  const pool = databasePool(databaseUrl);
   const browser = new Browser(server);
   await browser.signUp(`Bench ${label}`, `bench@${label.replace(/\W+/g, '-')}.test`);
-  const client = await uploader(browser, env.photo, label);
+  const client = await uploader(browser, env.photo, { label, by: BY });
 
   process.stderr.write(`${LIST_PRODUCTS} products… `);
   await atConcurrency(LIST_PRODUCTS, 4, () => client.upload());
@@ -484,25 +183,14 @@ async function main(): Promise<void> {
   if (!process.env.S3_ENDPOINT) throw new Error('S3_ENDPOINT is not set: run through `npm run bench:upload` (scripts/with-rgw.sh)');
   const s3Config = testS3Config();
   const s3 = rawS3Client(s3Config);
-  cleanups.push(async () => s3.destroy());
-  const pgVersion = await (async () => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      return (await c.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v;
-    } finally {
-      await c.end();
-    }
-  })();
+  onCleanup(async () => s3.destroy());
+  const pgVersion = await postgresVersion();
 
   const photo = await makePhoto();
   const baselineBucket = await scratchBucket(s3);
   const env: Env = { s3, endpoint: s3Config.endpoint!, baselineBucket, photo };
   const cores = os.availableParallelism();
-  console.log(
-    `machine: ${cores} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
-      `Node ${process.version} ${process.platform}/${process.arch}, PostgreSQL ${pgVersion}, S3 ${s3Config.endpoint}`,
-  );
+  console.log(machineLine(pgVersion, s3Config.endpoint!));
   console.log(`  the client, the server, the RGW and PostgreSQL share these cores; the server's image workers (IMAGE_WORKERS default): ${Math.max(1, cores - 1)}`);
   console.log(`photo: ${PHOTO_WIDTH}×${PHOTO_HEIGHT} JPEG, ${(photo.length / 1048576).toFixed(2)} MiB (${photo.length} bytes), EXIF orientation 6 + GPS`);
   console.log(
@@ -566,14 +254,4 @@ async function main(): Promise<void> {
   console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s of measuring (set-up and clean-up not counted)`);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: cleaning up…`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-try {
-  await main();
-} finally {
-  await cleanUp();
-}
+await runBench(main);

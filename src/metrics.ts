@@ -11,6 +11,24 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export type UploadOutcome = 'stored' | 'spooled' | 'refused' | 'failed';
 
+/** The counters, by name, as `count` takes them. */
+export type CounterName = 'uploads' | 'storedBytes' | 's3Errors' | 'images' | 'replicated' | 'purged';
+
+/**
+ * One increment of a counter. A worker process (JOBS=process) sends these to its web process,
+ * whose /metrics then reports the work done on its behalf.
+ */
+export interface CounterEvent {
+  counter: CounterName;
+  labels?: Record<string, string> | undefined;
+  value?: number | undefined;
+}
+
+export function isCounterEvent(value: unknown): value is CounterEvent {
+  const e = value as CounterEvent | null;
+  return typeof e === 'object' && e !== null && ['uploads', 'storedBytes', 's3Errors', 'images', 'replicated', 'purged'].includes(e.counter);
+}
+
 export interface MetricsSources {
   /** 0 closed, 1 half-open, 2 open; undefined when there is no breaker (local driver). */
   breakerState(): number | undefined;
@@ -63,7 +81,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(sources: MetricsSources) {
+  /** @param forward where to send every increment too (a worker process sends them to its web process). */
+  constructor(
+    sources: MetricsSources,
+    private readonly forward?: (event: CounterEvent) => void,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vitrina_process_' });
     new Gauge({
       name: 'vitrina_s3_breaker_state',
@@ -109,5 +131,11 @@ export class Metrics {
         this.set(await sources.processingBacklog());
       },
     });
+  }
+
+  /** Adds to a counter (and forwards the increment, in a worker process). */
+  count(counter: CounterName, labels: Record<string, string> = {}, value = 1): void {
+    (this[counter] as Counter<string>).inc(labels, value);
+    this.forward?.({ counter, labels, value });
   }
 }

@@ -26,7 +26,7 @@ import { REPLICATE_WORKER, replicateWorker } from './jobs/replicate-spool.js';
 import type { Logger } from './logger.js';
 import { processingBacklog, spoolBacklog } from './media/assets.repository.js';
 import { Semaphore } from './media/semaphore.js';
-import { Metrics } from './metrics.js';
+import { Metrics, type CounterEvent } from './metrics.js';
 import { BreakerStore } from './storage/fallback/breaker-store.js';
 import { CircuitBreaker } from './storage/fallback/circuit-breaker.js';
 import { FallbackStores, folderSpool, type Spool } from './storage/fallback/fallback-stores.js';
@@ -69,6 +69,8 @@ export interface RuntimeOptions {
   remoteWorkers?: RemoteWorkers | undefined;
   /** Create the bucket on start (default: the STORAGE_AUTO_INIT setting). */
   initStorage?: boolean | undefined;
+  /** Send every counter increment here too (a worker process, to its web process). */
+  forwardMetrics?: ((event: CounterEvent) => void) | undefined;
 }
 
 const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -96,26 +98,38 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const s3 = ctx.store.driver === 's3';
   const breaker = s3 ? new CircuitBreaker({ failureThreshold: config.fallback.breakerFailures, openMs: config.fallback.breakerOpenMs }) : undefined;
   let metrics: Metrics | undefined;
-  const primary = breaker === undefined ? ctx.store : new BreakerStore(ctx.store, breaker, (kind) => metrics?.s3Errors.inc({ kind }));
+  const primary = breaker === undefined ? ctx.store : new BreakerStore(ctx.store, breaker, (kind) => metrics?.count('s3Errors', { kind }));
   const spool = s3 && config.fallback.maxSpoolBytes > 0 ? makeSpool(config, ctx.secret, db) : undefined;
   const stores = new FallbackStores({ primary, spool, breaker, maxSpoolBytes: config.fallback.maxSpoolBytes, logger });
   breaker?.onChange((state) => {
     if (state === 'open') logger.error({ event: 'breaker-open', store: ctx.store.location }, 'the object store is failing: uploads go to the fallback spool');
     else if (state === 'closed') logger.info({ event: 'breaker-closed', store: ctx.store.location }, 'the object store answers again');
   });
-  metrics = new Metrics({
-    breakerState: () => (breaker === undefined ? undefined : BREAKER_STATE[breaker.state]),
-    spoolBacklog: async () => ({ assets: await spoolBacklog(db), bytes: (await spool?.usedBytes()) ?? 0 }),
-    purgeBacklog: () => purgeBacklog(db),
-    processingBacklog: () => processingBacklog(db),
-  });
+  metrics = new Metrics(
+    {
+      breakerState: () => (breaker === undefined ? undefined : BREAKER_STATE[breaker.state]),
+      spoolBacklog: async () => ({ assets: await spoolBacklog(db), bytes: (await spool?.usedBytes()) ?? 0 }),
+      purgeBacklog: () => purgeBacklog(db),
+      processingBacklog: () => processingBacklog(db),
+    },
+    options.forwardMetrics,
+  );
+  // Once the breaker lets a probe through, probe: S3's return is noticed within a second or
+  // so, in every process, even when nothing else calls S3 (and the metric tells the truth).
+  const prober =
+    breaker === undefined
+      ? undefined
+      : setInterval(() => {
+          if (breaker.state === 'half-open') void primary.list('_vitrina/', { limit: 1 }).catch(() => undefined);
+        }, Math.min(Math.max(config.fallback.breakerOpenMs / 2, 250), 5000));
+  prober?.unref();
   const m = metrics;
 
   let jobs: JobRunner | undefined;
   const remote = options.remoteWorkers;
   const kick = (worker: string) => (remote !== undefined ? remote.kick(worker) : jobs?.kick(worker));
   const onPurgeQueued = () => kick(PURGE_WORKER);
-  const onStored = (location: AssetLocation, bytes: number) => m.storedBytes.inc({ location }, bytes);
+  const onStored = (location: AssetLocation, bytes: number) => m.count('storedBytes', { location }, bytes);
   const processing = processWorker({
     db,
     logger,
@@ -125,13 +139,13 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     onPurgeQueued,
     onStored,
     onProcessed: (outcome) => {
-      m.images.inc({ outcome });
+      m.count('images', { outcome });
       // A processed spooled image may be replicated at once if the store is back.
       kick(REPLICATE_WORKER);
     },
   });
-  const workers = [processing, purgeWorker({ db, stores: stores.all, logger, onPurged: (outcome) => m.purged.inc({ outcome }) })];
-  if (spool !== undefined) workers.push(replicateWorker({ db, stores, logger, onReplicated: () => m.replicated.inc() }));
+  const workers = [processing, purgeWorker({ db, stores: stores.all, logger, onPurged: (outcome) => m.count('purged', { outcome }) })];
+  if (spool !== undefined) workers.push(replicateWorker({ db, stores, logger, onReplicated: () => m.count('replicated') }));
   jobs = new JobRunner(workers, logger);
   const catalog: CatalogDeps = {
     db,
@@ -144,7 +158,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     },
     onPurgeQueued,
     onStored: (location, bytes) => {
-      m.uploads.inc({ outcome: location === 'spool' ? 'spooled' : 'stored' });
+      m.count('uploads', { outcome: location === 'spool' ? 'spooled' : 'stored' });
       onStored(location, bytes);
     },
   };
@@ -165,6 +179,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     metrics: m,
     storeFor: (location) => stores.storeFor(location),
     async close() {
+      clearInterval(prober);
       await runner.stop();
       await handle.close();
       await ctx.store.close();

@@ -9,6 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.js';
+import { isCounterEvent, type CounterEvent } from '../metrics.js';
 
 const BIN = fileURLToPath(new URL('../../bin/vitrina.js', import.meta.url));
 const NICENESS = 10;
@@ -22,7 +23,8 @@ export interface WorkerProcess {
 /** Uploads on their way to the child at most; past it the child reads them from the store. */
 const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
-export function startWorkerProcess(logger: Logger): WorkerProcess {
+/** @param onMetric receives the counter increments the worker process reports. */
+export function startWorkerProcess(logger: Logger, onMetric: (event: CounterEvent) => void = () => {}): WorkerProcess {
   let child: ChildProcess | undefined;
   let stopping = false;
   let restarts = 0;
@@ -38,6 +40,10 @@ export function startWorkerProcess(logger: Logger): WorkerProcess {
       logger.warn({ err }, 'could not lower the workers\' CPU priority');
     }
     c.on('error', (err) => logger.error({ err }, 'the worker process failed'));
+    c.on('message', (message: unknown) => {
+      const metric = (message as { metric?: unknown } | null)?.metric;
+      if (isCounterEvent(metric)) onMetric(metric);
+    });
     c.once('exit', (code, signal) => {
       if (stopping) return;
       // Quick deaths in a row back off (1 s, 2 s … 30 s); a long-lived child resets the count.

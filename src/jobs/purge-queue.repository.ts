@@ -62,14 +62,23 @@ export async function completePurge(db: Db, ids: readonly number[]): Promise<voi
   await db.deleteFrom('purge_queue').where('id', 'in', ids).execute();
 }
 
-/** A purge failed: count the attempt, keep the error, try again after 2^attempts seconds (capped). */
-export async function retryPurge(db: Db, id: number, error: string): Promise<void> {
+/** Seconds a purge waits while the store is down (an outage, not the purge, is at fault). */
+export const OUTAGE_RETRY_SECONDS = 10;
+
+/**
+ * A purge failed: count the attempt, keep the error, try again after 2^attempts seconds
+ * (capped). During a store outage (`outage`) the attempt is not counted and the purge simply
+ * waits OUTAGE_RETRY_SECONDS, so it runs soon after the store is back, not an hour later.
+ */
+export async function retryPurge(db: Db, id: number, error: string, options: { outage?: boolean } = {}): Promise<void> {
   await db
     .updateTable('purge_queue')
     .set((eb) => ({
-      attempts: eb('attempts', '+', 1),
+      attempts: options.outage ? eb.ref('attempts') : eb('attempts', '+', 1),
       last_error: error.slice(0, 2000),
-      not_before: sql<Date>`now() + make_interval(secs => least(power(2, attempts + 1), ${MAX_BACKOFF_SECONDS}))`,
+      not_before: options.outage
+        ? sql<Date>`now() + make_interval(secs => ${OUTAGE_RETRY_SECONDS})`
+        : sql<Date>`now() + make_interval(secs => least(power(2, attempts + 1), ${MAX_BACKOFF_SECONDS}))`,
     }))
     .where('id', '=', id)
     .execute();

@@ -6,6 +6,7 @@
 import type { Db } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { mapBounded } from '../media/bounded.js';
+import { isOutage } from '../storage/fallback/outage.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { JobWorker } from './job-runner.js';
 import { claimDue, completePurge, isKeyReferenced, retryPurge } from './purge-queue.repository.js';
@@ -17,7 +18,7 @@ const CONCURRENCY = 8;
 
 export interface PurgeDeps {
   db: Db;
-  /** Every store an object may be in (the object store, and the fallback spool): each is purged. */
+  /** Every store an object may be in (the object store, then the fallback spool): each is purged. */
   stores: readonly ObjectStore[];
   logger: Logger;
   onPurged?: ((outcome: 'purged' | 'kept' | 'retry') => void) | undefined;
@@ -43,16 +44,20 @@ export async function purgeDue(deps: PurgeDeps, signal?: AbortSignal): Promise<n
         log.warn('purge skipped: a row still references the key');
         return;
       }
+      // The spool first: its copies go at once even while the object store is down.
       let objects = 0;
-      for (const store of deps.stores) objects += await removeKeyOrPrefix(store, job.key, signal);
+      for (const store of [...deps.stores].reverse()) objects += await removeKeyOrPrefix(store, job.key, signal);
       await completePurge(deps.db, [job.id]);
       deps.onPurged?.('purged');
       log.info({ objects, attempts: job.attempts + 1 }, 'purged');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await retryPurge(deps.db, job.id, message).catch(() => undefined);
+      const outage = isOutage(err);
+      await retryPurge(deps.db, job.id, message, { outage }).catch(() => undefined);
       deps.onPurged?.('retry');
-      log.warn({ err: message, attempts: job.attempts + 1 }, 'purge failed; will retry');
+      // An outage is reported once by the breaker; each purge waiting for it is a detail.
+      if (outage) log.debug({ err: message }, 'purge waits for the object store');
+      else log.warn({ err: message, attempts: job.attempts + 1 }, 'purge failed; will retry');
     }
   });
   return jobs.length;

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { claimSpooled, finishReplication, releaseClaim } from '../media/assets.repository.js';
 import { readWithLimit } from '../media/size-limit.js';
 import type { FallbackStores } from '../storage/fallback/fallback-stores.js';
+import { isOutage } from '../storage/fallback/outage.js';
 import type { JobWorker } from './job-runner.js';
 
 export const REPLICATE_WORKER = 'replicate-spool';
@@ -72,11 +73,13 @@ export async function replicateDue(deps: ReplicateDeps, signal?: AbortSignal): P
       // The row no longer points at the spool (or the asset is gone): its spool copies go.
       await spool.store.deleteMany(keys).catch((err: unknown) => log.warn({ err }, 'spool copies could not be dropped; reconcile will find them'));
     } catch (err) {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'replication failed; will retry');
+      // Decided once: the breaker may change while the claims are given back.
+      const outage = isOutage(err) || failing();
+      log.warn({ err: err instanceof Error ? err.message : String(err), outage }, 'replication failed; will retry');
       // The store is failing again: give back this asset and the rest of the batch, untried.
-      const giveBack = failing() ? claimed.slice(index) : [asset];
+      const giveBack = outage ? claimed.slice(index) : [asset];
       for (const a of giveBack) await releaseClaim(deps.db, a.id, RETRY_SECONDS).catch(() => undefined);
-      if (failing()) break;
+      if (outage) break;
     }
   }
   return moved;

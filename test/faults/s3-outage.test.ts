@@ -88,18 +88,19 @@ describe('an S3 outage', () => {
       expect((await fetchUrl(t, url!)).status).toBe(200);
     }
 
-    // S3 comes back: the replicator empties the spool.
+    // S3 comes back: the replicator empties the spool, the purge worker removes the uploads.
     await rgw.startGateway();
     const back = performance.now();
+    let drainMs: number | undefined;
     for (;;) {
       await t.drain();
       const left = await count(`select count(*) as n from assets where location = 'spool'`);
       const objects = await count(`select count(*) as n from spool_objects`);
-      if (left === 0 && objects === 0) break;
+      if (left === 0 && drainMs === undefined) drainMs = Math.round(performance.now() - back);
+      if (left === 0 && objects === 0 && (await count(`select count(*) as n from purge_queue`)) === 0) break;
       if (performance.now() - back > 60_000) throw new Error(`spool not drained after 60 s: ${left} assets, ${objects} objects left`);
       await sleep(200);
     }
-    const drainMs = Math.round(performance.now() - back);
 
     const assets = await t.runtime.db.selectFrom('assets').selectAll().execute();
     expect(assets).toHaveLength(N);
@@ -112,7 +113,7 @@ describe('an S3 outage', () => {
     expect(await t.raw.listKeys(`t/`).then((keys) => keys.filter((k) => k.includes('/incoming/')))).toEqual([]);
     expect(await count(`select count(*) as n from purge_queue`)).toBe(0);
     expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ status: 'ready' });
-    console.log(`S3 outage: ${N} uploads accepted (${spooled} images spooled while the gateway was down), 0 lost; spool empty ${drainMs} ms after S3 returned`);
+    console.log(`S3 outage: ${N} uploads accepted (${spooled} images spooled while the gateway was down), 0 lost; every asset back in S3 ${drainMs} ms after it returned, spool and purge queue empty after ${Math.round(performance.now() - back)} ms`);
   }, 180_000);
 
   it('retries purges while S3 is down and completes them once it is back', async () => {
@@ -127,7 +128,8 @@ describe('an S3 outage', () => {
     await t.drain();
     const failing = await t.runtime.db.selectFrom('purge_queue').selectAll().execute();
     expect(failing.length).toBe(4);
-    expect(failing.every((j) => j.attempts >= 1 && j.last_error !== null)).toBe(true);
+    // Tried and failed, but an outage does not use up attempts: they wait for the store instead.
+    expect(failing.every((j) => j.attempts === 0 && j.last_error !== null)).toBe(true);
 
     await rgw.startGateway();
     const back = performance.now();

@@ -1,6 +1,6 @@
 /**
- * A Ceph RGW of a test file's own, for fault tests that stop and restart the S3 gateway
- * without disturbing the shared one other test files use at the same time. The cluster
+ * A Ceph RGW of a test file's (or a benchmark's) own, for fault tests that stop and restart the
+ * S3 gateway without disturbing the shared one other test files use at the same time. The cluster
  * (monitor, OSD) keeps running; only the gateway — the S3 endpoint — goes away and comes back,
  * so objects written before the outage are still there after it.
  *
@@ -9,6 +9,8 @@
  *   await rgw.stopGateway();   // S3 connections now fail
  *   await rgw.startGateway();
  *   await rgw.shutdown();      // the whole cluster, and its folder
+ *
+ * A run that is interrupted while the cluster starts can still remove it: `removeFaultRgw(label)`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,9 +49,23 @@ async function answers(endpoint: string): Promise<boolean> {
   }
 }
 
+const scripts = path.join(PROJECT_ROOT, 'scripts/rgw');
+
+/** The folder the cluster of `label` lives in (`.rgw-{label}` in the checkout, git-ignored). */
+export function faultRgwDir(label: string): string {
+  return path.join(PROJECT_ROOT, `.rgw-${label}`);
+}
+
+/** Stops every daemon of the cluster of `label` (by the PIDs it recorded) and deletes its folder; never throws. */
+export async function removeFaultRgw(label: string): Promise<void> {
+  const dir = faultRgwDir(label);
+  if (!existsSync(dir)) return;
+  await exec('bash', [path.join(scripts, 'stop-rgw.sh'), dir], { env: { ...process.env, PURGE: '1' }, timeout: 60_000 }).catch(() => undefined);
+}
+
+/** Bootstraps a fresh cluster in {@link faultRgwDir} with its gateway on 127.0.0.1:`port` (monitor on `port` - 4100 and the next one). */
 export async function startFaultRgw(label: string, port: number): Promise<FaultRgw> {
-  const dir = path.join(PROJECT_ROOT, `.rgw-${label}`);
-  const scripts = path.join(PROJECT_ROOT, 'scripts/rgw');
+  const dir = faultRgwDir(label);
   const { stdout } = await exec('bash', [path.join(scripts, 'start-rgw.sh'), dir], {
     env: { ...process.env, RGW_PORT: String(port), MON_PORT: String(port - 4100), FRESH: '1' },
     timeout: 120_000,
@@ -90,9 +106,6 @@ export async function startFaultRgw(label: string, port: number): Promise<FaultR
       }
       throw new Error(`the test gateway on ${endpoint} did not come back within 60 s`);
     },
-    async shutdown() {
-      if (!existsSync(dir)) return;
-      await exec('bash', [path.join(scripts, 'stop-rgw.sh'), dir], { env: { ...process.env, PURGE: '1' }, timeout: 60_000 }).catch(() => undefined);
-    },
+    shutdown: () => removeFaultRgw(label),
   };
 }

@@ -31,7 +31,7 @@ export function registerServe(program: Command): void {
         logger,
         config.jobs === 'process' ? { remoteWorkers: { kick: (name) => workers?.kick(name), hold: (id, bytes) => workers?.hold(id, bytes) } } : {},
       );
-      if (config.jobs === 'process') workers = startWorkerProcess(logger);
+      if (config.jobs === 'process') workers = startWorkerProcess(logger, (e) => runtime.metrics.count(e.counter, e.labels, e.value));
       const app = await buildApp(runtime);
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down');

@@ -19,7 +19,13 @@ export function registerWork(program: Command): void {
       const config = loadConfig(process.env);
       const logger = createLogger({ level: config.logLevel, name: 'vitrina-work' });
       configureSharp();
-      const runtime = await startRuntime(config, logger, { jobs: true, initStorage: false });
+      // Under a parent `vitrina serve`, the work done here is counted in the parent's /metrics.
+      const send = process.send?.bind(process);
+      const runtime = await startRuntime(config, logger, {
+        jobs: true,
+        initStorage: false,
+        forwardMetrics: send === undefined ? undefined : (event) => void send({ metric: event }, undefined, {}, () => undefined),
+      });
       // A parent `vitrina serve` says when it committed new work (so it starts without waiting
       // for a poll) and hands over the uploads it just stored (so they are not read back).
       process.on('message', (message: unknown) => {

@@ -128,7 +128,7 @@ async function productForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest
 
   if (!csrfValid(request, rt.secret, body.fields._csrf)) return again({}, msg('error.csrf'), 403);
   if (body.tooLarge) {
-    rt.metrics.uploads.inc({ outcome: 'refused' });
+    rt.metrics.count('uploads', { outcome: 'refused' });
     const tooLarge = msg('flash.file_too_large', { size: formatBytes(maxBytes, request.locale) });
     return again({ image: tooLarge }, tooLarge);
   }
@@ -141,7 +141,7 @@ async function productForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest
     } catch (err) {
       if (!isAppError(err)) throw err;
       const problem = imageProblem(err, rt.config.media.maxPixels);
-      rt.metrics.uploads.inc({ outcome: 'refused' });
+      rt.metrics.count('uploads', { outcome: 'refused' });
       request.log.info({ event: 'refused', tenantId: request.account?.tenantId, reason: err.message, bytes: body.file.bytes.length }, 'upload refused');
       return again({ image: problem }, problem);
     }
@@ -161,7 +161,7 @@ async function productForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest
     if (isAppError(err, 'Conflict')) return again({ sku: msg('error.sku_taken') }, msg('flash.fix_errors'));
     if (isAppError(err, 'Unprocessable') && /unit/i.test(err.message)) return again({ uom_id: msg('error.uom_invalid') }, msg('flash.fix_errors'));
     if (isAppError(err, 'StoreUnreachable') || isAppError(err, 'Unavailable')) {
-      rt.metrics.uploads.inc({ outcome: 'failed' });
+      rt.metrics.count('uploads', { outcome: 'failed' });
       request.log.error({ err, event: 'refused' }, 'upload could not be stored');
       return again({ image: msg('error.upload_unavailable') }, msg('error.upload_unavailable'), 503);
     }
