@@ -79,12 +79,17 @@ async function fromRawBody(request: FastifyRequest, maxBytes: number): Promise<{
 /** @throws AppError TooLarge | UnsupportedMediaType | Unprocessable | BadRequest */
 export async function readImageUpload(rt: Runtime, request: FastifyRequest, tenantId: number): Promise<ImageUpload> {
   const maxBytes = rt.config.maxUploadSize;
-  const file = request.isMultipart() ? await fromMultipart(request, maxBytes) : await fromRawBody(request, maxBytes);
+  let bytes = 0;
   try {
+    const file = request.isMultipart() ? await fromMultipart(request, maxBytes) : await fromRawBody(request, maxBytes);
+    bytes = file.bytes.length;
     const inspected = await inspectUpload(file.bytes, { allowedTypes: rt.config.media.allowedTypes, maxPixels: rt.config.media.maxPixels });
     return { ...file, inspected };
   } catch (err) {
-    if (isAppError(err)) request.log.info({ event: 'refused', tenantId, reason: err.message, bytes: file.bytes.length }, 'upload refused');
+    if (isAppError(err) && [413, 415, 422].includes(err.status)) {
+      rt.metrics.count('uploads', { outcome: 'refused' });
+      request.log.info({ event: 'refused', tenantId, reason: err.message, bytes }, 'upload refused');
+    }
     throw err;
   }
 }

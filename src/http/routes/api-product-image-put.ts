@@ -20,8 +20,13 @@ export default async function apiProductImagePut(app: FastifyInstance, hc: HttpC
     const id = productIdParam(request);
     // Checked before the body is read, so an upload to a product that is not there is never stored.
     if ((await getProduct(hc.db, tenantId, id)) === undefined) throw noSuchProduct();
-    const image = await readImageUpload(hc, request, tenantId);
-    await updateProduct(hc.catalog, tenantId, id, {}, { image });
+    const stopTimer = hc.metrics.uploadSeconds.startTimer();
+    try {
+      const image = await readImageUpload(hc, request, tenantId);
+      await updateProduct(hc.catalog, tenantId, id, {}, { image });
+    } finally {
+      stopTimer();
+    }
     return loadProductJson(hc, tenantId, id);
   });
 }
