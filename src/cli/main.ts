@@ -7,6 +7,7 @@ import { ConfigError } from '../config.js';
 import { registerApiKey } from './commands/apikey.js';
 import { registerDb } from './commands/db.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerImportLegacy } from './commands/import-legacy.js';
 import { registerServe } from './commands/serve.js';
 import { registerStorage } from './commands/storage.js';
 import { registerTenant } from './commands/tenant.js';
@@ -25,6 +26,7 @@ registerStorage(program);
 registerDb(program);
 registerTenant(program);
 registerApiKey(program);
+registerImportLegacy(program);
 
 try {
   await program.parseAsync(process.argv);

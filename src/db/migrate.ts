@@ -12,12 +12,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-spool.js';
+import * as m0003 from './migrations/0003-storage-migration-and-legacy-import.js';
 import type { Database } from './schema.js';
 
 /** Add each new migration here, in order; names sort lexically, so keep the NNNN- prefix. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-spool': m0002,
+  '0003-storage-migration-and-legacy-import': m0003,
 };
 
 /** Every migration's name, in the order they apply. */

@@ -153,3 +153,35 @@ export type PurgeJob = Selectable<PurgeQueueTable>;
 
 /** What repositories take: the database or a transaction (a Kysely `Transaction` is a `Kysely` too). */
 export type Db = Kysely<Database>;
+
+/** One object whose copy to a destination was verified (`vitrina storage migrate`). */
+export interface StorageMigrationObjectsTable {
+  /** `source → destination`, as the command names them. */
+  route: string;
+  key: string;
+  tenant_id: number;
+  asset_id: string;
+  size: number;
+  /** Lowercase hex sha256 of the bytes the destination returned. */
+  sha256: string;
+  copies: Generated<number>;
+  verified_at: CreatedAt;
+  source_deleted_at: NullableTimestamp;
+}
+
+/** A product brought in by `vitrina import legacy`. */
+export interface LegacyImportsTable {
+  tenant_id: number;
+  /** lower(sku). */
+  sku_key: string;
+  product_id: number;
+  /** `file.csv:line`. */
+  source: string;
+  imported_at: CreatedAt;
+}
+
+// Migration 0003's tables, merged into `Database` above (declaration merging keeps that list as it was).
+export interface Database {
+  storage_migration_objects: StorageMigrationObjectsTable;
+  legacy_imports: LegacyImportsTable;
+}

@@ -106,6 +106,12 @@ export interface AssetKeys {
   createdAt: Date;
   /** Every object key the row references (its variants). */
   keys: string[];
+  /** The variants themselves (key, size, type), e.g. for byte counts without touching the store. */
+  variants: AssetVariant[];
+  /** The upload's private key while the asset waits for processing; null once processed. */
+  sourceKey: string | null;
+  /** Bytes of the upload (while processing) or of the normalised original. */
+  bytes: number;
 }
 
 /**
@@ -118,7 +124,7 @@ export async function listAssetKeys(
 ): Promise<AssetKeys[]> {
   let query = db
     .selectFrom('assets')
-    .select(['id', 'tenant_id', 'key_prefix', 'location', 'status', 'created_at', 'variants'])
+    .select(['id', 'tenant_id', 'key_prefix', 'location', 'status', 'created_at', 'variants', 'source_key', 'bytes'])
     .orderBy('key_prefix')
     .limit(Math.min(Math.max(options.limit ?? 1000, 1), 10000));
   if (options.tenantId !== undefined) query = query.where('tenant_id', '=', options.tenantId);
@@ -132,6 +138,9 @@ export async function listAssetKeys(
     status: r.status,
     createdAt: r.created_at,
     keys: r.variants.map((v) => v.key),
+    variants: r.variants,
+    sourceKey: r.source_key,
+    bytes: r.bytes,
   }));
 }
 

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config.js';
 import { createAppContext } from '../../app-context.js';
 import { createLogger } from '../../logger.js';
 import { initStorage } from '../../storage/init-storage.js';
+import { registerStorageMigrate } from './storage-migrate.js';
 import { registerStorageReconcile } from './storage-reconcile.js';
 
 export function registerStorage(program: Command): void {
@@ -29,4 +30,5 @@ export function registerStorage(program: Command): void {
       }
     });
   registerStorageReconcile(storage);
+  registerStorageMigrate(storage);
 }

@@ -1,0 +1,179 @@
+/**
+ * `vitrina storage migrate --from local|s3 --to local|s3 [...]`: copies every object of every
+ * asset to another store, verifies each copy, and records progress in the database so a
+ * rerun goes on where the last one stopped (see jobs/storage-migration/migrate-storage.ts).
+ *
+ * Progress goes to stderr (a bar on a terminal, plain lines otherwise), the summary to stdout.
+ * Exit code 0 when every object is at the destination, 1 when any failed, 2 for bad options,
+ * 130 when interrupted (Ctrl-C: the objects in flight are aborted, what was verified is kept).
+ */
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../../config.js';
+import { createDatabase } from '../../db/database.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { migrateStorage, type MigrationReport } from '../../jobs/storage-migration/migrate-storage.js';
+import { createLogger } from '../../logger.js';
+import { initStorage } from '../../storage/init-storage.js';
+import { progressDisplay } from '../progress-display.js';
+import { S3SettingsError } from '../s3-settings.js';
+import { badInput } from './cli-database.js';
+import { migrationExitCode, renderMigrationReport } from './storage-migrate-report.js';
+import { migrationEnds, type EndKind, type MigrateEndFlags, type StoreEnd } from './storage-migrate-stores.js';
+
+interface Options extends Omit<MigrateEndFlags, 'from' | 'to'> {
+  from?: string;
+  to?: string;
+  tenant?: string;
+  concurrency: string;
+  dryRun?: boolean;
+  verify?: boolean;
+  deleteSource?: boolean;
+  json?: boolean;
+  progress?: boolean;
+}
+
+const COMMAND = 'storage migrate';
+const ENDS: readonly EndKind[] = ['local', 's3'];
+const S3_DESTINATION_FLAGS = ['toEnv', 'toEndpoint', 'toBucket', 'toRegion', 'toAccessKey', 'toSecretKey', 'toPathStyle', 'toPublicUrl'] as const;
+
+export function registerStorageMigrate(storage: Command): void {
+  storage
+    .command('migrate')
+    .description(
+      'Copy every object of every asset (all variants, keys, content type and cache headers kept) from one store to another, ' +
+        'read each copy back and compare size and sha256, and record it in the database: a rerun (after Ctrl-C, a crash or a ' +
+        'network failure) skips what is verified and copies only the rest. Rows hold keys, not URLs: after the migration, ' +
+        'switching STORAGE_DRIVER / S3_* needs no database change.',
+    )
+    .option('--from <store>', 'where the objects are now: local (DATA_DIR/objects) or s3 (the S3_* settings)')
+    .option('--to <store>', 'where they go: local (DATA_DIR/objects) or s3 (the S3_* settings, or --to-env / --to-* flags)')
+    .option('--from-dir <dir>', 'the local source folder (default DATA_DIR/objects)')
+    .option('--to-dir <dir>', 'the local destination folder (default DATA_DIR/objects)')
+    .option('--to-env <file>', "the destination's S3 settings: a file of S3_*=value lines (instead of the environment's)")
+    .option('--to-endpoint <url>', "the destination's S3_ENDPOINT")
+    .option('--to-bucket <name>', "the destination's S3_BUCKET")
+    .option('--to-region <region>', "the destination's S3_REGION")
+    .option('--to-access-key <id>', "the destination's S3_ACCESS_KEY")
+    .option('--to-secret-key <secret>', "the destination's S3_SECRET_KEY (better kept in --to-env: flags show up in ps)")
+    .option('--to-path-style <bool>', "the destination's S3_FORCE_PATH_STYLE (true or false)")
+    .option('--to-public-url <url>', "the destination's S3_PUBLIC_URL (a new bucket then gets the public-read policy on t/*/img/*)")
+    .option('--tenant <id>', 'only this tenant')
+    .option('--concurrency <n>', 'objects copied at once (1-256)', '8')
+    .option('--dry-run', 'count the objects and bytes to copy; read and write nothing in either store')
+    .option('--verify', 'also read back every object verified by an earlier run, and copy again any that is wrong or missing')
+    .option('--delete-source', 'delete each source object once its copy is verified (the app must already use the destination)')
+    .option('--json', 'print the report as JSON')
+    .option('--no-progress', 'no progress bar or progress lines')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  vitrina storage migrate --from local --to s3 --dry-run\n' +
+        '  S3_ENDPOINT=https://s3.example S3_BUCKET=shop S3_ACCESS_KEY=… S3_SECRET_KEY=… vitrina storage migrate --from local --to s3\n' +
+        '  vitrina storage migrate --from s3 --to s3 --to-env /etc/vitrina/aws.env --concurrency 16\n' +
+        '  vitrina storage migrate --from s3 --to local --to-dir /backup/objects --tenant 7\n' +
+        '  vitrina storage migrate --from local --to s3 --verify --delete-source\n',
+    )
+    .action(async (options: Options) => {
+      const checked = checkOptions(options);
+      if (typeof checked === 'string') return badInput(COMMAND, checked);
+      const config = loadConfig(process.env);
+      const logger = createLogger({ level: 'fatal', destination: 2 });
+      let ends;
+      try {
+        ends = await migrationEnds(config, { ...options, from: checked.from, to: checked.to }, process.env, logger);
+      } catch (err) {
+        if (err instanceof S3SettingsError) return badInput(COMMAND, err.message);
+        throw err;
+      }
+      const { source, destination } = ends;
+      try {
+        if (source.name === destination.name) return badInput(COMMAND, `the source and the destination are the same store (${source.name}).`);
+        await migrate(config, options, checked, source, destination);
+      } finally {
+        await source.store.close();
+        await destination.store.close();
+      }
+    });
+}
+
+interface Checked {
+  from: EndKind;
+  to: EndKind;
+  tenantId: number | undefined;
+  concurrency: number;
+}
+
+/** The options made sure of, or the one line saying what is wrong. */
+function checkOptions(o: Options): Checked | string {
+  if (o.from === undefined || o.to === undefined) return `--from and --to are required: each local or s3 (e.g. --from local --to s3).`;
+  if (!(ENDS as string[]).includes(o.from)) return `--from must be local or s3 (got ${JSON.stringify(o.from)}).`;
+  if (!(ENDS as string[]).includes(o.to)) return `--to must be local or s3 (got ${JSON.stringify(o.to)}).`;
+  if (!/^\d{1,3}$/.test(o.concurrency) || Number(o.concurrency) < 1 || Number(o.concurrency) > 256) {
+    return `--concurrency must be a whole number from 1 to 256 (got ${JSON.stringify(o.concurrency)}).`;
+  }
+  if (o.tenant !== undefined && !/^\d{1,9}$/.test(o.tenant)) return `--tenant must be a tenant id such as 7 (got ${JSON.stringify(o.tenant)}).`;
+  if (o.fromDir !== undefined && o.from !== 'local') return '--from-dir goes with --from local.';
+  if (o.toDir !== undefined && o.to !== 'local') return '--to-dir goes with --to local.';
+  const s3Flag = S3_DESTINATION_FLAGS.find((f) => o[f] !== undefined);
+  if (s3Flag !== undefined && o.to !== 's3') return `--${s3Flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --to s3.`;
+  if (o.toPathStyle !== undefined && !/^(true|false)$/.test(o.toPathStyle)) return `--to-path-style must be true or false (got ${JSON.stringify(o.toPathStyle)}).`;
+  return { from: o.from as EndKind, to: o.to as EndKind, tenantId: o.tenant === undefined ? undefined : Number(o.tenant), concurrency: Number(o.concurrency) };
+}
+
+async function migrate(config: Config, options: Options, checked: Checked, source: StoreEnd, destination: StoreEnd): Promise<void> {
+  const database = await createDatabase(config, { poolSize: Math.min(checked.concurrency + 2, 20) });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(`\nvitrina ${COMMAND}: stopping — the objects in flight are aborted, verified ones are kept (Ctrl-C again to quit at once)\n`);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const display = options.progress === false || options.dryRun ? undefined : progressDisplay({ label: `vitrina ${COMMAND}`, unit: 'files' });
+  try {
+    await migrateToLatest(database.db);
+    const { tenantId } = checked;
+    if (tenantId !== undefined && (await database.db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst()) === undefined) {
+      return badInput(COMMAND, `there is no tenant with id ${tenantId}.`);
+    }
+    if (!options.dryRun && destination.s3 !== undefined) {
+      // As the app does on start: the destination bucket is created when missing (a public-read
+      // policy on the image prefix only with S3_PUBLIC_URL).
+      const outcome = await initStorage({ ...config, s3: destination.s3 }, destination.store, { signal: controller.signal });
+      for (const line of outcome.messages) if (!/ exists\.$/.test(line)) process.stderr.write(`vitrina ${COMMAND}: ${line}\n`);
+    }
+    const report = await migrateStorage(
+      { db: database.db, source: source.store, destination: destination.store, route: `${source.name} → ${destination.name}` },
+      {
+        tenantId,
+        concurrency: checked.concurrency,
+        dryRun: options.dryRun === true,
+        verify: options.verify === true,
+        deleteSource: options.deleteSource === true,
+        signal: controller.signal,
+        onProgress: (p) => display?.update({ done: p.done.objects, total: p.total.objects, doneBytes: p.done.bytes, totalBytes: p.total.bytes, work: p.copied.objects, workBytes: p.copied.bytes }),
+      },
+    );
+    display?.stop();
+    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderMigrationReport(report, { deleteSource: options.deleteSource === true, switchHint: switchHint(config, report, destination) }));
+    process.exitCode = migrationExitCode(report);
+  } finally {
+    display?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await database.close();
+  }
+}
+
+/** What to change so the app uses the destination (nothing in the database). */
+function switchHint(config: Config, report: MigrationReport, destination: StoreEnd): string | undefined {
+  if (report.tenantId !== undefined) return undefined;
+  if (destination.s3 !== undefined) {
+    const same = config.storageDriver === 's3' && config.s3.bucket === destination.s3.bucket && config.s3.endpoint === destination.s3.endpoint;
+    return same ? undefined : 'To switch the app: stop it, set STORAGE_DRIVER=s3 and the S3_* settings of the destination, start it again (no database change).';
+  }
+  return config.storageDriver === 'local' ? undefined : 'To switch the app: stop it, set STORAGE_DRIVER=local (objects in DATA_DIR/objects), start it again (no database change).';
+}

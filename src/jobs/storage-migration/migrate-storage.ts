@@ -1,0 +1,229 @@
+/**
+ * Moves every object of every asset from one store to another — local disk to S3, S3 to S3
+ * (another provider or bucket), or S3 to local disk — keeping keys, content type and cache
+ * headers. Rows hold keys, not URLs, so once the objects are at the destination, pointing the
+ * app at it (STORAGE_DRIVER, S3_*) is the whole switch: no row is rewritten.
+ *
+ * - every copy is read back from the destination and counted only when its size and sha256
+ *   match what was sent (migrate-object.ts);
+ * - each verified object is recorded in `storage_migration_objects` under the route
+ *   (`source → destination`): a rerun after Ctrl-C, a crash or a network failure skips
+ *   what is recorded and copies only the rest;
+ * - at most `concurrency` objects are in flight; on abort no new object starts and those in
+ *   flight are aborted and awaited, so the recorded progress is exact when this returns;
+ * - a dry run reads the database only: how many objects and bytes would be copied.
+ *
+ * @example
+ *   const report = await migrateStorage({ db, source, destination, route }, { concurrency: 8, signal });
+ *   report.failed;   // [{ key, reason: 'missing from the source (…)' }]
+ */
+import { setMaxListeners } from 'node:events';
+import type { Db } from '../../db/schema.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import { eachBounded } from '../each-bounded.js';
+import { migrateObject, type ObjectOutcome } from './migrate-object.js';
+import { planPages, planTotals, type PlannedObject } from './migration-plan.js';
+import { findMigrated, type MigratedObject } from './migration-progress.repository.js';
+import { ProgressWriter } from './progress-writer.js';
+
+export interface StorageMigrationDeps {
+  db: Db;
+  source: ObjectStore;
+  destination: ObjectStore;
+  /** Names the pair for the progress table, e.g. `local:/data/objects → s3:http://minio:9000/uploads`. */
+  route: string;
+}
+
+export interface StorageMigrationOptions {
+  tenantId?: number | undefined;
+  /** Objects copied at once (default 8). */
+  concurrency?: number | undefined;
+  dryRun?: boolean | undefined;
+  /** Delete each source object once its copy is verified. */
+  deleteSource?: boolean | undefined;
+  /** Read objects verified by earlier runs back from the destination, and copy bad ones again. */
+  verify?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  /** Called after each object (and once with the totals before the first). */
+  onProgress?: ((progress: MigrationProgress) => void) | undefined;
+}
+
+export interface Tally {
+  objects: number;
+  bytes: number;
+}
+
+export interface MigrationProgress {
+  total: Tally;
+  /** Objects handled so far, whatever the outcome (the bar's position). */
+  done: Tally;
+  /** Objects copied by this run (the rate's basis). */
+  copied: Tally;
+  failed: number;
+}
+
+export interface FailedObject {
+  key: string;
+  tenantId: number;
+  assetId: string;
+  reason: string;
+}
+
+export interface MigrationReport {
+  route: string;
+  tenantId: number | undefined;
+  dryRun: boolean;
+  /** Every object the assets reference in the source store. */
+  planned: Tally;
+  /** Copied and verified by this run (a dry run: would be copied). */
+  migrated: Tally;
+  /** Of `migrated`: objects copied again because the destination's copy was bad. */
+  recopied: number;
+  /** Verified by an earlier run, left as they are. */
+  skipped: Tally;
+  /** Gone from the source because the asset let go of them meanwhile (deleted, processed). */
+  gone: number;
+  /** Not in the source but already at the destination (e.g. uploaded there after the switch). */
+  atDestination: number;
+  /** Objects of assets in the fallback spool: the app's replicator moves them. */
+  spooled: number;
+  /** Source objects deleted (--delete-source); a dry run: would be deleted. */
+  sourceDeleted: number;
+  failed: FailedObject[];
+  /** Aborted (Ctrl-C) before every object was handled: run again to go on. */
+  interrupted: boolean;
+  /** Why the run stopped early on its own (the destination kept failing). */
+  stoppedBecause: string | undefined;
+  elapsedMs: number;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+/** The store, not the objects, is failing after this many failed requests in a row: stop. */
+const MAX_STORE_FAILURES_IN_A_ROW = 25;
+
+export async function migrateStorage(deps: StorageMigrationDeps, options: StorageMigrationOptions = {}): Promise<MigrationReport> {
+  const started = performance.now();
+  const { tenantId } = options;
+  const totals = await planTotals(deps.db, { tenantId });
+  const report: MigrationReport = {
+    route: deps.route,
+    tenantId,
+    dryRun: options.dryRun === true,
+    planned: { objects: totals.objects, bytes: totals.bytes },
+    migrated: { objects: 0, bytes: 0 },
+    recopied: 0,
+    skipped: { objects: 0, bytes: 0 },
+    gone: 0,
+    atDestination: 0,
+    spooled: totals.spooled,
+    sourceDeleted: 0,
+    failed: [],
+    interrupted: false,
+    stoppedBecause: undefined,
+    elapsedMs: 0,
+  };
+  if (options.dryRun) {
+    await dryRun(deps, options, report);
+  } else {
+    await run(deps, options, report);
+  }
+  report.elapsedMs = Math.round(performance.now() - started);
+  return report;
+}
+
+/** Each planned object with its progress row, fetched a page at a time. */
+async function* withProgress(deps: StorageMigrationDeps, tenantId: number | undefined): AsyncGenerator<[PlannedObject, MigratedObject | undefined]> {
+  for await (const page of planPages(deps.db, { tenantId })) {
+    const done = await findMigrated(deps.db, deps.route, page.objects.map((o) => o.key));
+    for (const object of page.objects) yield [object, done.get(object.key)];
+  }
+}
+
+async function dryRun(deps: StorageMigrationDeps, options: StorageMigrationOptions, report: MigrationReport): Promise<void> {
+  for await (const [object, done] of withProgress(deps, options.tenantId)) {
+    if (done === undefined) {
+      report.migrated.objects += 1;
+      report.migrated.bytes += object.bytes;
+      if (options.deleteSource) report.sourceDeleted += 1;
+    } else {
+      report.skipped.objects += 1;
+      report.skipped.bytes += done.size;
+      if (options.deleteSource && done.source_deleted_at === null) report.sourceDeleted += 1;
+    }
+  }
+}
+
+async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions, report: MigrationReport): Promise<void> {
+  // Our own controller: the caller's abort, or this run stopping itself when the store keeps failing.
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) controller.abort(options.signal.reason);
+  const signal = controller.signal;
+  // One signal for every request in flight (each adds a listener): not a leak.
+  setMaxListeners(0, signal);
+
+  const progress: MigrationProgress = { total: { ...report.planned }, done: { objects: 0, bytes: 0 }, copied: { objects: 0, bytes: 0 }, failed: 0 };
+  options.onProgress?.(progress);
+  let storeFailuresInARow = 0;
+
+  const settle = (object: PlannedObject, outcome: ObjectOutcome) => {
+    switch (outcome.kind) {
+      case 'migrated':
+        report.migrated.objects += 1;
+        report.migrated.bytes += outcome.bytes;
+        if (outcome.recopied) report.recopied += 1;
+        if (outcome.sourceDeleted) report.sourceDeleted += 1;
+        progress.copied.objects += 1;
+        progress.copied.bytes += outcome.bytes;
+        break;
+      case 'skipped':
+        report.skipped.objects += 1;
+        report.skipped.bytes += outcome.bytes;
+        if (outcome.sourceDeleted) report.sourceDeleted += 1;
+        break;
+      case 'gone':
+        report.gone += 1;
+        break;
+      case 'at-destination':
+        report.atDestination += 1;
+        break;
+      case 'failed':
+        report.failed.push({ key: object.key, tenantId: object.tenantId, assetId: object.assetId, reason: outcome.reason });
+        progress.failed += 1;
+        break;
+      case 'aborted':
+        return;
+    }
+    storeFailuresInARow = outcome.kind === 'failed' && outcome.storeFailure ? storeFailuresInARow + 1 : 0;
+    if (storeFailuresInARow >= MAX_STORE_FAILURES_IN_A_ROW && !signal.aborted) {
+      report.stoppedBecause = `${storeFailuresInARow} objects in a row failed on the store (last: ${outcome.kind === 'failed' ? outcome.reason : ''})`;
+      controller.abort(new Error(report.stoppedBecause));
+    }
+    progress.done.objects += 1;
+    progress.done.bytes += object.bytes;
+    // Assets created while the run goes on are copied too: the total grows with them.
+    if (progress.done.objects > progress.total.objects) progress.total.objects = progress.done.objects;
+    if (progress.done.bytes > progress.total.bytes) progress.total.bytes = progress.done.bytes;
+    options.onProgress?.(progress);
+  };
+
+  const writer = new ProgressWriter(deps.db, deps.route);
+  try {
+    await eachBounded(
+      withProgress(deps, options.tenantId),
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+      async ([object, done]) => {
+        if (signal.aborted) return;
+        const outcome = await migrateObject({ ...deps, progress: writer }, object, done, { verify: options.verify === true, deleteSource: options.deleteSource === true, signal });
+        settle(object, outcome);
+      },
+      signal,
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    // Whatever was verified is recorded before this returns, interrupted or not.
+    await writer.close();
+  }
+  report.interrupted = options.signal?.aborted === true;
+}

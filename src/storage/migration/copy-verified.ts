@@ -1,0 +1,128 @@
+/**
+ * Copying one object from one store to another (any driver to any driver) and checking the
+ * copy by reading it back: the building blocks of `vitrina storage migrate`.
+ *
+ * `copyObject` keeps the key, content type, cache control, content disposition and user
+ * metadata, and returns the sha256 of the source's bytes as sent. Objects up to `bufferLimit` bytes (all images, normally) are read into memory and
+ * put as one request: the S3 driver then signs the payload's sha256, so the server itself
+ * refuses bytes damaged on the way. Larger ones stream (multipart above the part size).
+ *
+ * `verifyObject` reads the object back from the destination and compares its size, sha256
+ * and content type with what was sent: a copy counts only once the destination has
+ * returned exactly those bytes.
+ *
+ * @example
+ *   const copied = await copyObject(local, s3, key, { signal });
+ *   const problem = await verifyObject(s3, key, copied, { signal });   // undefined when good
+ */
+import { createHash } from 'node:crypto';
+import { pipeline, type Readable } from 'node:stream';
+import type { ObjectStore, PutOptions } from '../object-store.js';
+import { StorageError, abortedError, isStorageError } from '../storage-error.js';
+import { StreamMeter } from '../stream-meter.js';
+
+/** What was sent to the destination: what its copy must read back as. */
+export interface CopiedObject {
+  key: string;
+  size: number;
+  /** Lowercase hex sha256 of the bytes sent. */
+  sha256: string;
+  contentType: string;
+}
+
+export interface CopyOptions {
+  signal?: AbortSignal | undefined;
+  /** Objects up to this many bytes are buffered and sent in one request (default 8 MiB). */
+  bufferLimit?: number | undefined;
+}
+
+const DEFAULT_BUFFER_LIMIT = 8 * 1024 * 1024;
+const FALLBACK_TYPE = 'application/octet-stream';
+
+/**
+ * Copies `key` from `source` to `destination` (overwriting whatever is there).
+ * @throws StorageError ObjectNotFound (from the source) | Aborted | any other driver error
+ */
+export async function copyObject(source: ObjectStore, destination: ObjectStore, key: string, options: CopyOptions = {}): Promise<CopiedObject> {
+  const { signal } = options;
+  const got = await source.get(key, { signal });
+  const contentType = got.contentType ?? FALLBACK_TYPE;
+  const put: PutOptions = {
+    contentType,
+    cacheControl: got.cacheControl,
+    contentDisposition: got.contentDisposition,
+    metadata: got.metadata,
+    signal,
+  };
+  if (got.contentLength <= (options.bufferLimit ?? DEFAULT_BUFFER_LIMIT)) {
+    const bytes = await collect(got.body, signal, key);
+    if (bytes.length !== got.contentLength) {
+      throw new StorageError('StoreError', `The source returned ${bytes.length} of the ${got.contentLength} bytes of ${JSON.stringify(key)}.`, { key });
+    }
+    // The driver hashes this very buffer (the S3 driver signs the hash, so the server checks
+    // the bytes it received against it): that is the source's sha256, with no second pass.
+    const result = await destination.put(key, bytes, put);
+    if (result.size !== bytes.length) throw new StorageError('StoreError', `The destination stored ${result.size} of the ${bytes.length} bytes of ${JSON.stringify(key)}.`, { key });
+    return { key, size: bytes.length, sha256: result.sha256, contentType };
+  }
+  // Streamed: our own meter hashes the source; the driver's fails the put when the stream ends
+  // short of (or runs past) the length.
+  const meter = new StreamMeter({ expectedLength: got.contentLength, key });
+  const metered = pipeline(got.body, meter, () => undefined);
+  await destination.put(key, metered, { ...put, contentLength: got.contentLength });
+  return { key, size: meter.bytes, sha256: meter.sha256(), contentType };
+}
+
+/**
+ * Reads `key` back from `store` and compares it with `expected`.
+ * @returns undefined when size, sha256 (and content type, when given) match; otherwise why not
+ * @throws StorageError Aborted | errors other than ObjectNotFound (the store failing is not a bad copy)
+ */
+export async function verifyObject(
+  store: ObjectStore,
+  key: string,
+  expected: { size: number; sha256: string; contentType?: string | undefined },
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<string | undefined> {
+  let got;
+  try {
+    got = await store.get(key, { signal: options.signal });
+  } catch (err) {
+    if (isStorageError(err, 'ObjectNotFound')) return `missing at the destination (${store.location})`;
+    throw err;
+  }
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of got.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      hash.update(chunk);
+    }
+  } catch (err) {
+    if (options.signal?.aborted) throw abortedError(options.signal, key);
+    throw new StorageError('StoreError', `Reading ${JSON.stringify(key)} back from ${store.location} failed.`, { cause: err, key });
+  }
+  const sha256 = hash.digest('hex');
+  if (size !== expected.size) return `the destination returned ${size} bytes instead of ${expected.size}`;
+  if (sha256 !== expected.sha256) return `the destination returned different bytes (sha256 ${sha256.slice(0, 12)}… instead of ${expected.sha256.slice(0, 12)}…)`;
+  if (expected.contentType !== undefined && got.contentType !== expected.contentType) {
+    return `the destination has content type ${JSON.stringify(got.contentType ?? null)} instead of ${JSON.stringify(expected.contentType)}`;
+  }
+  return undefined;
+}
+
+async function collect(body: Readable, signal: AbortSignal | undefined, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      total += chunk.length;
+    }
+  } catch (err) {
+    if (signal?.aborted) throw abortedError(signal, key);
+    if (err instanceof StorageError) throw err;
+    throw new StorageError('StoreError', `Reading ${JSON.stringify(key)} from the source failed.`, { cause: err, key });
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
