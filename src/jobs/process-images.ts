@@ -103,12 +103,12 @@ async function stillWaiting(db: Db, id: string): Promise<boolean> {
 
 /** Processes one claimed asset; never throws (the outcome is recorded on the row). */
 export async function processAsset(deps: ProcessDeps, asset: Asset, bytes?: Buffer, signal?: AbortSignal): Promise<ProcessOutcome> {
-  const outcome = await process(deps, asset, bytes, signal);
+  const outcome = await processOnce(deps, asset, bytes, signal);
   deps.onProcessed?.(outcome);
   return outcome;
 }
 
-async function process(deps: ProcessDeps, asset: Asset, bytes: Buffer | undefined, signal: AbortSignal | undefined): Promise<ProcessOutcome> {
+async function processOnce(deps: ProcessDeps, asset: Asset, bytes: Buffer | undefined, signal: AbortSignal | undefined): Promise<ProcessOutcome> {
   const log = deps.logger.child({ tenantId: asset.tenant_id, assetId: asset.id, key: asset.key_prefix });
   const started = performance.now();
   let source = bytes;

@@ -81,9 +81,14 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
   const assets = await assetsQuery.execute();
   const byPrefix = new Set(assets.map((a) => a.key_prefix));
   const sources = new Set(assets.flatMap((a) => (a.source_key === null ? [] : [a.source_key])));
-  const queued = await db.selectFrom('purge_queue').select('key').execute();
-  const queuedKeys = queued.map((q) => q.key);
-  const isQueued = (key: string) => queuedKeys.some((q) => q === key || (q.endsWith('/') && key.startsWith(q)));
+  // Queued keys are exact keys or asset prefixes ending in '/': one lookup for each.
+  const queued = (await db.selectFrom('purge_queue').select('key').execute()).map((q) => q.key);
+  const queuedKeys = new Set(queued);
+  const isQueued = (key: string) => {
+    if (queuedKeys.has(key)) return true;
+    const asset = parseAssetPrefix(key);
+    return asset !== undefined && queuedKeys.has(newAssetPrefix(asset.tenantId, asset.assetId));
+  };
 
   const listings = new Map<AssetLocation, Map<string, Listed>>();
   for (const location of ['store', 'spool'] as const) {
