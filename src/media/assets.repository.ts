@@ -53,42 +53,9 @@ export async function getAsset(db: Db, tenantId: number, id: string): Promise<As
   return db.selectFrom('assets').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
 
-/** The asset owning an object key (`t/{tenant}/img/{id}/…`), for app-served media and the purge guard. */
-export async function findAssetByKeyPrefix(db: Db, keyPrefix: string): Promise<Asset | undefined> {
-  return db.selectFrom('assets').selectAll().where('key_prefix', '=', keyPrefix).executeTakeFirst();
-}
-
-/** Records the variants once processing finishes (or changes them) and marks the asset ready. */
-export async function completeAsset(
-  db: Db,
-  id: string,
-  values: { variants: AssetVariant[]; width?: number; height?: number; bytes?: number; sha256?: string; contentType?: string },
-): Promise<Asset | undefined> {
-  return db
-    .updateTable('assets')
-    .set({
-      status: 'ready',
-      variants: JSON.stringify(values.variants),
-      ...(values.width === undefined ? {} : { width: values.width }),
-      ...(values.height === undefined ? {} : { height: values.height }),
-      ...(values.bytes === undefined ? {} : { bytes: values.bytes }),
-      ...(values.sha256 === undefined ? {} : { sha256: values.sha256 }),
-      ...(values.contentType === undefined ? {} : { content_type: values.contentType }),
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
-}
-
 /** Pages show a placeholder for a broken asset (objects missing, processing failed). */
 export async function markAssetBroken(db: Db, id: string): Promise<boolean> {
   const result = await db.updateTable('assets').set({ status: 'broken' }).where('id', '=', id).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-/** Moves an asset between the fallback spool and the object store (the replicator's switch). */
-export async function setAssetLocation(db: Db, id: string, location: AssetLocation): Promise<boolean> {
-  const result = await db.updateTable('assets').set({ location }).where('id', '=', id).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
@@ -142,17 +109,6 @@ export async function listAssetKeys(
     sourceKey: r.source_key,
     bytes: r.bytes,
   }));
-}
-
-/** Assets still in the fallback spool, oldest first (the replicator's work list). */
-export async function listSpooledAssets(db: Db, limit = 100): Promise<Asset[]> {
-  return db.selectFrom('assets').selectAll().where('location', '=', 'spool').orderBy('created_at').limit(limit).execute();
-}
-
-/** How many assets wait in the spool (a metric). */
-export async function countSpooledAssets(db: Db): Promise<number> {
-  const row = await db.selectFrom('assets').select(sql<number>`count(*)::int`.as('n')).where('location', '=', 'spool').executeTakeFirstOrThrow();
-  return row.n;
 }
 
 /**

@@ -1,5 +1,4 @@
 /** The upload pipeline's public surface; other layers import from here. */
-export { ingestUpload, type IngestOptions } from './upload-pipeline.js';
 export { processImage, type ProcessOptions, type ProcessedImage, type ProcessedOriginal } from './process-image.js';
 export { storeProcessedImage, IMMUTABLE_CACHE_CONTROL, type AssetRecord, type StoredVariant } from './store-image.js';
 export { readWithLimit, formatMegabytes, type ByteSource } from './size-limit.js';

@@ -6,7 +6,7 @@
  *
  * @example
  *   const decodeSlots = new Semaphore(os.availableParallelism());   // once, at start-up
- *   await ingestUpload(stream, { ...options, decodeSlots });
+ *   await decodeSlots.run(() => processImage(bytes, options));
  */
 export class Semaphore {
   private active = 0;
