@@ -9,6 +9,7 @@
  *    the old object or the new one, never a torn file.
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,12 +25,16 @@ export function tempPath(tmpDir: string, suffix: string): string {
 /** Streams `source` through `meter` into a new temp file; returns its path. */
 export async function streamToTemp(tmpDir: string, source: Readable, meter: StreamMeter, signal: AbortSignal | undefined): Promise<string> {
   const file = tempPath(tmpDir, '.part');
+  // flush: fsync before close, so the rename that follows never publishes unwritten bytes.
+  const sink = createWriteStream(file, { flags: 'wx', mode: 0o644, flush: true });
   try {
-    // flush: fsync before close, so the rename that follows never publishes unwritten bytes.
-    const sink = createWriteStream(file, { flags: 'wx', mode: 0o644, flush: true });
     await pipeline(source, meter, sink, signal === undefined ? {} : { signal });
     return file;
   } catch (err) {
+    // The stream opens its file asynchronously: a source that fails at once can reject the
+    // pipeline before that open has happened, and a remove then would come too early (the
+    // file appears after it). Destroyed by the pipeline, the sink closes once its open is done.
+    if (!sink.closed) await once(sink, 'close').catch(() => undefined);
     await removeQuietly(file);
     throw err;
   }
