@@ -1,15 +1,27 @@
 /**
  * npm run bench:migrate — `vitrina storage migrate --from local --to s3` beside Debian's
- * `rclone copy` of the same folder to the same RGW, in the same run:
+ * `rclone copy` of the same folder to the same RGW, in the same run, each guarantee against
+ * the rclone configuration that gives the same one:
+ *
+ *   vitrina --check read-back   every object read back, sha256 compared, recorded
+ *     ↔ rclone copy + rclone check --download   every object read back and compared (with and
+ *       without rclone's HEAD after each put, --s3-no-head: the download checks it all anyway)
+ *   vitrina --check etag        size and MD5 by the ETag the put was answered with, recorded
+ *     ↔ rclone copy             size + MD5 (ETag) checked, by a HEAD after each put
+ *   and, for reference, vitrina --check etag beside `rclone copy --s3-no-head`, which trusts
+ *   the put's answer (its ETag) without that HEAD: the very check --check etag makes;
  *
  *   - 5,000 objects (BENCH_OBJECTS) of real JPEGs between 20 KB and 1 MB (log-uniform, as
  *     product photos and their variants spread), a few hundred distinct files reused under
  *     5,000 keys, in a local store (DATA_DIR/objects) with their asset rows in the embedded
  *     database — the embedded default a team starts on;
- *   - each tool into a fresh bucket of its own (removed right after: the test RGW keeps its
- *     objects in memory); wall time of the whole command (start-up
- *     included), files/s and MB/s. Vitrina also reads every object back and compares its
- *     sha256 and records it in the database; rclone checks size and MD5 (ETag).
+ *   - each command into a bucket of its own that does not exist yet (each tool creates it;
+ *     removed right after: the test RGW keeps its objects in memory); wall time of the whole
+ *     command, start-up included; files/s and MB/s;
+ *   - vitrina at --concurrency BENCH_CONCURRENCY (8,16,32), rclone at --transfers/--checkers
+ *     BENCH_RCLONE_TRANSFERS (4 = its default, 16, 32) and, with --s3-no-head,
+ *     BENCH_RCLONE_NO_HEAD_TRANSFERS (16, 32); the runs alternate between the tools, and
+ *     BENCH_ROUNDS (1) repeats the whole set; each tool's best is compared, per guarantee.
  *
  * rclone is installed from Debian's packages when missing (as root, or through sudo).
  * Figures are for comparison within one run, not absolute.
@@ -19,6 +31,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from '../src/config.js';
@@ -30,7 +43,7 @@ import { IMMUTABLE_CACHE_CONTROL } from '../src/media/store-image.js';
 import { newAssetPrefix, variantKey } from '../src/storage/key-locator.js';
 import { serializeMeta } from '../src/storage/local/object-meta.js';
 import { sha256Hex } from '../src/storage/stream-meter.js';
-import { createBucket, destroyBucket, rawS3Client } from '../test/storage/s3-test-env.js';
+import { destroyBucket, rawS3Client } from '../test/storage/s3-test-env.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 5000);
@@ -115,6 +128,8 @@ async function seed(): Promise<Seeded> {
 
 interface Row {
   tool: string;
+  /** Which guarantee it gives: compared only within the same one. */
+  guarantee: Guarantee;
   seconds: number;
   files: number;
   bytes: number;
@@ -126,6 +141,15 @@ function time(run: () => void): number {
   run();
   return (performance.now() - t0) / 1000;
 }
+
+const GUARANTEES = {
+  etag: 'size + MD5 (the ETag) checked',
+  'read-back': 'every object read back and compared',
+  'put-answer': "for reference: the put's answer (its ETag) trusted, no HEAD after it",
+} as const;
+type Guarantee = keyof typeof GUARANTEES;
+/** Whose vitrina rows each group compares with (the put's answer is what --check etag takes). */
+const VITRINA_CHECK: Record<Guarantee, 'etag' | 'read-back'> = { etag: 'etag', 'read-back': 'read-back', 'put-answer': 'etag' };
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -140,97 +164,120 @@ async function main(): Promise<void> {
     return;
   }
   const buckets: string[] = [];
-  const bucket = async (label: string) => {
-    const name = `bench-mig-${label}-${Date.now().toString(36)}`;
+  let made = 0;
+  const bucket = (label: string) => {
+    const name = `bench-mig-${label}-${Date.now().toString(36)}${(made++).toString(36)}`;
     buckets.push(name);
     return name;
   };
   const rows: Row[] = [];
-  // One bucket at a time: the test RGW keeps objects in memory (4 GiB, shared with others).
+  // One bucket at a time: the test RGW keeps objects in memory (shared with others).
   const drop = async (name: string) => {
     await destroyBucket(admin, name);
     buckets.splice(buckets.indexOf(name), 1);
   };
+  const countBucket = async (name: string) => {
+    let files = 0;
+    let bytes = 0;
+    let token: string | undefined;
+    do {
+      const page = await admin.send(new ListObjectsV2Command({ Bucket: name, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) {
+        files++;
+        bytes += o.Size ?? 0;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return { files, bytes };
+  };
+  // rclone's AWS SDK refuses a CA bundle on a plain-HTTP transport; the endpoint is http.
+  const { AWS_CA_BUNDLE: _ca, ...rest } = env;
+  const rcloneEnv = {
+    ...rest,
+    RCLONE_CONFIG_VRGW_TYPE: 's3',
+    RCLONE_CONFIG_VRGW_PROVIDER: 'Ceph',
+    RCLONE_CONFIG_VRGW_ENDPOINT: s3.endpoint!,
+    RCLONE_CONFIG_VRGW_ACCESS_KEY_ID: s3.accessKeyId ?? '',
+    RCLONE_CONFIG_VRGW_SECRET_ACCESS_KEY: s3.secretAccessKey ?? '',
+    RCLONE_CONFIG_VRGW_REGION: s3.region,
+  };
+
+  const vitrina = (check: 'read-back' | 'etag', concurrency: number) => async () => {
+    const name = bucket(`v-${check === 'etag' ? 'e' : 'r'}${concurrency}`);
+    let out = '';
+    const seconds = time(() => {
+      out = execFileSync(process.execPath, ['bin/vitrina.js', 'storage', 'migrate', '--from', 'local', '--to', 's3', '--check', check, '--concurrency', String(concurrency), '--json', '--no-progress'], {
+        cwd: ROOT,
+        env: { ...env, DATA_DIR: seeded.dataDir, STORAGE_DRIVER: 'local', S3_BUCKET: name, DATABASE_URL: '' },
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      });
+    });
+    const report = JSON.parse(out) as { migrated: { objects: number; bytes: number }; readBack: number; failed: unknown[]; elapsedMs: number };
+    if (report.failed.length > 0 || report.migrated.objects !== OBJECTS) throw new Error(`vitrina migrated ${report.migrated.objects} of ${OBJECTS}, ${report.failed.length} failed`);
+    const listed = await countBucket(name);
+    if (listed.files !== OBJECTS || listed.bytes !== seeded.bytes) throw new Error(`the bucket holds ${listed.files} objects, ${listed.bytes} bytes after vitrina`);
+    const how = check === 'etag' ? `size + MD5 by the put's ETag (${report.readBack} read back), recorded` : 'every object read back, sha256 compared, recorded';
+    rows.push({ tool: `vitrina storage migrate --check ${check} --concurrency ${concurrency}`, guarantee: check, seconds, files: report.migrated.objects, bytes: report.migrated.bytes, note: `copy ${(report.elapsedMs / 1000).toFixed(1)} s + start-up; ${how}` });
+    await drop(name);
+  };
+
+  const rclone = (check: 'read-back' | 'etag', transfers: number, noHead = false) => async () => {
+    const name = bucket(`r-${check === 'etag' ? 'e' : 'r'}${noHead ? 'n' : ''}${transfers}`);
+    // 4 is rclone's default --transfers: then rclone runs with no flags at all (its --checkers default is 8).
+    const defaults = transfers === 4 && !noHead;
+    const parallel = defaults ? [] : ['--transfers', String(transfers), '--checkers', String(transfers), ...(noHead ? ['--s3-no-head'] : [])];
+    // rclone creates the bucket itself, as vitrina does: no head start for either.
+    const seconds = time(() => {
+      execFileSync('rclone', ['copy', seeded.folder, `vrgw:${name}`, ...parallel], { env: rcloneEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (check === 'read-back') execFileSync('rclone', ['check', '--download', seeded.folder, `vrgw:${name}`, ...(defaults ? [] : ['--checkers', String(transfers)])], { env: rcloneEnv, stdio: ['ignore', 'ignore', 'ignore'] });
+    });
+    const listed = await countBucket(name);
+    if (listed.files !== OBJECTS || listed.bytes !== seeded.bytes) throw new Error(`rclone copied ${listed.files} of ${OBJECTS} objects, ${listed.bytes} of ${seeded.bytes} bytes`);
+    const flags = defaults ? '(defaults: --transfers 4)' : `--transfers ${transfers}${noHead ? ' --s3-no-head' : ''}`;
+    const label = check === 'etag' ? `rclone copy ${flags}` : `rclone copy ${flags} + check --download`;
+    const guarantee: Guarantee = check === 'etag' && noHead ? 'put-answer' : check;
+    const note = guarantee === 'etag' ? 'size + MD5 (ETag) checked by a HEAD after each put' : guarantee === 'put-answer' ? "MD5 from the put's answer (ETag), no HEAD" : GUARANTEES[guarantee];
+    rows.push({ tool: label, guarantee, seconds, files: listed.files, bytes: listed.bytes, note });
+    await drop(name);
+  };
+
   try {
     const concurrencies = (env.BENCH_CONCURRENCY ?? '8,16,32').split(',').map(Number);
-    for (const concurrency of concurrencies) {
-      const name = await bucket(`vitrina${concurrency}`);
-      let out = '';
-      const seconds = time(() => {
-        out = execFileSync(process.execPath, ['bin/vitrina.js', 'storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', String(concurrency), '--json', '--no-progress'], {
-          cwd: ROOT,
-          env: { ...env, DATA_DIR: seeded.dataDir, STORAGE_DRIVER: 'local', S3_BUCKET: name, DATABASE_URL: '' },
-          encoding: 'utf8',
-          maxBuffer: 256 * 1024 * 1024,
-        });
-      });
-      const report = JSON.parse(out) as { migrated: { objects: number; bytes: number }; failed: unknown[]; elapsedMs: number };
-      if (report.failed.length > 0 || report.migrated.objects !== OBJECTS) throw new Error(`vitrina migrated ${report.migrated.objects} of ${OBJECTS}, ${report.failed.length} failed`);
-      rows.push({ tool: `vitrina storage migrate --concurrency ${concurrency}`, seconds, files: report.migrated.objects, bytes: report.migrated.bytes, note: `copy ${(report.elapsedMs / 1000).toFixed(1)} s + start-up; every object read back, sha256 compared, recorded` });
-      await drop(name);
+    const transfers = (env.BENCH_RCLONE_TRANSFERS ?? '4,16,32').split(',').map(Number);
+    const rounds = Number(env.BENCH_ROUNDS ?? 1);
+    // Alternate the tools so that a drift in the machine's state (the RGW, other load) does not favour one.
+    const vitrinaRuns = (['etag', 'read-back'] as const).flatMap((check) => concurrencies.map((c) => vitrina(check, c)));
+    const noHeadTransfers = (env.BENCH_RCLONE_NO_HEAD_TRANSFERS ?? '16,32').split(',').filter((t) => t !== '').map(Number);
+    const rcloneRuns = (['etag', 'read-back'] as const).flatMap((check) => [...transfers.map((t) => rclone(check, t)), ...noHeadTransfers.map((t) => rclone(check, t, true))]);
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < Math.max(vitrinaRuns.length, rcloneRuns.length); i++) {
+        await vitrinaRuns[i]?.();
+        await rcloneRuns[i]?.();
+      }
     }
 
-    const rclone = (label: string, extra: string[]) => async () => {
-      const name = await bucket(label);
-      await createBucket(admin, name);
-      // rclone's AWS SDK refuses a CA bundle on a plain-HTTP transport; the endpoint is http.
-      const { AWS_CA_BUNDLE: _ca, ...rest } = env;
-      const rcloneEnv = {
-        ...rest,
-        RCLONE_CONFIG_VRGW_TYPE: 's3',
-        RCLONE_CONFIG_VRGW_PROVIDER: 'Ceph',
-        RCLONE_CONFIG_VRGW_ENDPOINT: s3.endpoint!,
-        RCLONE_CONFIG_VRGW_ACCESS_KEY_ID: s3.accessKeyId ?? '',
-        RCLONE_CONFIG_VRGW_SECRET_ACCESS_KEY: s3.secretAccessKey ?? '',
-        RCLONE_CONFIG_VRGW_REGION: s3.region,
-      };
-      const seconds = time(() => execFileSync('rclone', ['copy', seeded.folder, `vrgw:${name}`, ...extra], { env: rcloneEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
-      const listed = await countBucket(name);
-      if (listed.files !== OBJECTS) throw new Error(`rclone copied ${listed.files} of ${OBJECTS}`);
-      rows.push({ tool: `rclone copy ${extra.join(' ') || '(defaults: --transfers 4)'}`.trim(), seconds, files: listed.files, bytes: listed.bytes, note: 'size + MD5 (ETag) checked' });
-      await drop(name);
-    };
-    const countBucket = async (name: string) => {
-      const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
-      let files = 0;
-      let bytes = 0;
-      let token: string | undefined;
-      do {
-        const page = await admin.send(new ListObjectsV2Command({ Bucket: name, ContinuationToken: token }));
-        for (const o of page.Contents ?? []) {
-          files++;
-          bytes += o.Size ?? 0;
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token !== undefined);
-      return { files, bytes };
-    };
-    await rclone('rclone', [])();
-    // The same guarantee as Vitrina's: every object read back from the bucket and compared.
-    {
-      const name = await bucket('rclone-check');
-      await createBucket(admin, name);
-      const { AWS_CA_BUNDLE: _ca, ...rest } = env;
-      const rcloneEnv = { ...rest, RCLONE_CONFIG_VRGW_TYPE: 's3', RCLONE_CONFIG_VRGW_PROVIDER: 'Ceph', RCLONE_CONFIG_VRGW_ENDPOINT: s3.endpoint!, RCLONE_CONFIG_VRGW_ACCESS_KEY_ID: s3.accessKeyId ?? '', RCLONE_CONFIG_VRGW_SECRET_ACCESS_KEY: s3.secretAccessKey ?? '', RCLONE_CONFIG_VRGW_REGION: s3.region };
-      const seconds = time(() => {
-        execFileSync('rclone', ['copy', seeded.folder, `vrgw:${name}`, '--transfers', '16', '--checkers', '16'], { env: rcloneEnv, stdio: ['ignore', 'ignore', 'inherit'] });
-        execFileSync('rclone', ['check', '--download', seeded.folder, `vrgw:${name}`, '--checkers', '16'], { env: rcloneEnv, stdio: ['ignore', 'ignore', 'ignore'] });
-      });
-      const listed = await countBucket(name);
-      rows.push({ tool: 'rclone copy --transfers 16 + check --download', seconds, files: listed.files, bytes: listed.bytes, note: 'same guarantee: every object read back and compared' });
-      await drop(name);
+    console.log(`\nstorage migrate benchmark: ${OBJECTS} objects, ${(seeded.bytes / 1e6).toFixed(1)} MB, local folder → Ceph RGW at ${s3.endpoint} (${rcloneVersion}); wall time of each command${rounds > 1 ? `, best of ${rounds} rounds` : ''}`);
+    const best = new Map<string, Row>();
+    for (const r of rows) if (!best.has(r.tool) || best.get(r.tool)!.seconds > r.seconds) best.set(r.tool, r);
+    const table = [...best.values()];
+    console.log(`${'tool'.padEnd(58)} ${'files'.padStart(6)} ${'MB'.padStart(8)} ${'s'.padStart(7)} ${'files/s'.padStart(8)} ${'MB/s'.padStart(7)}  note`);
+    const groups = (['etag', 'read-back', 'put-answer'] as const).filter((g) => table.some((r) => r.guarantee === g && r.tool.startsWith('rclone')));
+    for (const guarantee of groups) {
+      console.log(`-- ${GUARANTEES[guarantee]}`);
+      // The reference group shows only rclone's rows: vitrina's --check etag rows are in the first group.
+      for (const r of table.filter((t) => t.guarantee === guarantee)) {
+        console.log(`${r.tool.padEnd(58)} ${String(r.files).padStart(6)} ${(r.bytes / 1e6).toFixed(1).padStart(8)} ${r.seconds.toFixed(2).padStart(7)} ${(r.files / r.seconds).toFixed(0).padStart(8)} ${(r.bytes / 1e6 / r.seconds).toFixed(1).padStart(7)}  ${r.note}`);
+      }
     }
-    for (const transfers of (env.BENCH_RCLONE_TRANSFERS ?? '16,32').split(',')) await rclone(`rclone${transfers}`, ['--transfers', transfers, '--checkers', transfers])();
-
-    console.log(`\nstorage migrate benchmark: ${OBJECTS} objects, ${(seeded.bytes / 1e6).toFixed(1)} MB, local folder → Ceph RGW at ${s3.endpoint} (${rcloneVersion}); wall time of each command`);
-    console.log(`${'tool'.padEnd(48)} ${'files'.padStart(6)} ${'MB'.padStart(8)} ${'s'.padStart(7)} ${'files/s'.padStart(8)} ${'MB/s'.padStart(7)}  note`);
-    for (const r of rows) {
-      console.log(`${r.tool.padEnd(48)} ${String(r.files).padStart(6)} ${(r.bytes / 1e6).toFixed(1).padStart(8)} ${r.seconds.toFixed(2).padStart(7)} ${(r.files / r.seconds).toFixed(0).padStart(8)} ${(r.bytes / 1e6 / r.seconds).toFixed(1).padStart(7)}  ${r.note}`);
+    console.log('');
+    for (const guarantee of groups) {
+      const fastest = (rows: Row[]) => rows.sort((a, b) => a.seconds - b.seconds)[0]!;
+      const v = fastest(table.filter((r) => r.guarantee === VITRINA_CHECK[guarantee] && r.tool.startsWith('vitrina')));
+      const r = fastest(table.filter((r) => r.guarantee === guarantee && r.tool.startsWith('rclone')));
+      const ratio = r.seconds / v.seconds;
+      console.log(`${GUARANTEES[guarantee]}: best vitrina ${(v.files / v.seconds).toFixed(0)} files/s (${v.tool.replace('vitrina storage migrate ', '')}) vs best rclone ${(r.files / r.seconds).toFixed(0)} files/s (${r.tool.replace('rclone ', '')}): ${ratio >= 1 ? `vitrina ${ratio.toFixed(2)}× as fast` : `vitrina SLOWER (${ratio.toFixed(2)}×)`}`);
     }
-    const best = (prefix: string) => Math.max(...rows.filter((r) => r.tool.startsWith(prefix)).map((r) => r.files / r.seconds));
-    const v = best('vitrina');
-    const r = best('rclone');
-    console.log(`\nbest vitrina ${v.toFixed(0)} files/s vs best rclone ${r.toFixed(0)} files/s: ${v >= r ? `vitrina ${(v / r).toFixed(2)}× as fast` : `vitrina SLOWER (${(v / r).toFixed(2)}×)`}`);
   } finally {
     for (const name of buckets) await destroyBucket(admin, name).catch(() => undefined);
     admin.destroy();

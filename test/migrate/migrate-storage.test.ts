@@ -214,6 +214,51 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
     }
   });
 
+  it('with check etag, a put answered with the MD5 of the bytes sent is not read back; other answers are', async () => {
+    const { report, counted } = await migrate({ check: 'etag' });
+    expect(report.failed).toEqual([]);
+    expect(report.check).toBe('etag');
+    expect(report.migrated.objects).toBe(objects.length);
+    await expectAllAtDestination();
+    // S3 answers a single-request put with the body's MD5 as its ETag; the local driver's ETag is a sha256.
+    const readBack = destination.store.driver === 's3' ? 0 : objects.length;
+    expect([report.readBack, counted.totalGets()]).toEqual([readBack, readBack]);
+    const rows = await database.db.selectFrom('storage_migration_objects').select(['key', 'sha256', 'size']).where('route', '=', route).execute();
+    expect(new Map(rows.map((r) => [r.key, r.sha256]))).toEqual(new Map(objects.map((o) => [o.key, o.sha256])));
+  });
+
+  it('with check etag, an ETag that is not the MD5 of the bytes sent means a read-back, which catches a bad copy', async () => {
+    const victim = objects[6]!;
+    const lying = countingStore(
+      destination.store,
+      async (key, attempt) => {
+        if (key === victim.key && attempt === 1) await destination.raw.write(key, Buffer.alloc(victim.size, 0x43), victim.contentType);
+      },
+      (key, result) => (key === victim.key ? { ...result, etag: '"0123456789abcdef0123456789abcdef"' } : result),
+    );
+    const { report } = await migrate({ check: 'etag', into: lying });
+    expect(report.failed).toEqual([]);
+    expect(report.recopied).toBe(1);
+    expect(lying.puts.get(victim.key)).toBe(2);
+    expect(lying.gets.get(victim.key)).toBe(2);
+    await expectAllAtDestination();
+  });
+
+  it('with check etag, a copy spoiled after the store confirmed it goes unseen until --verify reads it back', async () => {
+    // What etag mode (like rclone's default check) trusts: the store's answer to the put.
+    const victim = objects[8]!;
+    const spoiling = countingStore(destination.store, async (key, attempt) => {
+      if (key === victim.key && attempt === 1) await destination.raw.write(key, Buffer.alloc(victim.size, 0x44), victim.contentType);
+    });
+    const first = await migrate({ check: 'etag', into: spoiling });
+    expect(first.report.failed).toEqual([]);
+    const expectedRecopies = destination.store.driver === 's3' ? 0 : 1;
+    expect(first.report.recopied).toBe(expectedRecopies);
+    const verified = await migrate({ sameRoute: true, verify: true });
+    expect(verified.report.recopied).toBe(1 - expectedRecopies);
+    await expectAllAtDestination();
+  });
+
   it('with --delete-source, a rerun deletes the sources of objects an earlier run verified', async () => {
     const first = await migrate();
     expect(first.report.failed).toEqual([]);

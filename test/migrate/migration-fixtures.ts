@@ -10,7 +10,7 @@ import type { AssetVariant, Db } from '../../src/db/schema.js';
 import { insertAsset } from '../../src/media/assets.repository.js';
 import { IMMUTABLE_CACHE_CONTROL } from '../../src/media/store-image.js';
 import { newAssetPrefix, variantKey } from '../../src/storage/key-locator.js';
-import type { ObjectStore, PutOptions, PutResult } from '../../src/storage/object-store.js';
+import type { GetOptions, GetResult, ObjectStore, PutOptions, PutResult } from '../../src/storage/object-store.js';
 import { insertTenant } from '../../src/tenancy/tenants.repository.js';
 
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -63,16 +63,24 @@ export async function seedAssets(
   return out;
 }
 
-/** Delegates to `inner`, counting the puts that completed, per key; `tamper` may spoil a put. */
+/**
+ * Delegates to `inner`, counting the puts that completed and the gets, per key; `tamper` may
+ * spoil a put (after it), `answer` may change what the put answers (its ETag).
+ */
 export function countingStore(
   inner: ObjectStore,
   tamper?: (key: string, attempt: number, inner: ObjectStore) => Promise<void>,
-): ObjectStore & { puts: Map<string, number>; totalPuts(): number } {
+  answer?: (key: string, result: PutResult) => PutResult,
+): ObjectStore & { puts: Map<string, number>; gets: Map<string, number>; totalPuts(): number; totalGets(): number } {
   const puts = new Map<string, number>();
+  const gets = new Map<string, number>();
   const attempts = new Map<string, number>();
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   return Object.assign(Object.create(inner) as ObjectStore, {
     puts,
-    totalPuts: () => [...puts.values()].reduce((a, b) => a + b, 0),
+    gets,
+    totalPuts: () => total(puts),
+    totalGets: () => total(gets),
     async put(key: string, body: Readable | Uint8Array, options: PutOptions): Promise<PutResult> {
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
@@ -80,7 +88,11 @@ export function countingStore(
       puts.set(key, (puts.get(key) ?? 0) + 1);
       // After the put: what the store now holds is spoiled behind the driver's back.
       await tamper?.(key, attempt, inner);
-      return result;
+      return answer ? answer(key, result) : result;
+    },
+    async get(key: string, options?: GetOptions): Promise<GetResult> {
+      gets.set(key, (gets.get(key) ?? 0) + 1);
+      return inner.get(key, options);
     },
   });
 }

@@ -12,6 +12,14 @@ function size(t: Tally): string {
   return `${t.objects} ${unit}, ${(t.bytes / 1e6).toFixed(1)} MB`;
 }
 
+/** How the copies were verified, for the `migrated` line. */
+function checked(r: MigrationReport): string {
+  if (r.check === 'read-back') return 'each read back and verified (size and sha256)';
+  const byEtag = r.migrated.objects - r.readBack;
+  const readBack = r.readBack === 0 ? '' : `, ${r.readBack} read back and verified (size and sha256: the destination gave no MD5 ETag)`;
+  return `${byEtag} verified by the ETag the destination answered with (size and MD5)${readBack}`;
+}
+
 /** At most this many failures are listed one per line (--json has them all). */
 const LISTED_FAILURES = 50;
 
@@ -29,7 +37,7 @@ export function renderMigrationReport(r: MigrationReport, options: { deleteSourc
     return `${lines.join('\n')}\n`;
   }
   const rate = seconds > 0 && r.migrated.objects > 0 ? ` in ${seconds.toFixed(1)} s (${(r.migrated.objects / seconds).toFixed(0)} files/s, ${(r.migrated.bytes / 1e6 / seconds).toFixed(1)} MB/s)` : '';
-  lines.push(`  migrated        ${size(r.migrated)}${rate}, each read back and verified (size and sha256)`);
+  lines.push(`  migrated        ${size(r.migrated)}${rate}, ${checked(r)}`);
   if (r.recopied > 0) lines.push(`  copied again    ${r.recopied} (the destination's copy was wrong)`);
   lines.push(`  skipped         ${size(r.skipped)} (verified by an earlier run)`);
   if (r.gone > 0) lines.push(`  gone            ${r.gone} (deleted or processed in the app meanwhile)`);

@@ -14,6 +14,7 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { migrateStorage, type MigrationReport } from '../../jobs/storage-migration/migrate-storage.js';
 import { createLogger } from '../../logger.js';
 import { initStorage } from '../../storage/init-storage.js';
+import type { CheckMode } from '../../storage/migration/copy-verified.js';
 import { progressDisplay } from '../progress-display.js';
 import { S3SettingsError } from '../s3-settings.js';
 import { badInput } from './cli-database.js';
@@ -25,6 +26,7 @@ interface Options extends Omit<MigrateEndFlags, 'from' | 'to'> {
   to?: string;
   tenant?: string;
   concurrency: string;
+  check: string;
   dryRun?: boolean;
   verify?: boolean;
   deleteSource?: boolean;
@@ -34,6 +36,7 @@ interface Options extends Omit<MigrateEndFlags, 'from' | 'to'> {
 
 const COMMAND = 'storage migrate';
 const ENDS: readonly EndKind[] = ['local', 's3'];
+const CHECKS: readonly CheckMode[] = ['read-back', 'etag'];
 const S3_DESTINATION_FLAGS = ['toEnv', 'toEndpoint', 'toBucket', 'toRegion', 'toAccessKey', 'toSecretKey', 'toPathStyle', 'toPublicUrl'] as const;
 
 export function registerStorageMigrate(storage: Command): void {
@@ -41,7 +44,8 @@ export function registerStorageMigrate(storage: Command): void {
     .command('migrate')
     .description(
       'Copy every object of every asset (all variants, keys, content type and cache headers kept) from one store to another, ' +
-        'read each copy back and compare size and sha256, and record it in the database: a rerun (after Ctrl-C, a crash or a ' +
+        'read each copy back and compare size and sha256 (or, with --check etag, compare the MD5 ETag the destination answers ' +
+        'the put with), and record it in the database: a rerun (after Ctrl-C, a crash or a ' +
         'network failure) skips what is verified and copies only the rest. Rows hold keys, not URLs: after the migration, ' +
         'switching STORAGE_DRIVER / S3_* needs no database change.',
     )
@@ -59,6 +63,12 @@ export function registerStorageMigrate(storage: Command): void {
     .option('--to-public-url <url>', "the destination's S3_PUBLIC_URL (a new bucket then gets the public-read policy on t/*/img/*)")
     .option('--tenant <id>', 'only this tenant')
     .option('--concurrency <n>', 'objects copied at once (1-256)', '8')
+    .option(
+      '--check <how>',
+      'how each copy is verified: read-back (read it from the destination, compare size and sha256) or etag (size and ' +
+        "MD5 by the ETag the destination answers a single-request put with, as rclone copy checks; copies without such an ETag are read back)",
+      'read-back',
+    )
     .option('--dry-run', 'count the objects and bytes to copy; read and write nothing in either store')
     .option('--verify', 'also read back every object verified by an earlier run, and copy again any that is wrong or missing')
     .option('--delete-source', 'delete each source object once its copy is verified (the app must already use the destination)')
@@ -70,6 +80,7 @@ export function registerStorageMigrate(storage: Command): void {
         '  vitrina storage migrate --from local --to s3 --dry-run\n' +
         '  S3_ENDPOINT=https://s3.example S3_BUCKET=shop S3_ACCESS_KEY=… S3_SECRET_KEY=… vitrina storage migrate --from local --to s3\n' +
         '  vitrina storage migrate --from s3 --to s3 --to-env /etc/vitrina/aws.env --concurrency 16\n' +
+        '  vitrina storage migrate --from local --to s3 --check etag        # no read-back where the ETag proves the copy\n' +
         '  vitrina storage migrate --from s3 --to local --to-dir /backup/objects --tenant 7\n' +
         '  vitrina storage migrate --from local --to s3 --verify --delete-source\n',
     )
@@ -101,6 +112,7 @@ interface Checked {
   to: EndKind;
   tenantId: number | undefined;
   concurrency: number;
+  check: CheckMode;
 }
 
 /** The options made sure of, or the one line saying what is wrong. */
@@ -111,18 +123,33 @@ function checkOptions(o: Options): Checked | string {
   if (!/^\d{1,3}$/.test(o.concurrency) || Number(o.concurrency) < 1 || Number(o.concurrency) > 256) {
     return `--concurrency must be a whole number from 1 to 256 (got ${JSON.stringify(o.concurrency)}).`;
   }
+  if (!(CHECKS as string[]).includes(o.check)) return `--check must be read-back or etag (got ${JSON.stringify(o.check)}).`;
   if (o.tenant !== undefined && !/^\d{1,9}$/.test(o.tenant)) return `--tenant must be a tenant id such as 7 (got ${JSON.stringify(o.tenant)}).`;
   if (o.fromDir !== undefined && o.from !== 'local') return '--from-dir goes with --from local.';
   if (o.toDir !== undefined && o.to !== 'local') return '--to-dir goes with --to local.';
   const s3Flag = S3_DESTINATION_FLAGS.find((f) => o[f] !== undefined);
   if (s3Flag !== undefined && o.to !== 's3') return `--${s3Flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --to s3.`;
   if (o.toPathStyle !== undefined && !/^(true|false)$/.test(o.toPathStyle)) return `--to-path-style must be true or false (got ${JSON.stringify(o.toPathStyle)}).`;
-  return { from: o.from as EndKind, to: o.to as EndKind, tenantId: o.tenant === undefined ? undefined : Number(o.tenant), concurrency: Number(o.concurrency) };
+  return { from: o.from as EndKind, to: o.to as EndKind, tenantId: o.tenant === undefined ? undefined : Number(o.tenant), concurrency: Number(o.concurrency), check: o.check as CheckMode };
 }
 
 async function migrate(config: Config, options: Options, checked: Checked, source: StoreEnd, destination: StoreEnd): Promise<void> {
-  const database = await createDatabase(config, { poolSize: Math.min(checked.concurrency + 2, 20) });
   const controller = new AbortController();
+  // As the app does on start: the destination bucket is created when missing (a public-read
+  // policy on the image prefix only with S3_PUBLIC_URL). That runs while the database opens —
+  // neither needs the other, and each takes a few hundred milliseconds — unless a --tenant must
+  // be found first (a wrong one touches neither store).
+  const prepare = () => (options.dryRun || destination.s3 === undefined ? undefined : initStorage({ ...config, s3: destination.s3 }, destination.store, { signal: controller.signal }));
+  const early = checked.tenantId === undefined ? prepare() : undefined;
+  // Awaited below; until then a failure must not count as unhandled.
+  early?.catch(() => undefined);
+  let database;
+  try {
+    database = await createDatabase(config, { poolSize: Math.min(checked.concurrency + 2, 20) });
+  } catch (err) {
+    await early?.catch(() => undefined);
+    throw err;
+  }
   let interrupts = 0;
   const onSignal = () => {
     interrupts += 1;
@@ -139,17 +166,14 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
     if (tenantId !== undefined && (await database.db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst()) === undefined) {
       return badInput(COMMAND, `there is no tenant with id ${tenantId}.`);
     }
-    if (!options.dryRun && destination.s3 !== undefined) {
-      // As the app does on start: the destination bucket is created when missing (a public-read
-      // policy on the image prefix only with S3_PUBLIC_URL).
-      const outcome = await initStorage({ ...config, s3: destination.s3 }, destination.store, { signal: controller.signal });
-      for (const line of outcome.messages) if (!/ exists\.$/.test(line)) process.stderr.write(`vitrina ${COMMAND}: ${line}\n`);
-    }
+    const outcome = await (early ?? prepare());
+    for (const line of outcome?.messages ?? []) if (!/ exists\.$/.test(line)) process.stderr.write(`vitrina ${COMMAND}: ${line}\n`);
     const report = await migrateStorage(
       { db: database.db, source: source.store, destination: destination.store, route: `${source.name} → ${destination.name}` },
       {
         tenantId,
         concurrency: checked.concurrency,
+        check: checked.check,
         dryRun: options.dryRun === true,
         verify: options.verify === true,
         deleteSource: options.deleteSource === true,
@@ -161,6 +185,8 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderMigrationReport(report, { deleteSource: options.deleteSource === true, switchHint: switchHint(config, report, destination) }));
     process.exitCode = migrationExitCode(report);
   } finally {
+    // Nothing left running: a bucket set-up whose result was not needed (the run failed before) ends first.
+    await early?.catch(() => undefined);
     display?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -3,6 +3,8 @@
  *
  *   verified before ─ skip (with --verify: read it back first; bad → copy again)
  *   not yet         ─ copy → read back → compare (a bad copy is made once more) → record
+ *                     (check 'etag': a put answered with the MD5 ETag of the bytes sent needs
+ *                     no read-back; any other answer is read back as above)
  *   source missing  ─ gone (the asset let go of it meanwhile) | already only at the
  *                     destination | failed
  *
@@ -10,7 +12,7 @@
  * (by this run, or by an earlier one and then found at the destination with the right size).
  */
 import type { Db } from '../../db/schema.js';
-import { copyObject, verifyObject } from '../../storage/migration/copy-verified.js';
+import { copyObject, etagConfirms, verifyObject, type CheckMode } from '../../storage/migration/copy-verified.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { isStorageError } from '../../storage/storage-error.js';
 import type { PlannedObject } from './migration-plan.js';
@@ -28,6 +30,8 @@ export interface ObjectMigrationDeps {
 }
 
 export interface ObjectMigrationOptions {
+  /** How a new copy is checked (see copy-verified.ts); `--verify` always reads back. */
+  check: CheckMode;
   /** Read verified objects back from the destination again (and copy bad ones again). */
   verify: boolean;
   deleteSource: boolean;
@@ -35,7 +39,8 @@ export interface ObjectMigrationOptions {
 }
 
 export type ObjectOutcome =
-  | { kind: 'migrated'; bytes: number; recopied: boolean; sourceDeleted: boolean }
+  /** `readBack`: the copy was read back (always, unless check 'etag' and the put's ETag confirmed it). */
+  | { kind: 'migrated'; bytes: number; recopied: boolean; sourceDeleted: boolean; readBack: boolean }
   | { kind: 'skipped'; bytes: number; sourceDeleted: boolean }
   /** The source has it no more, and nothing needs it: the asset was deleted or processed meanwhile. */
   | { kind: 'gone' }
@@ -85,12 +90,13 @@ async function copyAndVerify(deps: ObjectMigrationDeps, object: PlannedObject, o
   for (let attempt = 1; attempt <= COPY_ATTEMPTS; attempt++) {
     let copied;
     try {
-      copied = await copyObject(deps.source, deps.destination, object.key, { signal });
+      copied = await copyObject(deps.source, deps.destination, object.key, { signal, md5: options.check === 'etag' });
     } catch (err) {
       if (isStorageError(err, 'ObjectNotFound')) return missingAtSource(deps, object, signal);
       throw err;
     }
-    problem = await verifyObject(deps.destination, object.key, copied, { signal });
+    const readBack = !(options.check === 'etag' && etagConfirms(copied));
+    problem = readBack ? await verifyObject(deps.destination, object.key, copied, { signal }) : undefined;
     if (problem === undefined) {
       const recorded = deps.progress.record({ key: object.key, tenantId: object.tenantId, assetId: object.assetId, size: copied.size, sha256: copied.sha256 });
       let sourceDeleted = false;
@@ -100,7 +106,7 @@ async function copyAndVerify(deps: ObjectMigrationDeps, object: PlannedObject, o
         await deleteSource(deps, object.key, signal);
         sourceDeleted = true;
       }
-      return { kind: 'migrated', bytes: copied.size, recopied: recopy || attempt > 1, sourceDeleted };
+      return { kind: 'migrated', bytes: copied.size, recopied: recopy || attempt > 1, sourceDeleted, readBack };
     }
   }
   return { kind: 'failed', reason: `the copy did not verify after ${COPY_ATTEMPTS} attempts: ${problem}`, storeFailure: false };

@@ -5,7 +5,9 @@
  * app at it (STORAGE_DRIVER, S3_*) is the whole switch: no row is rewritten.
  *
  * - every copy is read back from the destination and counted only when its size and sha256
- *   match what was sent (migrate-object.ts);
+ *   match what was sent (migrate-object.ts); with `check: 'etag'` a copy the destination
+ *   answered with the MD5 ETag of the bytes sent counts without the read-back (rclone's
+ *   default check), and any other is read back;
  * - each verified object is recorded in `storage_migration_objects` under the route
  *   (`source → destination`): a rerun after Ctrl-C, a crash or a network failure skips
  *   what is recorded and copies only the rest;
@@ -20,6 +22,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Db } from '../../db/schema.js';
 import type { ObjectStore } from '../../storage/object-store.js';
+import type { CheckMode } from '../../storage/migration/copy-verified.js';
 import { eachBounded } from '../each-bounded.js';
 import { migrateObject, type ObjectOutcome } from './migrate-object.js';
 import { planPages, planTotals, type PlannedObject } from './migration-plan.js';
@@ -43,6 +46,8 @@ export interface StorageMigrationOptions {
   deleteSource?: boolean | undefined;
   /** Read objects verified by earlier runs back from the destination, and copy bad ones again. */
   verify?: boolean | undefined;
+  /** How each new copy is checked (default 'read-back'; see copy-verified.ts). */
+  check?: CheckMode | undefined;
   signal?: AbortSignal | undefined;
   /** Called after each object (and once with the totals before the first). */
   onProgress?: ((progress: MigrationProgress) => void) | undefined;
@@ -73,12 +78,16 @@ export interface MigrationReport {
   route: string;
   tenantId: number | undefined;
   dryRun: boolean;
+  /** How new copies were checked. */
+  check: CheckMode;
   /** Every object the assets reference in the source store. */
   planned: Tally;
   /** Copied and verified by this run (a dry run: would be copied). */
   migrated: Tally;
   /** Of `migrated`: objects copied again because the destination's copy was bad. */
   recopied: number;
+  /** Of `migrated`: objects read back from the destination (all of them, unless check 'etag'). */
+  readBack: number;
   /** Verified by an earlier run, left as they are. */
   skipped: Tally;
   /** Gone from the source because the asset let go of them meanwhile (deleted, processed). */
@@ -109,9 +118,11 @@ export async function migrateStorage(deps: StorageMigrationDeps, options: Storag
     route: deps.route,
     tenantId,
     dryRun: options.dryRun === true,
+    check: options.check ?? 'read-back',
     planned: { objects: totals.objects, bytes: totals.bytes },
     migrated: { objects: 0, bytes: 0 },
     recopied: 0,
+    readBack: 0,
     skipped: { objects: 0, bytes: 0 },
     gone: 0,
     atDestination: 0,
@@ -173,6 +184,7 @@ async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions,
         report.migrated.objects += 1;
         report.migrated.bytes += outcome.bytes;
         if (outcome.recopied) report.recopied += 1;
+        if (outcome.readBack) report.readBack += 1;
         if (outcome.sourceDeleted) report.sourceDeleted += 1;
         progress.copied.objects += 1;
         progress.copied.bytes += outcome.bytes;
@@ -215,7 +227,7 @@ async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions,
       options.concurrency ?? DEFAULT_CONCURRENCY,
       async ([object, done]) => {
         if (signal.aborted) return;
-        const outcome = await migrateObject({ ...deps, progress: writer }, object, done, { verify: options.verify === true, deleteSource: options.deleteSource === true, signal });
+        const outcome = await migrateObject({ ...deps, progress: writer }, object, done, { check: report.check, verify: options.verify === true, deleteSource: options.deleteSource === true, signal });
         settle(object, outcome);
       },
       signal,

@@ -9,30 +9,41 @@
  * inside its tree. Symbolic links are never followed below the root: a link planted inside
  * the store (pointing at /etc, another tenant, …) is refused, for reads and for writes.
  */
-import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { assertValidKey } from '../keys.js';
 import { StorageError } from '../storage-error.js';
 import { errnoOf } from './fs-errors.js';
+import { openedPathCheck, type OpenedPathCheck } from './opened-path.js';
 
 /** Temp files older than this are leftovers of a crash (a live put takes far less). */
 const STALE_TEMP_MS = 60 * 60 * 1000;
+/** How long a folder a read found to be real (not a link) is taken as such; see assertNoLinkedFolder. */
+const FOLDER_PROOF_MS = 60 * 1000;
+/** At most this many proven folders are remembered (then the memory starts over). */
+const MAX_PROVEN_FOLDERS = 4096;
 
 export class LocalLayout {
+  /** Folders a read proved to be real folders, and when (only while `opened` can check reads after the fact). */
+  private readonly provenFolders = new Map<string, number>();
+
   private constructor(
     /** The root with any symlink in the configured path resolved (following it is the operator's choice). */
     readonly root: string,
     readonly objectsDir: string,
     readonly metaDir: string,
     readonly tmpDir: string,
+    /** Tells which path an open file was reached by, where the OS says so (Linux /proc); undefined elsewhere. */
+    private readonly opened: OpenedPathCheck | undefined,
   ) {}
 
   /** Creates the three folders when missing and removes a crash's stale temp files. */
   static async open(configuredRoot: string): Promise<LocalLayout> {
     await mkdir(configuredRoot, { recursive: true });
     const root = await realpath(configuredRoot);
-    const layout = new LocalLayout(root, path.join(root, 'objects'), path.join(root, 'meta'), path.join(root, 'tmp'));
-    for (const dir of [layout.objectsDir, layout.metaDir, layout.tmpDir]) await mkdir(dir, { recursive: true });
+    const objectsDir = path.join(root, 'objects');
+    for (const dir of [objectsDir, path.join(root, 'meta'), path.join(root, 'tmp')]) await mkdir(dir, { recursive: true });
+    const layout = new LocalLayout(root, objectsDir, path.join(root, 'meta'), path.join(root, 'tmp'), await openedPathCheck(objectsDir));
     await layout.removeStaleTemps();
     return layout;
   }
@@ -61,10 +72,51 @@ export class LocalLayout {
         if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return;
         throw err;
       }
-      if (isLink) {
-        throw new StorageError('AccessDenied', `Object ${JSON.stringify(key)} goes through a symbolic link; the local store does not follow links.`, { key });
-      }
+      if (isLink) throw linkRefused(key);
     }
+  }
+
+  /**
+   * For reads that open `file` with O_NOFOLLOW and then call {@link assertOpenedAt}: refuses when
+   * a folder between the tree root and `file` is a symbolic link. Each folder is lstat-ed at most
+   * once per FOLDER_PROOF_MS; that memory is safe because `assertOpenedAt` then checks the path
+   * the kernel actually resolved for the open file, which also catches a folder swapped for a link
+   * after it was proven (or between any check and the open). Without that after-the-fact check
+   * (no /proc), every folder is checked on every read, as `assertNoSymlink` does.
+   */
+  async assertNoLinkedFolder(file: string, key: string): Promise<void> {
+    if (this.opened === undefined) return this.assertNoSymlink(file, key);
+    const treeRoot = file.startsWith(this.objectsDir + path.sep) ? this.objectsDir : this.metaDir;
+    const now = Date.now();
+    let current = treeRoot;
+    const segments = path.relative(treeRoot, file).split(path.sep);
+    for (let i = 0; i < segments.length - 1; i++) {
+      current = path.join(current, segments[i]!);
+      const proven = this.provenFolders.get(current);
+      if (proven !== undefined && now - proven < FOLDER_PROOF_MS) continue;
+      let stats;
+      try {
+        stats = await lstat(current);
+      } catch (err) {
+        // A folder that does not exist holds no link: the open reports the missing object.
+        if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return;
+        throw err;
+      }
+      if (stats.isSymbolicLink()) throw linkRefused(key);
+      if (!stats.isDirectory()) return;
+      if (this.provenFolders.size >= MAX_PROVEN_FOLDERS) this.provenFolders.clear();
+      this.provenFolders.set(current, now);
+    }
+  }
+
+  /**
+   * Refuses an open file that was not reached at `file` itself: some folder on the way was (or
+   * became) a symbolic link. A no-op where the OS cannot tell (then assertNoLinkedFolder checked
+   * every folder just before the open).
+   * @throws StorageError AccessDenied
+   */
+  async assertOpenedAt(handle: FileHandle, file: string, key: string): Promise<void> {
+    if (this.opened !== undefined && !(await this.opened.reachedAt(handle, file))) throw linkRefused(key);
   }
 
   private async removeStaleTemps(): Promise<void> {
@@ -78,6 +130,11 @@ export class LocalLayout {
       }
     }
   }
+}
+
+/** The refusal of a path with a symbolic link on it (the store never follows links). */
+export function linkRefused(key: string): StorageError {
+  return new StorageError('AccessDenied', `Object ${JSON.stringify(key)} goes through a symbolic link; the local store does not follow links.`, { key });
 }
 
 /** `tree/<key><suffix>`, refusing anything that would resolve outside `tree`. */

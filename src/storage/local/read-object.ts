@@ -6,7 +6,7 @@ import { constants, type Stats } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import type { HeadResult } from '../object-store.js';
 import { StorageError } from '../storage-error.js';
-import type { LocalLayout } from './local-layout.js';
+import { linkRefused, type LocalLayout } from './local-layout.js';
 import { readMeta, type ObjectMeta } from './object-meta.js';
 
 function notFound(key: string): StorageError {
@@ -46,21 +46,26 @@ export async function statObject(layout: LocalLayout, key: string): Promise<Head
 /**
  * Opens an object for reading: the handle pins this version of the bytes even if the key is
  * deleted or replaced while the caller streams it. The caller owns (and closes) the handle.
- * @throws ObjectNotFound
+ * No symbolic link is followed: the folders are checked before the open (remembered for a
+ * while, see LocalLayout.assertNoLinkedFolder), the file is opened with O_NOFOLLOW, and the
+ * path the open actually took is checked after it (LocalLayout.assertOpenedAt).
+ * @throws ObjectNotFound | AccessDenied (a link on the way)
  */
 export async function openObject(layout: LocalLayout, key: string): Promise<{ handle: FileHandle; head: HeadResult }> {
   const dataFile = layout.dataPath(key);
-  await layout.assertNoSymlink(dataFile, key);
+  await layout.assertNoLinkedFolder(dataFile, key);
   let handle: FileHandle;
   try {
-    // O_NOFOLLOW: a link swapped in after the check above still is not followed.
     handle = await open(dataFile, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    // O_NOFOLLOW refuses a link as the file itself.
+    if (code === 'ELOOP') throw linkRefused(key);
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw notFound(key);
     throw err;
   }
   try {
+    await layout.assertOpenedAt(handle, dataFile, key);
     const stats = await handle.stat();
     if (!stats.isFile()) throw notFound(key);
     return { handle, head: toHead(key, stats, await readMeta(layout.metaPath(key))) };

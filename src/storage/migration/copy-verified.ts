@@ -1,25 +1,36 @@
 /**
  * Copying one object from one store to another (any driver to any driver) and checking the
- * copy by reading it back: the building blocks of `vitrina storage migrate`.
+ * copy: the building blocks of `vitrina storage migrate`.
  *
  * `copyObject` keeps the key, content type, cache control, content disposition and user
  * metadata, and returns the sha256 of the source's bytes as sent. Objects up to `bufferLimit` bytes (all images, normally) are read into memory and
  * put as one request: the S3 driver then signs the payload's sha256, so the server itself
  * refuses bytes damaged on the way. Larger ones stream (multipart above the part size).
  *
- * `verifyObject` reads the object back from the destination and compares its size, sha256
- * and content type with what was sent: a copy counts only once the destination has
- * returned exactly those bytes.
+ * A copy is then checked one of two ways (`CheckMode`):
+ *
+ *   read-back  `verifyObject` reads the object back from the destination and compares its size,
+ *              sha256 and content type with what was sent: a copy counts only once the
+ *              destination has returned exactly those bytes. The default.
+ *   etag       `etagConfirms`: the destination's answer to the put carries an ETag that is the
+ *              MD5 of exactly the bytes sent (S3 and S3-compatible stores do so for a
+ *              single-request put without SSE-KMS/SSE-C), so it received them all, unchanged —
+ *              what `rclone copy` checks by default. Where the answer has no such ETag (multipart
+ *              and streamed copies, the local driver, encrypted buckets) the copy is read back.
  *
  * @example
- *   const copied = await copyObject(local, s3, key, { signal });
- *   const problem = await verifyObject(s3, key, copied, { signal });   // undefined when good
+ *   const copied = await copyObject(local, s3, key, { signal, md5: true });
+ *   const problem = etagConfirms(copied) ? undefined : await verifyObject(s3, key, copied, { signal });
  */
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { ObjectStore, PutOptions } from '../object-store.js';
 import { StorageError, abortedError, isStorageError } from '../storage-error.js';
 import { StreamMeter } from '../stream-meter.js';
+
+/** How a copy is checked: read back from the destination (default), or by the put's MD5 ETag. */
+export type CheckMode = 'read-back' | 'etag';
 
 /** What was sent to the destination: what its copy must read back as. */
 export interface CopiedObject {
@@ -28,12 +39,18 @@ export interface CopiedObject {
   /** Lowercase hex sha256 of the bytes sent. */
   sha256: string;
   contentType: string;
+  /** Lowercase hex MD5 of the bytes sent, when asked for (`md5: true`) and the copy went as one request. */
+  md5?: string | undefined;
+  /** The ETag the destination answered the put with, as it gave it (quotes included). */
+  etag?: string | undefined;
 }
 
 export interface CopyOptions {
   signal?: AbortSignal | undefined;
   /** Objects up to this many bytes are buffered and sent in one request (default 8 MiB). */
   bufferLimit?: number | undefined;
+  /** Also hash the bytes with MD5, for `etagConfirms` (buffered copies only). */
+  md5?: boolean | undefined;
 }
 
 const DEFAULT_BUFFER_LIMIT = 8 * 1024 * 1024;
@@ -63,14 +80,25 @@ export async function copyObject(source: ObjectStore, destination: ObjectStore, 
     // the bytes it received against it): that is the source's sha256, with no second pass.
     const result = await destination.put(key, bytes, put);
     if (result.size !== bytes.length) throw new StorageError('StoreError', `The destination stored ${result.size} of the ${bytes.length} bytes of ${JSON.stringify(key)}.`, { key });
-    return { key, size: bytes.length, sha256: result.sha256, contentType };
+    const md5 = options.md5 ? createHash('md5').update(bytes).digest('hex') : undefined;
+    return { key, size: bytes.length, sha256: result.sha256, contentType, md5, etag: result.etag };
   }
   // Streamed: our own meter hashes the source; the driver's fails the put when the stream ends
   // short of (or runs past) the length.
   const meter = new StreamMeter({ expectedLength: got.contentLength, key });
   const metered = pipeline(got.body, meter, () => undefined);
-  await destination.put(key, metered, { ...put, contentLength: got.contentLength });
-  return { key, size: meter.bytes, sha256: meter.sha256(), contentType };
+  const result = await destination.put(key, metered, { ...put, contentLength: got.contentLength });
+  return { key, size: meter.bytes, sha256: meter.sha256(), contentType, etag: result.etag };
+}
+
+/**
+ * True when the destination's answer to the put proves it received exactly the bytes sent: its
+ * ETag is their MD5 (`"<hex>"`). False when there is no MD5 to compare, or no such ETag — a
+ * multipart ETag (`"…-3"`), an encrypted bucket's, the local driver's (a sha256) — and then the
+ * copy must be read back with `verifyObject`.
+ */
+export function etagConfirms(copied: CopiedObject): boolean {
+  return copied.md5 !== undefined && copied.etag !== undefined && copied.etag.toLowerCase() === `"${copied.md5}"`;
 }
 
 /**
@@ -94,10 +122,10 @@ export async function verifyObject(
   const hash = createHash('sha256');
   let size = 0;
   try {
-    for await (const chunk of got.body as AsyncIterable<Buffer>) {
+    await eachChunk(got.body, (chunk) => {
       size += chunk.length;
       hash.update(chunk);
-    }
+    });
   } catch (err) {
     if (options.signal?.aborted) throw abortedError(options.signal, key);
     throw new StorageError('StoreError', `Reading ${JSON.stringify(key)} back from ${store.location} failed.`, { cause: err, key });
@@ -111,18 +139,29 @@ export async function verifyObject(
   return undefined;
 }
 
+/**
+ * Every chunk of `body` to `onChunk`, in flowing mode (cheaper per chunk than `for await`).
+ * Resolves at the end; rejects when the stream fails or closes before its end.
+ */
+function eachChunk(body: Readable, onChunk: (chunk: Buffer) => void): Promise<void> {
+  body.on('data', onChunk);
+  return finished(body);
+}
+
+/** The whole body in one buffer. */
 async function collect(body: Readable, signal: AbortSignal | undefined, key: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    await eachChunk(body, (chunk) => {
       chunks.push(chunk);
       total += chunk.length;
-    }
+    });
   } catch (err) {
     if (signal?.aborted) throw abortedError(signal, key);
     if (err instanceof StorageError) throw err;
     throw new StorageError('StoreError', `Reading ${JSON.stringify(key)} from the source failed.`, { cause: err, key });
   }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  if (chunks.length === 1) return chunks[0]!;
+  return Buffer.concat(chunks, total);
 }
