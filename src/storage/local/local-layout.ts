@@ -61,19 +61,7 @@ export class LocalLayout {
    * Components that do not exist yet are fine (a put creates them as real folders).
    */
   async assertNoSymlink(file: string, key: string): Promise<void> {
-    const treeRoot = file.startsWith(this.objectsDir + path.sep) ? this.objectsDir : this.metaDir;
-    let current = treeRoot;
-    for (const segment of path.relative(treeRoot, file).split(path.sep)) {
-      current = path.join(current, segment);
-      let isLink: boolean;
-      try {
-        isLink = (await lstat(current)).isSymbolicLink();
-      } catch (err) {
-        if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return;
-        throw err;
-      }
-      if (isLink) throw linkRefused(key);
-    }
+    await this.refuseLinks(file, key, false);
   }
 
   /**
@@ -85,25 +73,36 @@ export class LocalLayout {
    * (no /proc), every folder is checked on every read, as `assertNoSymlink` does.
    */
   async assertNoLinkedFolder(file: string, key: string): Promise<void> {
-    if (this.opened === undefined) return this.assertNoSymlink(file, key);
+    await this.refuseLinks(file, key, this.opened !== undefined);
+  }
+
+  /**
+   * Walks from the tree root down to `file`, lstat-ing each component, and refuses a symbolic
+   * link. Stops at the first one that does not exist or is not a folder (nothing below it can be
+   * a link). With `foldersOnly` the file itself is left to the caller's O_NOFOLLOW open, and a
+   * folder proven real within FOLDER_PROOF_MS is not lstat-ed again.
+   */
+  private async refuseLinks(file: string, key: string, foldersOnly: boolean): Promise<void> {
     const treeRoot = file.startsWith(this.objectsDir + path.sep) ? this.objectsDir : this.metaDir;
+    const segments = path.relative(treeRoot, file).split(path.sep);
+    if (foldersOnly) segments.pop();
     const now = Date.now();
     let current = treeRoot;
-    const segments = path.relative(treeRoot, file).split(path.sep);
-    for (let i = 0; i < segments.length - 1; i++) {
-      current = path.join(current, segments[i]!);
-      const proven = this.provenFolders.get(current);
+    for (const segment of segments) {
+      current = path.join(current, segment);
+      const proven = foldersOnly ? this.provenFolders.get(current) : undefined;
       if (proven !== undefined && now - proven < FOLDER_PROOF_MS) continue;
       let stats;
       try {
         stats = await lstat(current);
       } catch (err) {
-        // A folder that does not exist holds no link: the open reports the missing object.
+        // A component that does not exist holds no link (a put creates it; a read reports the missing object).
         if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return;
         throw err;
       }
       if (stats.isSymbolicLink()) throw linkRefused(key);
       if (!stats.isDirectory()) return;
+      if (!foldersOnly) continue;
       if (this.provenFolders.size >= MAX_PROVEN_FOLDERS) this.provenFolders.clear();
       this.provenFolders.set(current, now);
     }
