@@ -22,6 +22,8 @@ import { startRuntime } from '../../runtime.js';
 import { progressDisplay } from '../progress-display.js';
 import { S3SettingsError, s3Settings } from '../s3-settings.js';
 import { badInput } from './cli-database.js';
+import { getTenant } from '../../tenancy/tenants.repository.js';
+import { onInterrupt } from '../interrupt.js';
 
 interface Options {
   csv?: string;
@@ -121,19 +123,11 @@ async function run(options: Options, rows: ReturnType<typeof parseLegacyCsv>['ro
   const images = legacyImageSource({ uploadsDir: options.uploads, maxBytes: config.maxUploadSize, s3: source, logger });
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\nvitrina ${COMMAND}: stopping after the rows in flight (Ctrl-C again to quit at once)\n`);
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const releaseInterrupt = onInterrupt(controller, `\nvitrina ${COMMAND}: stopping after the rows in flight (Ctrl-C again to quit at once)\n`);
   const display = options.progress === false ? undefined : progressDisplay({ label: `vitrina ${COMMAND}`, unit: 'rows' });
   try {
     const tenantId = Number(options.tenant);
-    const tenant = await runtime.db.selectFrom('tenants').select(['id', 'name']).where('id', '=', tenantId).executeTakeFirst();
+    const tenant = await getTenant(runtime.db, tenantId);
     if (tenant === undefined) return badInput(COMMAND, `there is no tenant with id ${tenantId}.`);
     const report = await importLegacy(
       {
@@ -159,8 +153,7 @@ async function run(options: Options, rows: ReturnType<typeof parseLegacyCsv>['ro
     process.exitCode = report.interrupted ? 130 : report.refused.length > 0 ? 1 : 0;
   } finally {
     display?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    releaseInterrupt();
     await images.close();
     await runtime.close();
   }

@@ -20,6 +20,8 @@ import { S3SettingsError } from '../s3-settings.js';
 import { badInput } from './cli-database.js';
 import { migrationExitCode, renderMigrationReport } from './storage-migrate-report.js';
 import { migrationEnds, type EndKind, type MigrateEndFlags, type StoreEnd } from './storage-migrate-stores.js';
+import { getTenant } from '../../tenancy/tenants.repository.js';
+import { onInterrupt } from '../interrupt.js';
 
 interface Options extends Omit<MigrateEndFlags, 'from' | 'to'> {
   from?: string;
@@ -141,29 +143,22 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
   // be found first (a wrong one touches neither store).
   const prepare = () => (options.dryRun || destination.s3 === undefined ? undefined : initStorage({ ...config, s3: destination.s3 }, destination.store, { signal: controller.signal }));
   const early = checked.tenantId === undefined ? prepare() : undefined;
-  // Awaited below; until then a failure must not count as unhandled.
-  early?.catch(() => undefined);
+  // Its end, failed or not: awaited before returning, so nothing is left running; its failure
+  // is reported where its result is awaited (and must not count as unhandled until then).
+  const earlyEnded = early?.catch(() => undefined);
   let database;
   try {
     database = await createDatabase(config, { poolSize: Math.min(checked.concurrency + 2, 20) });
   } catch (err) {
-    await early?.catch(() => undefined);
+    await earlyEnded;
     throw err;
   }
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\nvitrina ${COMMAND}: stopping — the objects in flight are aborted, verified ones are kept (Ctrl-C again to quit at once)\n`);
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const releaseInterrupt = onInterrupt(controller, `\nvitrina ${COMMAND}: stopping — the objects in flight are aborted, verified ones are kept (Ctrl-C again to quit at once)\n`);
   const display = options.progress === false || options.dryRun ? undefined : progressDisplay({ label: `vitrina ${COMMAND}`, unit: 'files' });
   try {
     await migrateToLatest(database.db);
     const { tenantId } = checked;
-    if (tenantId !== undefined && (await database.db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst()) === undefined) {
+    if (tenantId !== undefined && (await getTenant(database.db, tenantId)) === undefined) {
       return badInput(COMMAND, `there is no tenant with id ${tenantId}.`);
     }
     const outcome = await (early ?? prepare());
@@ -186,10 +181,9 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
     process.exitCode = migrationExitCode(report);
   } finally {
     // Nothing left running: a bucket set-up whose result was not needed (the run failed before) ends first.
-    await early?.catch(() => undefined);
+    await earlyEnded;
     display?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    releaseInterrupt();
     await database.close();
   }
 }

@@ -11,6 +11,7 @@ import { createLogger } from '../../logger.js';
 import { startRuntime } from '../../runtime.js';
 import { badInput } from './cli-database.js';
 import { formatDuration, parseDuration } from '../duration.js';
+import { getTenant } from '../../tenancy/tenants.repository.js';
 
 interface Options {
   tenant?: string;
@@ -42,7 +43,7 @@ export function registerStorageReconcile(storage: Command): void {
       const runtime = await startRuntime(config, logger, { jobs: false, initStorage: false });
       try {
         const tenantId = options.tenant === undefined ? undefined : Number(options.tenant);
-        if (tenantId !== undefined && (await runtime.db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst()) === undefined) {
+        if (tenantId !== undefined && (await getTenant(runtime.db, tenantId)) === undefined) {
           return badInput(command, `there is no tenant with id ${tenantId}.`);
         }
         const report = await reconcile(runtime, { tenantId, graceMs, apply: options.apply === true });

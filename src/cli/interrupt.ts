@@ -1,0 +1,24 @@
+/**
+ * Ctrl-C (or SIGTERM) for a long CLI command: the first one says `message` and aborts
+ * `controller`, so the command stops what is in flight and reports; a second one quits at once
+ * (exit 130). The returned function removes the handlers.
+ *
+ * @example
+ *   const release = onInterrupt(controller, `\nvitrina import legacy: stopping… (Ctrl-C again to quit at once)\n`);
+ *   try { … } finally { release(); }
+ */
+export function onInterrupt(controller: AbortController, message: string): () => void {
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(message);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
