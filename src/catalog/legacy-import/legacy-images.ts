@@ -23,7 +23,7 @@ import path from 'node:path';
 import type { S3Config } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { formatMegabytes, readWithLimit, tooLargeError } from '../../media/size-limit.js';
+import { readWithLimit, tooLargeError } from '../../media/size-limit.js';
 import { S3ObjectStore } from '../../storage/s3/s3-object-store.js';
 import { isStorageError } from '../../storage/storage-error.js';
 
@@ -31,8 +31,6 @@ export interface LegacyImage {
   bytes: Buffer;
   /** The file's own name (kept, sanitised, as the image's metadata). */
   fileName: string;
-  /** Where it was found, for messages. */
-  from: string;
 }
 
 export interface LegacyImageSourceOptions {
@@ -63,10 +61,14 @@ export function legacyImageSource(options: LegacyImageSourceOptions): LegacyImag
     }
     return store;
   };
+  // The uploads folder with its links resolved: the same for every file of the run.
+  let uploadsRoot: Promise<string> | undefined;
   return {
     async read(imagePath, signal) {
       if (/^https?:\/\//i.test(imagePath)) return readUrl(options, imagePath, storeFor, signal);
-      return readFile(options, imagePath, signal);
+      if (options.uploadsDir === undefined) throw new AppError('Unprocessable', 'it is a file path, but no uploads folder was given (--uploads DIR)');
+      uploadsRoot ??= realpath(options.uploadsDir);
+      return readFile(options.uploadsDir, await uploadsRoot, options.maxBytes, imagePath, signal);
     },
     async close() {
       for (const store of buckets.values()) await store.close();
@@ -74,10 +76,8 @@ export function legacyImageSource(options: LegacyImageSourceOptions): LegacyImag
   };
 }
 
-async function readFile(options: LegacyImageSourceOptions, imagePath: string, signal: AbortSignal | undefined): Promise<LegacyImage> {
-  if (options.uploadsDir === undefined) throw new AppError('Unprocessable', 'it is a file path, but no uploads folder was given (--uploads DIR)');
-  const uploadsDir = options.uploadsDir;
-  const root = await realpath(uploadsDir);
+/** `imagePath` in the uploads folder `uploadsDir` (`root`: its real path). */
+async function readFile(uploadsDir: string, root: string, maxBytes: number, imagePath: string, signal: AbortSignal | undefined): Promise<LegacyImage> {
   const relative = imagePath.replace(/\\/g, '/').replace(/^\.\//, '');
   if (relative.split('/').includes('..')) throw new AppError('Unprocessable', `image path ${JSON.stringify(imagePath)} goes outside the uploads folder`);
   for (const candidate of candidates(relative, root)) {
@@ -93,9 +93,9 @@ async function readFile(options: LegacyImageSourceOptions, imagePath: string, si
     try {
       const stats = await handle.stat();
       if (!stats.isFile()) continue;
-      if (stats.size > options.maxBytes) throw tooLargeError(options.maxBytes);
-      const bytes = await readWithLimit(handle.createReadStream({ autoClose: false }), options.maxBytes, signal);
-      return { bytes, fileName: path.basename(real), from: real };
+      if (stats.size > maxBytes) throw tooLargeError(maxBytes);
+      const bytes = await readWithLimit(handle.createReadStream({ autoClose: false }), maxBytes, signal);
+      return { bytes, fileName: path.basename(real) };
     } finally {
       await handle.close();
     }
@@ -149,7 +149,7 @@ async function readUrl(
         got.body.destroy();
         throw tooLargeError(options.maxBytes);
       }
-      return { bytes: await readWithLimit(got.body, options.maxBytes, signal), fileName, from: `s3://${bucket}/${key}` };
+      return { bytes: await readWithLimit(got.body, options.maxBytes, signal), fileName };
     } catch (err) {
       if (isStorageError(err, 'ObjectNotFound')) throw new AppError('NotFound', `image ${imagePath} not found (no object ${key} in bucket ${bucket})`, { cause: err });
       if (isStorageError(err)) throw new AppError('Unavailable', `image ${imagePath} could not be read from S3: ${err.message}`, { cause: err });
@@ -171,7 +171,7 @@ async function readUrl(
   const length = Number(res.headers.get('content-length') ?? NaN);
   if (Number.isFinite(length) && length > options.maxBytes) {
     await res.body.cancel();
-    throw new AppError('TooLarge', `File too large. Maximum ${formatMegabytes(options.maxBytes)}`);
+    throw tooLargeError(options.maxBytes);
   }
-  return { bytes: await readWithLimit(res.body as AsyncIterable<Uint8Array>, options.maxBytes, signal), fileName, from: url.toString() };
+  return { bytes: await readWithLimit(res.body as AsyncIterable<Uint8Array>, options.maxBytes, signal), fileName };
 }
