@@ -11,8 +11,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export type UploadOutcome = 'stored' | 'spooled' | 'refused' | 'failed';
 
+const COUNTER_NAMES = ['uploads', 'storedBytes', 's3Errors', 'images', 'replicated', 'purged'] as const;
 /** The counters, by name, as `count` takes them. */
-export type CounterName = 'uploads' | 'storedBytes' | 's3Errors' | 'images' | 'replicated' | 'purged';
+export type CounterName = (typeof COUNTER_NAMES)[number];
 
 /**
  * One increment of a counter. A worker process (JOBS=process) sends these to its web process,
@@ -26,7 +27,7 @@ export interface CounterEvent {
 
 export function isCounterEvent(value: unknown): value is CounterEvent {
   const e = value as CounterEvent | null;
-  return typeof e === 'object' && e !== null && ['uploads', 'storedBytes', 's3Errors', 'images', 'replicated', 'purged'].includes(e.counter);
+  return typeof e === 'object' && e !== null && (COUNTER_NAMES as readonly string[]).includes(e.counter);
 }
 
 export interface MetricsSources {
