@@ -8,7 +8,7 @@
  * - an asset in the fallback spool: nothing here — its objects are not in the source store,
  *   and the app's replicator moves them to the object store it is configured with.
  */
-import type { AssetStatus, Db } from '../../db/schema.js';
+import type { Db } from '../../db/schema.js';
 import { listAssetKeys, type AssetKeys } from '../../media/assets.repository.js';
 
 export interface PlannedObject {
@@ -17,7 +17,6 @@ export interface PlannedObject {
   assetId: string;
   /** Size the row records (the store's own size is what gets verified). */
   bytes: number;
-  assetStatus: AssetStatus;
 }
 
 export interface PlannedPage {
@@ -30,7 +29,7 @@ const PAGE = 500;
 
 /** The objects of one asset row. */
 export function objectsOf(asset: AssetKeys): PlannedObject[] {
-  const base = { tenantId: asset.tenantId, assetId: asset.id, assetStatus: asset.status };
+  const base = { tenantId: asset.tenantId, assetId: asset.id };
   if (asset.status === 'processing') return asset.sourceKey === null ? [] : [{ ...base, key: asset.sourceKey, bytes: asset.bytes }];
   return asset.variants.map((v) => ({ ...base, key: v.key, bytes: v.bytes }));
 }

@@ -16,11 +16,6 @@ export async function findMigrated(db: Db, route: string, keys: readonly string[
   return new Map(rows.map((r) => [r.key, r]));
 }
 
-/** Records a verified copy; a copy made again (the destination was found bad) counts up `copies`. */
-export async function recordMigrated(db: Db, route: string, object: MigratedRow): Promise<void> {
-  await recordMigratedMany(db, route, [object]);
-}
-
 export async function markSourceDeleted(db: Db, route: string, key: string): Promise<void> {
   await db.updateTable('storage_migration_objects').set({ source_deleted_at: new Date() }).where('route', '=', route).where('key', '=', key).execute();
 }
@@ -33,7 +28,7 @@ export interface MigratedRow {
   sha256: string;
 }
 
-/** Records many verified copies in one statement (see recordMigrated). */
+/** Records verified copies in one statement; a copy made again (the destination was found bad) counts up `copies`. */
 export async function recordMigratedMany(db: Db, route: string, rows: readonly MigratedRow[]): Promise<void> {
   if (rows.length === 0) return;
   await db
