@@ -153,8 +153,11 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     logger,
     media: config.media,
     onImageQueued(assetId, bytes) {
-      (remote ?? processing).hold(assetId, bytes);
-      kick(PROCESS_WORKER);
+      // After the response has gone: handing 1 MiB to the worker process costs a millisecond or two.
+      setImmediate(() => {
+        (remote ?? processing).hold(assetId, bytes);
+        kick(PROCESS_WORKER);
+      });
     },
     onPurgeQueued,
     onStored: (location, bytes) => {

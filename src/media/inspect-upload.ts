@@ -30,12 +30,16 @@ export interface InspectOptions extends DecodeLimits {
 
 export async function inspectUpload(bytes: Uint8Array, options: InspectOptions = {}): Promise<InspectedUpload> {
   const type = await sniffImageType(bytes, options.allowedTypes);
+  // libvips reads the header on a pool thread while this one scans the bytes; the checks still
+  // refuse in the order above (markup, then the header, then the container).
+  const reading = readHeader(bytes, type, options);
+  reading.catch(() => undefined);
   const marker = findMarkup(bytes);
   if (marker !== undefined) {
     throw new AppError('UnsupportedMediaType', `File type not allowed: ${type.mime} with embedded markup (${marker})`);
   }
-  const header = await readHeader(bytes, type, options);
   const problem = containerProblem(bytes, type.format);
+  const header = await reading;
   if (problem !== undefined) throw new AppError('Unprocessable', `${DAMAGED_MESSAGE}: ${problem}`);
   return { type, ...header };
 }

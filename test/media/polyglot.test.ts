@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { findMarkup } from '../../src/media/polyglot.js';
+
+/** Random bytes with no `<` or `:` at all, so only what a test plants can match. */
+function noise(length: number): Buffer {
+  const bytes = randomBytes(length);
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x3c || bytes[i] === 0x3a) bytes[i] = 0x20;
+  return bytes;
+}
+
+function plant(text: string, at: number, length = 4096): Buffer {
+  const bytes = noise(length);
+  bytes.write(text, at, 'latin1');
+  return bytes;
+}
+
+describe('findMarkup', () => {
+  const markers = ['<script', '<html', '<svg', '<iframe', '<body', '<!doctype', '<?xml', 'javascript:', '<object', '<embed'];
+
+  it.each(markers)('finds %s in any case, in the middle, at the start and at the very end', (marker) => {
+    const upper = marker.toUpperCase();
+    const mixed = [...marker].map((c, i) => (i % 2 === 0 ? c.toUpperCase() : c)).join('');
+    for (const spelled of [marker, upper, mixed]) {
+      expect(findMarkup(plant(spelled, 1000))).toBe(marker);
+      expect(findMarkup(plant(spelled, 0))).toBe(marker);
+      expect(findMarkup(plant(spelled, 4096 - spelled.length))).toBe(marker);
+    }
+  });
+
+  it('finds nothing in data full of `<` and `:` that spell no marker', () => {
+    const bytes = noise(64 * 1024);
+    for (let i = 0; i < bytes.length; i += 7) bytes[i] = 0x3c;
+    for (let i = 3; i < bytes.length; i += 11) bytes[i] = 0x3a;
+    // Near misses: the right first letters, cut short or misspelled.
+    bytes.write('<scrip', 100, 'latin1');
+    bytes.write('<sv ', 200, 'latin1');
+    bytes.write('javascrip:', 300, 'latin1');
+    bytes.write('<scrip', bytes.length - 6, 'latin1');
+    expect(findMarkup(bytes)).toBeUndefined();
+  });
+
+  it('names the earliest marker of its list when several are present', () => {
+    const bytes = plant('<svg', 10);
+    bytes.write('<SCRIPT', 2000, 'latin1');
+    expect(findMarkup(bytes)).toBe('<script');
+  });
+
+  it('reads a view into a larger buffer only within the view', () => {
+    const whole = plant('<script', 100, 8192);
+    expect(findMarkup(whole.subarray(200))).toBeUndefined();
+    expect(findMarkup(new Uint8Array(whole.buffer, whole.byteOffset + 50, 100))).toBe('<script');
+  });
+});
