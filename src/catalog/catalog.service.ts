@@ -2,8 +2,9 @@
  * Creating, changing and deleting products together with their images, so that the database
  * and the object store never disagree for long:
  *
- * - an upload is put first (under its private `incoming` key), then the rows are committed;
- *   if the commit fails, the upload is deleted again before the error reaches the caller;
+ * - an upload is put first (under its private `incoming` key, while its last request-time
+ *   checks run), then the rows are committed; if the checks refuse it or the commit fails, the
+ *   upload is deleted again before the error reaches the caller;
  * - a replaced or removed image's objects are queued for purge in the same transaction that
  *   lets go of them, and purged after the commit (jobs/purge-worker.ts);
  * - the image is processed after the commit (jobs/process-images.ts); until then the asset
@@ -13,16 +14,16 @@
  * that does not exist.
  *
  * @example
- *   const product = await createProduct(deps, tenantId, input, { bytes, fileName, inspected });
+ *   const product = await createProduct(deps, tenantId, input, { bytes, fileName, inspection: await startInspection(bytes) });
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { MediaConfig } from '../config.js';
-import type { Db, Product } from '../db/schema.js';
+import type { AssetLocation, Db, Product } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { enqueuePurge } from '../jobs/purge-queue.repository.js';
 import type { Logger } from '../logger.js';
 import { assetObjectKeys, deleteAsset, insertAsset, type NewAsset } from '../media/assets.repository.js';
-import type { InspectedUpload } from '../media/inspect-upload.js';
+import type { Inspection } from '../media/inspect-upload.js';
 import { incomingKey, newAssetPrefix, sanitizeFileName } from '../storage/key-locator.js';
 import type { FallbackStores } from '../storage/fallback/fallback-stores.js';
 import type { ProductInput } from './product-input.js';
@@ -47,12 +48,16 @@ export interface CatalogDeps {
   onStored?: ((location: 'store' | 'spool', bytes: number) => void) | undefined;
 }
 
-/** An upload that passed the request-time checks (media/inspect-upload.ts). */
+/** An upload and its request-time checks (media/inspect-upload.ts), passed or still running. */
 export interface ImageUpload {
   bytes: Buffer;
   /** The client's file name; kept sanitised as metadata, never in a key. */
   fileName?: string | undefined;
-  inspected: InspectedUpload;
+  /**
+   * The upload is put while the checks run; if they refuse it, it is deleted again and the
+   * create or update rejects with their refusal: nothing stored, no rows.
+   */
+  inspection: Inspection;
 }
 
 export interface ImageChange {
@@ -133,23 +138,34 @@ async function withUpload<T>(
   const id = uuidv7();
   const sourceKey = incomingKey(tenantId, id);
   const originalName = sanitizeFileName(image.fileName, 'image');
-  const { location, result: put } = await deps.stores.put(sourceKey, image.bytes, {
-    contentType: image.inspected.type.mime,
-    contentLength: image.bytes.length,
-    metadata: { 'original-name': encodeURIComponent(originalName) },
-    signal,
-  });
+  const { type } = image.inspection;
+  const [checks, stored] = await Promise.allSettled([
+    image.inspection.result,
+    deps.stores.put(sourceKey, image.bytes, {
+      contentType: type.mime,
+      contentLength: image.bytes.length,
+      metadata: { 'original-name': encodeURIComponent(originalName) },
+      signal,
+    }),
+  ]);
+  if (checks.status === 'rejected') {
+    if (stored.status === 'fulfilled') await discardUpload(deps, stored.value.location, sourceKey, tenantId);
+    throw checks.reason;
+  }
+  if (stored.status === 'rejected') throw stored.reason;
+  const { location, result: put } = stored.value;
+  const inspected = checks.value;
   const asset: NewAsset = {
     id,
     tenantId,
     keyPrefix: newAssetPrefix(tenantId, id),
     location,
     status: 'processing',
-    contentType: image.inspected.type.mime,
+    contentType: type.mime,
     bytes: put.size,
     sha256: put.sha256,
-    width: image.inspected.width,
-    height: image.inspected.height,
+    width: inspected.width,
+    height: inspected.height,
     originalName,
     sourceKey,
   };
@@ -157,9 +173,7 @@ async function withUpload<T>(
   try {
     result = await work(asset);
   } catch (err) {
-    await deps.stores.storeFor(location).delete(sourceKey).catch((deleteErr: unknown) =>
-      deps.logger.warn({ err: deleteErr, key: sourceKey, tenantId }, 'could not delete an upload whose rows were not committed; reconcile will find it'),
-    );
+    await discardUpload(deps, location, sourceKey, tenantId);
     throw err;
   }
   deps.logger.info(
@@ -169,4 +183,11 @@ async function withUpload<T>(
   deps.onStored?.(location, put.size);
   deps.onImageQueued?.(id, image.bytes);
   return result;
+}
+
+/** Deletes an upload that will have no rows (refused, or its rows failed); reconcile finds it if even this fails. */
+async function discardUpload(deps: CatalogDeps, location: AssetLocation, key: string, tenantId: number): Promise<void> {
+  await deps.stores.storeFor(location).delete(key).catch((err: unknown) =>
+    deps.logger.warn({ err, key, tenantId }, 'could not delete an upload that has no rows; reconcile will find it'),
+  );
 }

@@ -10,7 +10,7 @@
  */
 import sharp from 'sharp';
 import { sql } from 'kysely';
-import { inspectUpload } from '../media/inspect-upload.js';
+import { inspected, inspectUpload } from '../media/inspect-upload.js';
 import { signUp } from '../tenancy/tenancy.service.js';
 import { createProduct, type CatalogDeps } from './catalog.service.js';
 
@@ -92,12 +92,12 @@ export async function seedDemoData(deps: CatalogDeps, options: { maxPixels: numb
   const { tenant } = await signUp(db, { tenantName: DEMO_TENANT, email: DEMO_LOGIN.email, password: DEMO_LOGIN.password });
   for (const p of PRODUCTS) {
     const bytes = await picture(p);
-    const inspected = await inspectUpload(bytes, { allowedTypes: deps.media.allowedTypes, maxPixels: options.maxPixels });
+    const checked = await inspectUpload(bytes, { allowedTypes: deps.media.allowedTypes, maxPixels: options.maxPixels });
     await createProduct(
       deps,
       tenant.id,
       { sku: p.sku, name: p.name, description: p.description, uomId: p.uomId, salePrice: p.salePrice },
-      { bytes, fileName: `${p.sku.toLowerCase()}.jpg`, inspected },
+      { bytes, fileName: `${p.sku.toLowerCase()}.jpg`, inspection: inspected(checked) },
     );
   }
   return { tenantId: tenant.id, ...DEMO_LOGIN, products: PRODUCTS.length };

@@ -6,7 +6,8 @@
  *   agrees and the pixel count is within the limit (header only) → the container is complete
  *
  * Decoding every pixel, orienting, stripping and encoding come later (process-image.ts),
- * from the stored upload.
+ * from the stored upload. `startInspection` runs the same checks but answers after the sniff,
+ * so the upload can be stored while the rest runs.
  *
  * @example
  *   const upload = await inspectUpload(bytes, { allowedTypes: config.media.allowedTypes, maxPixels });
@@ -30,6 +31,44 @@ export interface InspectOptions extends DecodeLimits {
 
 export async function inspectUpload(bytes: Uint8Array, options: InspectOptions = {}): Promise<InspectedUpload> {
   const type = await sniffImageType(bytes, options.allowedTypes);
+  return checkSniffed(bytes, type, options);
+}
+
+/**
+ * An upload whose type is known (sniffed) while the rest of its checks may still be running:
+ * what `createProduct` and `updateProduct` take (catalog.service.ts).
+ */
+export interface Inspection {
+  type: ImageType;
+  /** Resolves once every check has passed; rejects with the refusal. Never an unhandled rejection. */
+  result: Promise<InspectedUpload>;
+}
+
+/**
+ * The sniff at once (a file of the wrong type is refused here), the other checks from the next
+ * turn of the event loop on: the caller can start putting the upload under its private key
+ * while they run — a 1 MiB upload's scan and header read then cost no time of their own — and
+ * must delete it again if `result` refuses it.
+ * @throws AppError Unprocessable (empty) | UnsupportedMediaType
+ */
+export async function startInspection(bytes: Uint8Array, options: InspectOptions = {}): Promise<Inspection> {
+  const type = await sniffImageType(bytes, options.allowedTypes);
+  const result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => checkSniffed(bytes, type, options));
+  result.catch(() => undefined);
+  return { type, result };
+}
+
+/** An upload inspected in full already, as an Inspection. */
+export function inspected(upload: InspectedUpload): Inspection {
+  return { type: upload.type, result: Promise.resolve(upload) };
+}
+
+/** What `inspection` refused the upload with, or undefined when it passed every check. */
+export function refusalOf(inspection: Inspection): Promise<unknown> {
+  return inspection.result.then(() => undefined, (err: unknown) => err);
+}
+
+async function checkSniffed(bytes: Uint8Array, type: ImageType, options: InspectOptions): Promise<InspectedUpload> {
   // libvips reads the header on a pool thread while this one scans the bytes; the checks still
   // refuse in the order above (markup, then the header, then the container).
   const reading = readHeader(bytes, type, options);

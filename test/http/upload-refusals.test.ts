@@ -56,6 +56,44 @@ describe.each(STACKS)('refused uploads on %s', (stack) => {
     expect(await t.runtime.db.selectFrom('assets').select('id').execute()).toEqual([]);
     expect(await t.raw.listKeys('')).toEqual([]);
   });
+
+  // The late checks (markup, header, container) run while the upload is put: a refusal from them
+  // deletes what was put, and comes before what is wrong with the fields or the SKU.
+  const truncated = async () => {
+    const j = await makeImage('jpeg', 800, 600);
+    return j.subarray(0, Math.floor(j.length * 0.7));
+  };
+  const damaged = 'The image is damaged or incomplete and could not be read';
+
+  it('says a late-refused image\'s problem before a bad price, and stores nothing', async () => {
+    await web.get('/products/new');
+    const res = await web.postMultipart(
+      '/products/new',
+      { name: 'Refused', sku: 'REF-2', uom_id: '1', sale_price: 'twelve', _csrf: web.csrf() },
+      { name: 'photo.jpg', bytes: await truncated(), type: 'image/jpeg' },
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(new RegExp(`id="image-error"[^>]*>${escapeRegExp(damaged)}`));
+    expect(await t.runtime.db.selectFrom('assets').select('id').execute()).toEqual([]);
+    expect(await t.raw.listKeys('')).toEqual([]);
+  });
+
+  it('deletes the upload it put when the late checks refuse it, also under a taken SKU', async () => {
+    await web.get('/products/new');
+    const first = await web.postMultipart('/products/new', { name: 'Taken', sku: 'TAKEN-1', uom_id: '1', sale_price: '1.00', _csrf: web.csrf() });
+    expect(first.statusCode).toBe(302);
+    await web.get('/products/new');
+    const res = await web.postMultipart(
+      '/products/new',
+      { name: 'Refused', sku: 'TAKEN-1', uom_id: '1', sale_price: '1.00', _csrf: web.csrf() },
+      { name: 'photo.jpg', bytes: await truncated(), type: 'image/jpeg' },
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(new RegExp(`id="image-error"[^>]*>${escapeRegExp(damaged)}`));
+    expect((await t.runtime.db.selectFrom('products').select('sku').execute()).map((p) => p.sku)).toEqual(['TAKEN-1']);
+    expect(await t.runtime.db.selectFrom('assets').select('id').execute()).toEqual([]);
+    expect(await t.raw.listKeys('')).toEqual([]);
+  });
 });
 
 function escapeRegExp(text: string): string {

@@ -18,7 +18,7 @@ import { isAppError } from '../../errors.js';
 import { eachBounded } from '../../jobs/each-bounded.js';
 import { processAsset, type ProcessDeps } from '../../jobs/process-images.js';
 import { claimProcessing } from '../../media/assets.repository.js';
-import { inspectUpload, type InspectedUpload } from '../../media/inspect-upload.js';
+import { inspected, inspectUpload, type InspectedUpload } from '../../media/inspect-upload.js';
 import { createProduct, deleteProduct, type CatalogDeps } from '../catalog.service.js';
 import { listUnits } from '../units.repository.js';
 import type { LegacyCsvRow } from './legacy-csv.js';
@@ -137,12 +137,12 @@ async function importRow(
   const sku = row.input.sku;
   const refuse = (reason: string): RowOutcome => ({ line: row.line, sku, kind: 'refused', reason });
   let image: LegacyImage | undefined;
-  let inspected: InspectedUpload | undefined;
+  let checked: InspectedUpload | undefined;
   try {
     if (row.imagePath !== undefined) {
       image = await options.images.read(row.imagePath, signal);
       countBytes(image.bytes.length);
-      inspected = await inspectUpload(image.bytes, { allowedTypes: deps.media.allowedTypes, maxPixels: deps.media.maxPixels });
+      checked = await inspectUpload(image.bytes, { allowedTypes: deps.media.allowedTypes, maxPixels: deps.media.maxPixels });
     }
   } catch (err) {
     if (signal?.aborted) return undefined;
@@ -159,7 +159,7 @@ async function importRow(
         { db: trx, stores: catalog.stores, logger: catalog.logger, media: catalog.media },
         options.tenantId,
         row.input,
-        image === undefined || inspected === undefined ? undefined : { bytes: image.bytes, fileName: image.fileName, inspected },
+        image === undefined || checked === undefined ? undefined : { bytes: image.bytes, fileName: image.fileName, inspection: inspected(checked) },
         signal,
       );
       await recordLegacyImport(trx, { tenantId: options.tenantId, sku, productId: created.id, source: `${options.source}:${row.line}` });

@@ -18,7 +18,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { ImageUpload } from '../../catalog/catalog.service.js';
 import { AppError, isAppError } from '../../errors.js';
-import { inspectUpload } from '../../media/inspect-upload.js';
+import { inspected, inspectUpload } from '../../media/inspect-upload.js';
 import { readWithLimit, tooLargeError } from '../../media/size-limit.js';
 import type { Runtime } from '../../runtime.js';
 import { readMultipartForm } from '../forms/multipart-form.js';
@@ -83,8 +83,9 @@ export async function readImageUpload(rt: Runtime, request: FastifyRequest, tena
   try {
     const file = request.isMultipart() ? await fromMultipart(request, maxBytes) : await fromRawBody(request, maxBytes);
     bytes = file.bytes.length;
-    const inspected = await inspectUpload(file.bytes, { allowedTypes: rt.config.media.allowedTypes, maxPixels: rt.config.media.maxPixels });
-    return { ...file, inspected };
+    // Checked in full before anything is stored: a refusal is counted and logged here, whatever route took the upload.
+    const checked = await inspectUpload(file.bytes, { allowedTypes: rt.config.media.allowedTypes, maxPixels: rt.config.media.maxPixels });
+    return { ...file, inspection: inspected(checked) };
   } catch (err) {
     if (isAppError(err) && [413, 415, 422].includes(err.status)) {
       rt.metrics.count('uploads', { outcome: 'refused' });

@@ -12,7 +12,7 @@ import type { ProductView } from '../../catalog/products.repository.js';
 import { listUnits } from '../../catalog/units.repository.js';
 import type { Product } from '../../db/schema.js';
 import { AppError, isAppError } from '../../errors.js';
-import { inspectUpload } from '../../media/inspect-upload.js';
+import { refusalOf, startInspection } from '../../media/inspect-upload.js';
 import type { Runtime } from '../../runtime.js';
 import { readMultipartForm, type MultipartForm } from '../forms/multipart-form.js';
 import { formatBytes, msg, type MessageKey, type Msg } from '../i18n/index.js';
@@ -133,22 +133,30 @@ async function productForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest
     return again({ image: tooLarge }, tooLarge);
   }
 
+  const refused = (err: unknown, bytes: number) => {
+    if (!isAppError(err)) throw err;
+    const problem = imageProblem(err, rt.config.media.maxPixels);
+    rt.metrics.count('uploads', { outcome: 'refused' });
+    request.log.info({ event: 'refused', tenantId: request.account?.tenantId, reason: err.message, bytes }, 'upload refused');
+    return again({ image: problem }, problem);
+  };
+
+  // The type is checked here; the rest of the checks run while the upload is put (catalog.service.ts).
   let image: ImageUpload | undefined;
   if (body.file !== undefined) {
     try {
-      const inspected = await inspectUpload(body.file.bytes, { allowedTypes: rt.config.media.allowedTypes, maxPixels: rt.config.media.maxPixels });
-      image = { bytes: body.file.bytes, fileName: body.file.fileName, inspected };
+      const inspection = await startInspection(body.file.bytes, { allowedTypes: rt.config.media.allowedTypes, maxPixels: rt.config.media.maxPixels });
+      image = { bytes: body.file.bytes, fileName: body.file.fileName, inspection };
     } catch (err) {
-      if (!isAppError(err)) throw err;
-      const problem = imageProblem(err, rt.config.media.maxPixels);
-      rt.metrics.count('uploads', { outcome: 'refused' });
-      request.log.info({ event: 'refused', tenantId: request.account?.tenantId, reason: err.message, bytes: body.file.bytes.length }, 'upload refused');
-      return again({ image: problem }, problem);
+      return refused(err, body.file.bytes.length);
     }
   }
 
   const parsed = parseProductInput(body.fields);
   if (!parsed.ok) {
+    // An image's own problem is said first, as for a form whose fields are all right.
+    const refusal = image === undefined ? undefined : await refusalOf(image.inspection);
+    if (image !== undefined && refusal !== undefined) return refused(refusal, image.bytes.length);
     const errors: ProductFieldErrors = {};
     for (const [field, code] of Object.entries(parsed.codes)) errors[field as keyof ProductFieldErrors] = msg(FIELD_KEYS[code]);
     return again(errors, msg('flash.fix_errors'));
@@ -158,6 +166,7 @@ async function productForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest
   try {
     product = await save(parsed.value, image, removeImage);
   } catch (err) {
+    if (image !== undefined && err === (await refusalOf(image.inspection))) return refused(err, image.bytes.length);
     if (isAppError(err, 'Conflict')) return again({ sku: msg('error.sku_taken') }, msg('flash.fix_errors'));
     if (isAppError(err, 'Unprocessable') && /unit/i.test(err.message)) return again({ uom_id: msg('error.uom_invalid') }, msg('flash.fix_errors'));
     if (isAppError(err, 'StoreUnreachable') || isAppError(err, 'Unavailable')) {
