@@ -53,12 +53,17 @@ afterAll(async () => {
   admin.destroy();
 }, 60_000);
 
-/** Keys some asset row owns: everything under its prefix, and its upload while unprocessed. */
+/**
+ * Keys accounted for: everything under an asset row's prefix, its upload while unprocessed, and
+ * what the purge queue holds (a processed upload the survivor has not purged yet, or is purging
+ * right now; reconcile counts those as queued, not as orphans).
+ */
 async function ownedBy(db: TestDatabase['db']): Promise<(key: string) => boolean> {
   const assets = await db.selectFrom('assets').select(['key_prefix', 'source_key']).execute();
-  const prefixes = assets.map((a) => a.key_prefix);
-  const sources = new Set(assets.flatMap((a) => (a.source_key === null ? [] : [a.source_key])));
-  return (key) => sources.has(key) || prefixes.some((p) => key.startsWith(p));
+  const queued = (await db.selectFrom('purge_queue').select('key').execute()).map((q) => q.key);
+  const prefixes = [...assets.map((a) => a.key_prefix), ...queued.filter((k) => k.endsWith('/'))];
+  const keys = new Set([...assets.flatMap((a) => (a.source_key === null ? [] : [a.source_key])), ...queued]);
+  return (key) => keys.has(key) || prefixes.some((p) => key.startsWith(p));
 }
 
 describe('an instance killed with SIGKILL in the middle of uploads', () => {
