@@ -4,14 +4,22 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
-import { registerApiKey } from './commands/apikey.js';
-import { registerDb } from './commands/db.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerImportLegacy } from './commands/import-legacy.js';
-import { registerServe } from './commands/serve.js';
-import { registerStorage } from './commands/storage.js';
-import { registerTenant } from './commands/tenant.js';
-import { registerWork } from './commands/work.js';
+
+/**
+ * Each command's module, loaded only when needed: `vitrina storage migrate` need not load the
+ * web server, sharp or the image pipeline (about a second of start-up through tsx), and a
+ * mistyped option is answered at once. Listing order is the order of --help.
+ */
+const COMMANDS: ReadonlyArray<[name: string, load: () => Promise<(program: Command) => void>]> = [
+  ['serve', async () => (await import('./commands/serve.js')).registerServe],
+  ['work', async () => (await import('./commands/work.js')).registerWork],
+  ['doctor', async () => (await import('./commands/doctor.js')).registerDoctor],
+  ['storage', async () => (await import('./commands/storage.js')).registerStorage],
+  ['db', async () => (await import('./commands/db.js')).registerDb],
+  ['tenant', async () => (await import('./commands/tenant.js')).registerTenant],
+  ['apikey', async () => (await import('./commands/apikey.js')).registerApiKey],
+  ['import', async () => (await import('./commands/import-legacy.js')).registerImportLegacy],
+];
 
 const program = new Command('vitrina')
   .description('Vitrina: a multi-tenant product catalog whose images live in S3-compatible storage.')
@@ -19,14 +27,10 @@ const program = new Command('vitrina')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerServe(program);
-registerWork(program);
-registerDoctor(program);
-registerStorage(program);
-registerDb(program);
-registerTenant(program);
-registerApiKey(program);
-registerImportLegacy(program);
+// The command named on the line alone; every command for anything else (--help, help, a typo).
+const named = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+const wanted = COMMANDS.filter(([name]) => name === named);
+for (const [, load] of wanted.length > 0 ? wanted : COMMANDS) (await load())(program);
 
 try {
   await program.parseAsync(process.argv);
