@@ -56,6 +56,13 @@ export interface PutOptions extends SignalOption {
    * `maxBytes + 1` arrives (or at once when `contentLength` is larger) and stores nothing.
    */
   maxBytes?: number | undefined;
+  /**
+   * Lowercase hex sha256 of a byte body, when the caller has it already (the source store
+   * recorded it): the S3 driver signs it as the payload hash instead of hashing the bytes, and
+   * the server refuses the put (`BadDigest`) if what it received does not match. Other drivers
+   * hash what they store.
+   */
+  sha256?: string | undefined;
 }
 
 export interface PutResult {
@@ -76,6 +83,11 @@ export interface HeadResult {
   metadata: Record<string, string>;
   etag: string | undefined;
   lastModified: Date | undefined;
+  /**
+   * Lowercase hex sha256 of the object as the store recorded it when it was written, where the
+   * store keeps one (the local driver's metadata, when it agrees with the file's size).
+   */
+  sha256?: string | undefined;
 }
 
 /** Inclusive byte range, as in HTTP `Range: bytes=start-end`; `end` omitted means to the end. */

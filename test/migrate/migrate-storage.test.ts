@@ -4,7 +4,7 @@
  * receives (and, where a test says so, to spoil what it stored); every check of what landed
  * goes through the raw SDK or the filesystem, never through the drivers under test.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,8 @@ interface End {
   name: string;
   /** Cache-Control as stored, read without the driver. */
   cacheControl(key: string): Promise<string | undefined>;
+  /** Local only: changes a byte of the object's data file and leaves the sha256 its metadata records. */
+  damage?(key: string): Promise<Buffer>;
   cleanup(): Promise<void>;
 }
 
@@ -39,6 +41,14 @@ async function localEnd(): Promise<End> {
     name: `local:${root}`,
     async cacheControl(key) {
       return (JSON.parse(await readFile(`${path.join(root, 'meta', ...key.split('/'))}.json`, 'utf8')) as { cacheControl?: string }).cacheControl;
+    },
+    async damage(key) {
+      const file = path.join(root, 'objects', ...key.split('/'));
+      const bytes = await readFile(file);
+      const damaged = Buffer.from(bytes);
+      damaged[damaged.length >> 1]! ^= 0xff;
+      await writeFile(file, damaged);
+      return bytes;
     },
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
@@ -211,6 +221,24 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
       // Put everything back for the next setup's tests (each setup has its own stores, but be tidy).
       await source.raw.write(missing.key, saved, missing.contentType);
       for (const o of objects) if (o !== missing) await source.raw.write(o.key, (await destination.raw.read(o.key))!, o.contentType);
+    }
+  });
+
+  // A local source records each object's sha256; an S3 source has none to check against.
+  if (makeSource === localEnd) it('refuses to copy a local object whose bytes no longer match the sha256 it recorded, and copies the rest', async () => {
+    const victim = objects[5]!;
+    const intact = await source.damage!(victim.key);
+    await destination.store.delete(victim.key);
+    try {
+      for (const check of ['read-back', 'etag'] as const) {
+        const { report } = await migrate({ check });
+        // The sha256 goes with the bytes as the source recorded it; the destination (RGW) refuses what does not match.
+        expect(report.failed).toEqual([{ key: victim.key, tenantId, assetId: victim.assetId, reason: expect.stringMatching(/do not match the sha256 .*the source object is damaged/) }]);
+        expect(report.migrated.objects).toBe(objects.length - 1);
+        expect(await destination.raw.read(victim.key)).toBeUndefined();
+      }
+    } finally {
+      await source.raw.write(victim.key, intact, victim.contentType);
     }
   });
 

@@ -27,6 +27,7 @@ export function toHead(key: string, stats: Stats, meta: ObjectMeta | undefined):
     metadata: { ...(meta?.metadata ?? {}) },
     etag: trusted?.etag || undefined,
     lastModified: lastModified !== undefined && !Number.isNaN(lastModified.getTime()) ? lastModified : stats.mtime,
+    sha256: trusted !== undefined && /^[0-9a-f]{64}$/.test(trusted.sha256) ? trusted.sha256 : undefined,
   };
 }
 

@@ -3,7 +3,8 @@
  * copy: the building blocks of `vitrina storage migrate`.
  *
  * `copyObject` keeps the key, content type, cache control, content disposition and user
- * metadata, and returns the sha256 of the source's bytes as sent. Objects up to `bufferLimit` bytes (all images, normally) are read into memory and
+ * metadata, and returns the sha256 of the source's bytes as sent (the source's recorded one,
+ * checked by the destination, when the source keeps one). Objects up to `bufferLimit` bytes (all images, normally) are read into memory and
  * put as one request: the S3 driver then signs the payload's sha256, so the server itself
  * refuses bytes damaged on the way. Larger ones stream (multipart above the part size).
  *
@@ -76,10 +77,15 @@ export async function copyObject(source: ObjectStore, destination: ObjectStore, 
     if (bytes.length !== got.contentLength) {
       throw new StorageError('StoreError', `The source returned ${bytes.length} of the ${got.contentLength} bytes of ${JSON.stringify(key)}.`, { key });
     }
-    // The driver hashes this very buffer (the S3 driver signs the hash, so the server checks
-    // the bytes it received against it): that is the source's sha256, with no second pass.
-    const result = await destination.put(key, bytes, put);
+    // The sha256 the source recorded, where it keeps one (local metadata), goes with the bytes
+    // unhashed: the S3 driver signs it and the server checks what it received against it, so a
+    // source file that no longer matches its record is refused instead of copied. Otherwise the
+    // driver hashes this very buffer. Either way, no second pass here.
+    const result = await destination.put(key, bytes, { ...put, sha256: got.sha256 });
     if (result.size !== bytes.length) throw new StorageError('StoreError', `The destination stored ${result.size} of the ${bytes.length} bytes of ${JSON.stringify(key)}.`, { key });
+    if (got.sha256 !== undefined && result.sha256 !== got.sha256) {
+      throw new StorageError('StoreError', `The source's bytes of ${JSON.stringify(key)} do not match the sha256 it recorded for them: the source object is damaged.`, { key });
+    }
     const md5 = options.md5 ? createHash('md5').update(bytes).digest('hex') : undefined;
     return { key, size: bytes.length, sha256: result.sha256, contentType, md5, etag: result.etag };
   }

@@ -63,6 +63,13 @@ export function mapS3Error(err: unknown, ctx: S3ErrorContext): StorageError {
       return make('BadCredentials', `The object store at ${endpoint} does not know this access key; check S3_ACCESS_KEY.`);
     case 'SignatureDoesNotMatch':
       return make('BadCredentials', `The object store at ${endpoint} rejected the request signature; check S3_SECRET_KEY.`);
+    case 'XAmzContentSHA256Mismatch':
+    case 'BadDigest':
+      return make(
+        'StoreError',
+        `The object store at ${endpoint} received bytes for ${JSON.stringify(key ?? '')} that do not match the sha256 they were sent with (${name}); ` +
+          'when that sha256 came from the source\'s own records, the source object is damaged.',
+      );
     case 'AccessDenied':
     case 'AllAccessDisabled':
       return make('AccessDenied', `The object store at ${endpoint} denied access to bucket "${bucket}"; check the bucket policy and the key's permissions.`);

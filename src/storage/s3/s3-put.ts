@@ -1,7 +1,7 @@
 /**
  * The three ways a put reaches S3, chosen by `S3ObjectStore.put`:
  *
- *   bytes           one PutObject; our sha256 doubles as the signed payload hash
+ *   bytes           one PutObject; our sha256 (or the caller's) doubles as the signed payload hash
  *   stream, short   one PutObject streaming through a StreamMeter (known length ≤ part size)
  *   stream, long    a lib-storage multipart Upload with equal-sized parts (unknown or larger length)
  *
@@ -44,7 +44,7 @@ function objectParams(ctx: PutContext, options: PutOptions): PutObjectCommandInp
 
 /** One PutObject of bytes already in memory. */
 export async function putBytes(ctx: PutContext, body: Uint8Array, options: PutOptions): Promise<PutResult> {
-  const sha256 = sha256Hex(body);
+  const sha256 = options.sha256 ?? sha256Hex(body);
   const command = new PutObjectCommand({ ...objectParams(ctx, options), Body: body, ContentLength: body.byteLength });
   // SigV4 signs `x-amz-content-sha256` as given when the header is already set
   // (@smithy/signature-v4 getPayloadHash), so the payload is hashed once, by us, and the
