@@ -14,6 +14,7 @@
  *   upload.type.mime; upload.width; upload.height;   // after orientation
  * @throws AppError Unprocessable (empty, damaged, truncated, too many pixels) | UnsupportedMediaType
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { containerProblem } from './container-check.js';
 import { DAMAGED_MESSAGE, readHeader, type DecodeLimits, type ImageHeader } from './decode.js';
@@ -53,7 +54,7 @@ export interface Inspection {
  */
 export async function startInspection(bytes: Uint8Array, options: InspectOptions = {}): Promise<Inspection> {
   const type = await sniffImageType(bytes, options.allowedTypes);
-  const result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => checkSniffed(bytes, type, options));
+  const result = nextTurn().then(() => checkSniffed(bytes, type, options));
   result.catch(() => undefined);
   return { type, result };
 }

@@ -155,8 +155,10 @@ async function productForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest
   const parsed = parseProductInput(body.fields);
   if (!parsed.ok) {
     // An image's own problem is said first, as for a form whose fields are all right.
-    const refusal = image === undefined ? undefined : await refusalOf(image.inspection);
-    if (image !== undefined && refusal !== undefined) return refused(refusal, image.bytes.length);
+    if (image !== undefined) {
+      const refusal = await refusalOf(image.inspection);
+      if (refusal !== undefined) return refused(refusal, image.bytes.length);
+    }
     const errors: ProductFieldErrors = {};
     for (const [field, code] of Object.entries(parsed.codes)) errors[field as keyof ProductFieldErrors] = msg(FIELD_KEYS[code]);
     return again(errors, msg('flash.fix_errors'));

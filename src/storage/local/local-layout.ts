@@ -42,8 +42,10 @@ export class LocalLayout {
     await mkdir(configuredRoot, { recursive: true });
     const root = await realpath(configuredRoot);
     const objectsDir = path.join(root, 'objects');
-    for (const dir of [objectsDir, path.join(root, 'meta'), path.join(root, 'tmp')]) await mkdir(dir, { recursive: true });
-    const layout = new LocalLayout(root, objectsDir, path.join(root, 'meta'), path.join(root, 'tmp'), await openedPathCheck(objectsDir));
+    const metaDir = path.join(root, 'meta');
+    const tmpDir = path.join(root, 'tmp');
+    for (const dir of [objectsDir, metaDir, tmpDir]) await mkdir(dir, { recursive: true });
+    const layout = new LocalLayout(root, objectsDir, metaDir, tmpDir, await openedPathCheck(objectsDir));
     await layout.removeStaleTemps();
     return layout;
   }
