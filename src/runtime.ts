@@ -18,11 +18,13 @@ import type { Config } from './config.js';
 import { createDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { AssetLocation, Db } from './db/schema.js';
+import { IdleGate } from './jobs/idle-gate.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { PROCESS_WORKER, processWorker, type ProcessWorker } from './jobs/process-images.js';
 import { purgeBacklog } from './jobs/purge-queue.repository.js';
 import { PURGE_WORKER, purgeWorker } from './jobs/purge-worker.js';
 import { REPLICATE_WORKER, replicateWorker } from './jobs/replicate-spool.js';
+import { RequestActivity } from './jobs/request-activity.js';
 import type { Logger } from './logger.js';
 import { processingBacklog, spoolBacklog } from './media/assets.repository.js';
 import { Semaphore } from './media/semaphore.js';
@@ -44,6 +46,10 @@ export interface Runtime extends AppContext {
   readonly processing: ProcessWorker;
   readonly catalog: CatalogDeps;
   readonly metrics: Metrics;
+  /** The web server reports its requests here (http/app.ts); image processing waits for its lulls. */
+  readonly activity: RequestActivity;
+  /** Where image processing waits for a lull; a parent `vitrina serve` opens and closes it over IPC. */
+  readonly idleGate: IdleGate;
   /** The store an asset's objects are in, by where its row says they are. */
   storeFor(location: AssetLocation): ObjectStore;
   /** Stops the workers, then closes the database and the store. */
@@ -56,6 +62,8 @@ export interface RemoteWorkers {
   kick(worker: string): void;
   /** The bytes of an upload just committed, so processing need not read them back from the store. */
   hold(assetId: string, bytes: Buffer): void;
+  /** The web server is busy with requests (true) or has had a lull (false): see jobs/idle-gate.ts. */
+  busy(busy: boolean): void;
 }
 
 export interface RuntimeOptions {
@@ -74,6 +82,10 @@ export interface RuntimeOptions {
 }
 
 const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
+/** No request in flight for this long is a lull: an upload's redirect is followed well within it. */
+const LULL_MS = 50;
+/** Image processing waits at most this long for a lull before it goes ahead anyway. */
+const MAX_PROCESSING_DEFER_MS = 10_000;
 
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const ctx = await createAppContext(config, logger, options.store);
@@ -130,12 +142,15 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const kick = (worker: string) => (remote !== undefined ? remote.kick(worker) : jobs?.kick(worker));
   const onPurgeQueued = () => kick(PURGE_WORKER);
   const onStored = (location: AssetLocation, bytes: number) => m.count('storedBytes', { location }, bytes);
+  const idleGate = new IdleGate(MAX_PROCESSING_DEFER_MS);
+  const activity = new RequestActivity(LULL_MS, (busy) => (remote !== undefined ? remote.busy(busy) : idleGate.setBusy(busy)));
   const processing = processWorker({
     db,
     logger,
     media: config.media,
     stores,
     decodeSlots: new Semaphore(config.media.workers),
+    idleGate,
     onPurgeQueued,
     onStored,
     onProcessed: (outcome) => {
@@ -153,9 +168,11 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     logger,
     media: config.media,
     onImageQueued(assetId, bytes) {
-      // After the response has gone: handing 1 MiB to the worker process costs a millisecond or two.
+      // After the response has gone: handing 1 MiB to the worker process costs a millisecond or
+      // two. While other requests are in flight it is not worth it: processing waits for the
+      // lull anyway, and then reads the upload back from the store.
       setImmediate(() => {
-        (remote ?? processing).hold(assetId, bytes);
+        if (activity.inFlight <= 1) (remote ?? processing).hold(assetId, bytes);
         kick(PROCESS_WORKER);
       });
     },
@@ -180,9 +197,13 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     processing,
     catalog,
     metrics: m,
+    activity,
+    idleGate,
     storeFor: (location) => stores.storeFor(location),
     async close() {
       clearInterval(prober);
+      // Work waiting for a lull must not hold up the stop.
+      idleGate.setBusy(false);
       await runner.stop();
       await handle.close();
       await ctx.store.close();

@@ -17,6 +17,8 @@ const NICENESS = 10;
 export interface WorkerProcess {
   kick(worker: string): void;
   hold(assetId: string, bytes: Buffer): void;
+  /** The web server is busy (true) or in a lull (false): the child's image processing waits for lulls. */
+  busy(busy: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 export function startWorkerProcess(logger: Logger, onMetric: (event: CounterEvent) => void = () => {}): WorkerProcess {
   let child: ChildProcess | undefined;
   let stopping = false;
+  let busyNow = false;
   let restarts = 0;
 
   const spawnChild = () => {
@@ -40,6 +43,8 @@ export function startWorkerProcess(logger: Logger, onMetric: (event: CounterEven
       logger.warn({ err }, 'could not lower the workers\' CPU priority');
     }
     c.on('error', (err) => logger.error({ err }, 'the worker process failed'));
+    // A restarted child starts out thinking the server is quiet.
+    if (busyNow) c.send({ busy: true }, () => undefined);
     c.on('message', (message: unknown) => {
       const metric = (message as { metric?: unknown } | null)?.metric;
       if (isCounterEvent(metric)) onMetric(metric);
@@ -59,6 +64,10 @@ export function startWorkerProcess(logger: Logger, onMetric: (event: CounterEven
   return {
     kick(worker) {
       if (child?.connected) child.send({ kick: worker }, () => undefined);
+    },
+    busy(busy) {
+      busyNow = busy;
+      if (child?.connected) child.send({ busy }, () => undefined);
     },
     hold(assetId, bytes) {
       if (!child?.connected || inFlight + bytes.length > MAX_IN_FLIGHT_BYTES) return;

@@ -91,6 +91,13 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     urls: new ImageUrls({ storeFor: rt.storeFor, signedUrlTtl: rt.config.signedUrlTtl }),
     requireLogin: loginRequired(rt),
   };
+  // Image processing runs in the lulls between requests (jobs/idle-gate.ts). 'close' comes for
+  // every response, sent in full or cut off.
+  app.addHook('onRequest', (_request, reply, done) => {
+    rt.activity.begin();
+    reply.raw.once('close', () => rt.activity.end());
+    done();
+  });
   for (const route of STORE_ROUTES) await app.register(async (scope) => route(scope, rt));
   for (const route of PAGE_ROUTES) await app.register(async (scope) => route(scope, hc));
   for (const route of API_ROUTES) await app.register(async (scope) => route(scope, hc));

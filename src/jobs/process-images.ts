@@ -24,6 +24,7 @@ import { storeProcessedImage } from '../media/store-image.js';
 import type { FallbackStores } from '../storage/fallback/fallback-stores.js';
 import { isOutage } from '../storage/fallback/outage.js';
 import { isStorageError } from '../storage/storage-error.js';
+import type { IdleGate } from './idle-gate.js';
 import type { JobWorker } from './job-runner.js';
 import { enqueuePurge } from './purge-queue.repository.js';
 
@@ -45,6 +46,8 @@ export interface ProcessDeps {
   stores: FallbackStores;
   /** Bounds how many images are decoded at once across the process. */
   decodeSlots?: Semaphore | undefined;
+  /** Each batch first waits for a lull in the web server's requests (idle-gate.ts). */
+  idleGate?: IdleGate | undefined;
   /** Called after a commit that queued purges. */
   onPurgeQueued?: (() => void) | undefined;
   /** Called once per processed asset with its outcome, and per stored object. */
@@ -83,6 +86,7 @@ export function processWorker(deps: ProcessDeps, options: { idleMs?: number } = 
     },
     async runOnce(signal) {
       const limit = deps.media.workers;
+      await deps.idleGate?.wait(signal);
       // What this instance holds first (no read from the store), then anything due.
       let claimed = await claimProcessing(deps.db, { limit, leaseSeconds: LEASE_SECONDS, ids: [...held.keys()].slice(0, limit) });
       if (claimed.length < limit) {

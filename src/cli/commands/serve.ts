@@ -29,7 +29,7 @@ export function registerServe(program: Command): void {
       const runtime = await startRuntime(
         config,
         logger,
-        config.jobs === 'process' ? { remoteWorkers: { kick: (name) => workers?.kick(name), hold: (id, bytes) => workers?.hold(id, bytes) } } : {},
+        config.jobs === 'process' ? { remoteWorkers: { kick: (name) => workers?.kick(name), hold: (id, bytes) => workers?.hold(id, bytes), busy: (busy) => workers?.busy(busy) } } : {},
       );
       if (config.jobs === 'process') workers = startWorkerProcess(logger, (e) => runtime.metrics.count(e.counter, e.labels, e.value));
       const app = await buildApp(runtime);

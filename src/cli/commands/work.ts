@@ -27,9 +27,11 @@ export function registerWork(program: Command): void {
         forwardMetrics: send === undefined ? undefined : (event) => void send({ metric: event }, undefined, {}, () => undefined),
       });
       // A parent `vitrina serve` says when it committed new work (so it starts without waiting
-      // for a poll) and hands over the uploads it just stored (so they are not read back).
+      // for a poll), hands over the uploads it just stored (so they are not read back), and
+      // says when it is busy with requests (image processing waits for its lulls).
       process.on('message', (message: unknown) => {
-        const m = (message ?? {}) as { kick?: unknown; hold?: { assetId?: unknown; bytes?: unknown } };
+        const m = (message ?? {}) as { kick?: unknown; busy?: unknown; hold?: { assetId?: unknown; bytes?: unknown } };
+        if (typeof m.busy === 'boolean') runtime.idleGate.setBusy(m.busy);
         if (m.hold !== undefined && typeof m.hold.assetId === 'string' && m.hold.bytes instanceof Uint8Array) {
           runtime.processing.hold(m.hold.assetId, Buffer.from(m.hold.bytes.buffer, m.hold.bytes.byteOffset, m.hold.bytes.byteLength));
         }
