@@ -132,12 +132,25 @@ export async function scratchDatabase(): Promise<string> {
   return url.toString();
 }
 
-/** A fresh bucket, emptied and deleted at clean-up unless `keep` (e.g. it goes with its whole cluster). */
+/** A fresh bucket, emptied and deleted at clean-up (or before, by `dropBucket`) unless `keep` (e.g. it goes with its whole cluster). */
 export async function scratchBucket(s3: S3Client, options: { keep?: boolean } = {}): Promise<string> {
   const bucket = uniqueBucketName('bench');
   await sendRaw(s3, `CreateBucket ${bucket}`, (abortSignal) => s3.send(new CreateBucketCommand({ Bucket: bucket }), { abortSignal }));
-  if (!options.keep) onCleanup(() => destroyBucket(s3, bucket));
+  if (!options.keep) onCleanup(() => dropBucket(s3, bucket));
   return bucket;
+}
+
+const dropped = new Set<string>();
+
+/**
+ * Empties and deletes a scratch bucket now. The test RGW keeps every object in memory, and its
+ * OSD slows down as that memory grows: each mode drops what it stored before the next one runs,
+ * so that no mode measures against the objects of the ones before it.
+ */
+export async function dropBucket(s3: S3Client, bucket: string): Promise<void> {
+  if (dropped.has(bucket)) return;
+  dropped.add(bucket);
+  await destroyBucket(s3, bucket);
 }
 
 /** A pool on a scratch database, ended at clean-up. */
@@ -182,7 +195,9 @@ export async function startServer(label: string, env: Record<string, string>): P
     SECRET_KEY: randomBytes(32).toString('hex'),
     ...env,
   });
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/vitrina.js'), 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_NODE_ARGS: node flags for the server (e.g. --cpu-prof), to look inside a run.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/vitrina.js'), 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   const collect = (stream: NodeJS.ReadableStream, prefix: string) => {
     let rest = '';

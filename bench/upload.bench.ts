@@ -24,7 +24,7 @@ import os from 'node:os';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { rawS3Client, testS3Config } from '../test/storage/s3-test-env.js';
 import {
-  atConcurrency, Browser, databasePool, machineLine, onCleanup, p50p99, pendingAssets, postgresVersion, rawPut, runBench, scratchBucket,
+  atConcurrency, Browser, databasePool, dropBucket, machineLine, onCleanup, p50p99, pendingAssets, postgresVersion, rawPut, runBench, scratchBucket,
   scratchDatabase, startServer, untilProcessed, untilPurged, uploader,
 } from './bench-support.js';
 import { makePhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './make-photo.js';
@@ -45,8 +45,6 @@ const BY = 'bench/upload.bench.ts';
 interface Env {
   s3: S3Client;
   endpoint: string;
-  /** Where the raw PutObjects go: a bucket of their own on the same RGW. */
-  baselineBucket: string;
   photo: Buffer;
 }
 
@@ -63,6 +61,8 @@ async function uploadMode(label: string, env: Env, extraEnv: Record<string, stri
   process.stderr.write(`[${label}] `);
   const databaseUrl = await scratchDatabase();
   const bucket = await scratchBucket(env.s3);
+  // Where the raw PutObjects go: a bucket of their own on the same RGW.
+  const baselineBucket = await scratchBucket(env.s3);
   const server = await startServer(label, { DATABASE_URL: databaseUrl, S3_BUCKET: bucket, ...extraEnv });
   const pool = databasePool(databaseUrl);
   const browser = new Browser(server);
@@ -74,7 +74,7 @@ async function uploadMode(label: string, env: Env, extraEnv: Record<string, stri
   process.stderr.write('warm-up… ');
   for (let i = 0; i < WARMUP; i++) {
     await upload();
-    await rawPut(env.s3, env.baselineBucket, `${label}/warmup/${i}`, env.photo);
+    await rawPut(env.s3, baselineBucket, `${label}/warmup/${i}`, env.photo);
   }
   await untilProcessed(pool, uploaded, label);
 
@@ -85,7 +85,7 @@ async function uploadMode(label: string, env: Env, extraEnv: Record<string, stri
     // Alternate which goes first so neither always gets the warmer connection.
     for (const who of i % 2 === 0 ? ['raw', 'app'] : ['app', 'raw']) {
       if (who === 'app') app1.push(await upload());
-      else raw1.push(await rawPut(env.s3, env.baselineBucket, `${label}/c1/${i}`, env.photo));
+      else raw1.push(await rawPut(env.s3, baselineBucket, `${label}/c1/${i}`, env.photo));
     }
   }
   const c1End = performance.now();
@@ -93,7 +93,7 @@ async function uploadMode(label: string, env: Env, extraEnv: Record<string, stri
   const c1Drained = await untilProcessed(pool, uploaded, label);
 
   process.stderr.write('c=8 raw… ');
-  const raw8 = await atConcurrency(UPLOADS_C8, CONCURRENCY, (i) => rawPut(env.s3, env.baselineBucket, `${label}/c8/${i}`, env.photo));
+  const raw8 = await atConcurrency(UPLOADS_C8, CONCURRENCY, (i) => rawPut(env.s3, baselineBucket, `${label}/c8/${i}`, env.photo));
 
   process.stderr.write('c=8 app… ');
   const t0 = performance.now();
@@ -105,6 +105,8 @@ async function uploadMode(label: string, env: Env, extraEnv: Record<string, stri
   process.stderr.write('done\n');
 
   await server.stop();
+  await dropBucket(env.s3, bucket);
+  await dropBucket(env.s3, baselineBucket);
   return {
     label,
     purgeLeft,
@@ -175,6 +177,7 @@ async function listMode(label: string, env: Env, mode: 'public' | 'signed'): Pro
   const purgeLeft = await untilPurged(pool);
   process.stderr.write('done\n');
   await server.stop();
+  await dropBucket(env.s3, bucket);
   return { label, list: p50p99(list), healthz: p50p99(healthz), onPage: srcs.length, imageCheck, firstMs: page.ms, purgeLeft, log: server.log };
 }
 
@@ -188,8 +191,7 @@ async function main(): Promise<void> {
   const pgVersion = await postgresVersion();
 
   const photo = await makePhoto();
-  const baselineBucket = await scratchBucket(s3);
-  const env: Env = { s3, endpoint: s3Config.endpoint!, baselineBucket, photo };
+  const env: Env = { s3, endpoint: s3Config.endpoint!, photo };
   const cores = os.availableParallelism();
   console.log(machineLine(pgVersion, s3Config.endpoint!));
   console.log(`  the client, the server, the RGW and PostgreSQL share these cores; the server's image workers (IMAGE_WORKERS default): ${Math.max(1, cores - 1)}`);
