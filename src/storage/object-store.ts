@@ -59,8 +59,9 @@ export interface PutOptions extends SignalOption {
   /**
    * Lowercase hex sha256 of a byte body, when the caller has it already (the source store
    * recorded it): the S3 driver signs it as the payload hash instead of hashing the bytes, and
-   * the server refuses the put (`BadDigest`) if what it received does not match. Other drivers
-   * hash what they store.
+   * the server refuses the put (`XAmzContentSHA256Mismatch`) if what it received does not
+   * match; the local driver and the spool compare it with the hash of what they wrote and keep
+   * nothing when it differs. Either way the put fails with a StoreError saying so.
    */
   sha256?: string | undefined;
 }
@@ -194,6 +195,17 @@ export interface ObjectStore {
 
   /** Every object under `prefix`, page by page. */
   listAll(prefix: string, options?: SignalOption): AsyncIterable<ListedObject>;
+
+  /**
+   * Whether a put that carries `PutOptions.sha256` is refused when the bytes the store received
+   * do not match it — which makes every such put its own proof that the store holds exactly
+   * those bytes (`vitrina storage migrate --check on-write`). True for the local driver and the
+   * spool (they hash what they write); for S3, whether this server checks the signed payload
+   * hash (AWS, MinIO and Ceph RGW do): found out once by a tiny put under `_vitrina/` with a
+   * wrong hash, which a checking server refuses, and remembered.
+   * @throws StorageError when the store cannot be asked (unreachable, bad credentials, …)
+   */
+  checksSha256OnWrite(options?: SignalOption): Promise<boolean>;
 
   /** Server-side copy (content type, cache control and metadata kept). @throws StorageError ObjectNotFound | … */
   copy(sourceKey: string, destinationKey: string, options?: SignalOption): Promise<void>;

@@ -58,7 +58,7 @@ describe('vitrina storage migrate', () => {
       [['--from', 'local', '--to', 's3', '--to-dir', '/tmp/x'], /--to-dir goes with --to local/],
       [['--from', 'local', '--to', 'local', '--to-bucket', 'x'], /--to-bucket goes with --to s3/],
       [['--from', 'local', '--to', 's3', '--tenant', 'abc'], /--tenant must be a tenant id/],
-      [['--from', 'local', '--to', 's3', '--check', 'md5'], /--check must be read-back or etag \(got "md5"\)/],
+      [['--from', 'local', '--to', 's3', '--check', 'md5'], /--check must be on-write or read-back \(got "md5"\)/],
       [['--from', 'local', '--to', 's3', '--tenant', '999999', '--dry-run'], /there is no tenant with id 999999/],
       [['--from', 'local', '--to', 'local'], /the source and the destination are the same store/],
       [['--from', 'local', '--to', 's3', '--to-bucket', 'Bad_Bucket'], /destination S3 settings: S3_BUCKET must be a valid bucket name/],
@@ -108,17 +108,19 @@ describe('vitrina storage migrate', () => {
     for (const o of objects.filter((_, i) => i % 10 === 0)) expect(sha256((await raw.read(o.key))!)).toBe(o.sha256);
   }, 60_000);
 
-  it('--check etag: the ETag the destination answers each put with stands in for the read-back', async () => {
-    const bucket = uniqueBucketName('mig-etag');
-    const run = await vitrina(['storage', 'migrate', '--from', 'local', '--to', 's3', '--check', 'etag'], bucketEnv(bucket));
+  it('by default the destination checks the sha256 of each copy as it takes it; --verify reads them all back later', async () => {
+    const bucket = uniqueBucketName('mig-onwrite');
+    const run = await vitrina(['storage', 'migrate', '--from', 'local', '--to', 's3'], bucketEnv(bucket));
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^  migrated +300 objects, .*, 300 verified by the ETag the destination answered with \(size and MD5\)$/m);
+    expect(run.stdout).toMatch(/^  migrated +300 objects, .*, 300 verified as written \(the destination checked the sha256 of each\)$/m);
     const raw = createS3RawInspector(admin(), bucket);
     for (const o of objects.filter((_, i) => i % 10 === 0)) expect(sha256((await raw.read(o.key))!)).toBe(o.sha256);
-    // An earlier etag run counts as verified; --verify reads every object back all the same.
+    // The probe that found out RGW checks sha256 left nothing behind.
+    expect(await raw.listKeys('_vitrina/')).toEqual([]);
+    // An earlier run's copies count as verified; --verify reads every object back all the same.
     const again = await vitrina(['storage', 'migrate', '--from', 'local', '--to', 's3', '--verify', '--json'], bucketEnv(bucket));
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ check: 'read-back', migrated: { objects: 0 }, skipped: { objects: 300 }, recopied: 0, failed: [] });
+    expect(JSON.parse(again.stdout)).toMatchObject({ check: 'on-write', migrated: { objects: 0 }, skipped: { objects: 300 }, recopied: 0, failed: [] });
   }, 60_000);
 
   it('reports a missing source object with exit code 1; s3 → s3 with --to-env; s3 → local with --to-dir', async () => {

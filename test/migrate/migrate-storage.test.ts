@@ -171,7 +171,7 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
       if (key === victim.key) await destination.raw.write(key, Buffer.alloc(victim.size, 0x41), victim.contentType);
       if (key === truncated.key) await destination.raw.write(key, (await source.raw.read(key))!.subarray(0, 1000), truncated.contentType);
     });
-    const { report } = await migrate({ into: spoiling });
+    const { report } = await migrate({ into: spoiling, check: 'read-back' });
     expect(report.failed).toEqual([]);
     expect(report.recopied).toBe(2);
     expect(spoiling.puts.get(victim.key)).toBe(2);
@@ -212,6 +212,8 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
     await destination.store.delete(missing.key);
     try {
       const { report } = await migrate({ deleteSource: true });
+      // The source is about to go: every copy is read back unless asked otherwise.
+      expect([report.check, report.readBack]).toEqual(['read-back', objects.length - 1]);
       expect(report.failed).toEqual([{ key: missing.key, tenantId, assetId: missing.assetId, reason: expect.stringMatching(/^missing from the source \(/) }]);
       expect(report.migrated.objects).toBe(objects.length - 1);
       expect(report.sourceDeleted).toBe(objects.length - 1);
@@ -230,7 +232,7 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
     const intact = await source.damage!(victim.key);
     await destination.store.delete(victim.key);
     try {
-      for (const check of ['read-back', 'etag'] as const) {
+      for (const check of ['read-back', 'on-write'] as const) {
         const { report } = await migrate({ check });
         // The sha256 goes with the bytes as the source recorded it; the destination (RGW) refuses what does not match.
         expect(report.failed).toEqual([{ key: victim.key, tenantId, assetId: victim.assetId, reason: expect.stringMatching(/do not match the sha256 .*the source object is damaged/) }]);
@@ -242,48 +244,49 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
     }
   });
 
-  it('with check etag, a put answered with the MD5 of the bytes sent is not read back; other answers are', async () => {
-    const { report, counted } = await migrate({ check: 'etag' });
+  it('by default (check on-write) takes the destination\'s own check of each sha256 as the proof, and reads nothing back', async () => {
+    const { report, counted } = await migrate();
     expect(report.failed).toEqual([]);
-    expect(report.check).toBe('etag');
+    // RGW verifies the signed payload hash; the local driver hashes what it writes.
+    expect([report.check, report.proof]).toEqual(['on-write', 'sha256']);
     expect(report.migrated.objects).toBe(objects.length);
     await expectAllAtDestination();
-    // S3 answers a single-request put with the body's MD5 as its ETag; the local driver's ETag is a sha256.
-    const readBack = destination.store.driver === 's3' ? 0 : objects.length;
-    expect([report.readBack, counted.totalGets()]).toEqual([readBack, readBack]);
+    expect([report.readBack, counted.totalGets()]).toEqual([0, 0]);
     const rows = await database.db.selectFrom('storage_migration_objects').select(['key', 'sha256', 'size']).where('route', '=', route).execute();
     expect(new Map(rows.map((r) => [r.key, r.sha256]))).toEqual(new Map(objects.map((o) => [o.key, o.sha256])));
   });
 
-  it('with check etag, an ETag that is not the MD5 of the bytes sent means a read-back, which catches a bad copy', async () => {
+  it('on a store that does not check sha256 on write, an MD5 ETag proves a copy; any other answer means a read-back, which catches a bad copy', async () => {
     const victim = objects[6]!;
-    const lying = countingStore(
+    const lax = countingStore(
       destination.store,
       async (key, attempt) => {
         if (key === victim.key && attempt === 1) await destination.raw.write(key, Buffer.alloc(victim.size, 0x43), victim.contentType);
       },
       (key, result) => (key === victim.key ? { ...result, etag: '"0123456789abcdef0123456789abcdef"' } : result),
     );
-    const { report } = await migrate({ check: 'etag', into: lying });
+    const { report, counted } = await migrate({ into: Object.assign(lax, { checksSha256OnWrite: async () => false }) });
+    expect(report.proof).toBe('etag');
     expect(report.failed).toEqual([]);
     expect(report.recopied).toBe(1);
-    expect(lying.puts.get(victim.key)).toBe(2);
-    expect(lying.gets.get(victim.key)).toBe(2);
+    expect(lax.puts.get(victim.key)).toBe(2);
+    expect(lax.gets.get(victim.key)).toBe(2);
+    // S3 answers a single-request put with the body's MD5 as its ETag; the local driver's ETag is not one.
+    expect(counted.totalGets()).toBe(destination.store.driver === 's3' ? 2 : objects.length + 1);
     await expectAllAtDestination();
   });
 
-  it('with check etag, a copy spoiled after the store confirmed it goes unseen until --verify reads it back', async () => {
-    // What etag mode (like rclone's default check) trusts: the store's answer to the put.
+  it('with check on-write, a copy spoiled after the store took it goes unseen until --verify reads it back', async () => {
+    // What the on-write proof (like rclone's default check) vouches for: the bytes as the store received them.
     const victim = objects[8]!;
     const spoiling = countingStore(destination.store, async (key, attempt) => {
       if (key === victim.key && attempt === 1) await destination.raw.write(key, Buffer.alloc(victim.size, 0x44), victim.contentType);
     });
-    const first = await migrate({ check: 'etag', into: spoiling });
+    const first = await migrate({ check: 'on-write', into: spoiling });
     expect(first.report.failed).toEqual([]);
-    const expectedRecopies = destination.store.driver === 's3' ? 0 : 1;
-    expect(first.report.recopied).toBe(expectedRecopies);
+    expect(first.report.recopied).toBe(0);
     const verified = await migrate({ sameRoute: true, verify: true });
-    expect(verified.report.recopied).toBe(1 - expectedRecopies);
+    expect(verified.report.recopied).toBe(1);
     await expectAllAtDestination();
   });
 

@@ -105,6 +105,21 @@ export function describeObjectStoreContract(
         expect(got).toMatchObject(options);
       });
 
+      it('stores a buffer sent with its right sha256, refuses one whose bytes do not match, and leaves nothing', async () => {
+        const p = prefix();
+        const data = bytes(50_000);
+        expect(await fx.store.checksSha256OnWrite()).toBe(true);
+        const ok = await fx.store.put(`${p}right`, data, { contentType: 'application/octet-stream', sha256: sha256(data) });
+        expect(ok.sha256).toBe(sha256(data));
+        // The sha256 a source recorded, sent with bytes damaged since: the store must not keep them.
+        const damaged = Buffer.from(data);
+        damaged[123]! ^= 0xff;
+        const err = await expectStorageError(fx.store.put(`${p}damaged`, damaged, { contentType: 'application/octet-stream', sha256: sha256(data) }), 'StoreError');
+        expect(err.message).toMatch(/do not match the sha256 they were sent with/);
+        expect(await fx.raw.listKeys(p)).toEqual([`${p}right`]);
+        expect(await fx.raw.leftovers(p)).toBe(0);
+      });
+
       it('accepts exactly maxBytes', async () => {
         const p = prefix();
         const data = bytes(4096);

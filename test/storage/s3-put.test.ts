@@ -1,7 +1,8 @@
 /** S3-only behaviour of put: the signed payload hash, one request vs. equal-sized parts. */
 import { createHash } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createS3Client } from '../../src/storage/s3/s3-client.js';
 import { S3ObjectStore } from '../../src/storage/s3/s3-object-store.js';
 import { bytes, streamOf } from './contract-helpers.js';
 import { recordingClient } from './s3-recording-client.js';
@@ -41,6 +42,36 @@ it('relies on a server that checks x-amz-content-sha256 against the bytes', asyn
     { step: 'build', name: 'wrongHash' },
   );
   await expect(admin.send(command)).rejects.toMatchObject({ name: expect.stringMatching(/XAmzContentSHA256Mismatch|BadDigest/) });
+});
+
+it('finds out once that the server checks the sha256 of what it receives', async () => {
+  const probing = new S3ObjectStore({ s3, signedUrlTtl: 60, client });
+  sent.length = 0;
+  expect(await probing.checksSha256OnWrite()).toBe(true);
+  expect(await probing.checksSha256OnWrite()).toBe(true);
+  // One probe (refused, so nothing stored), remembered for the second question.
+  expect(sent.map((r) => r.command)).toEqual(['PutObjectCommand']);
+  expect((await admin.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: '_vitrina/' }))).KeyCount).toBe(0);
+});
+
+it('tells a server that stores bytes whatever their sha256 (here: RGW sent the right one behind our back), and leaves no probe behind', async () => {
+  const lax = createS3Client(s3);
+  // After the driver set its (wrong) hash and before signing, the bytes' own replaces it: the server stores them.
+  lax.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers: Record<string, string>; body?: unknown };
+      if (request.body instanceof Uint8Array) request.headers['x-amz-content-sha256'] = createHash('sha256').update(request.body).digest('hex');
+      return next(args);
+    },
+    { step: 'build', name: 'rightHash', priority: 'low' },
+  );
+  try {
+    const probing = new S3ObjectStore({ s3, signedUrlTtl: 60, client: lax });
+    expect(await probing.checksSha256OnWrite()).toBe(false);
+    expect((await admin.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: '_vitrina/' }))).KeyCount).toBe(0);
+  } finally {
+    lax.destroy();
+  }
 });
 
 it('sends a known-length stream up to the part size as one PutObject', async () => {

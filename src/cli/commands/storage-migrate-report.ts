@@ -15,9 +15,12 @@ function size(t: Tally): string {
 /** How the copies were verified, for the `migrated` line. */
 function checked(r: MigrationReport): string {
   if (r.check === 'read-back') return 'each read back and verified (size and sha256)';
-  const byEtag = r.migrated.objects - r.readBack;
-  const readBack = r.readBack === 0 ? '' : `, ${r.readBack} read back and verified (size and sha256: the destination gave no MD5 ETag)`;
-  return `${byEtag} verified by the ETag the destination answered with (size and MD5)${readBack}`;
+  const proven = r.migrated.objects - r.readBack;
+  const how = r.proof === 'sha256'
+    ? 'verified as written (the destination checked the sha256 of each)'
+    : 'verified by the ETag the destination answered with (size and MD5; it does not check sha256 on write)';
+  const readBack = r.readBack === 0 ? '' : `, ${r.readBack} read back and verified (size and sha256: the put proved nothing)`;
+  return `${proven} ${how}${readBack}`;
 }
 
 /** At most this many failures are listed one per line (--json has them all). */

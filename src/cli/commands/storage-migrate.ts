@@ -28,7 +28,7 @@ interface Options extends Omit<MigrateEndFlags, 'from' | 'to'> {
   to?: string;
   tenant?: string;
   concurrency: string;
-  check: string;
+  check?: string;
   dryRun?: boolean;
   verify?: boolean;
   deleteSource?: boolean;
@@ -38,7 +38,7 @@ interface Options extends Omit<MigrateEndFlags, 'from' | 'to'> {
 
 const COMMAND = 'storage migrate';
 const ENDS: readonly EndKind[] = ['local', 's3'];
-const CHECKS: readonly CheckMode[] = ['read-back', 'etag'];
+const CHECKS: readonly CheckMode[] = ['on-write', 'read-back'];
 const S3_DESTINATION_FLAGS = ['toEnv', 'toEndpoint', 'toBucket', 'toRegion', 'toAccessKey', 'toSecretKey', 'toPathStyle', 'toPublicUrl'] as const;
 
 export function registerStorageMigrate(storage: Command): void {
@@ -46,8 +46,8 @@ export function registerStorageMigrate(storage: Command): void {
     .command('migrate')
     .description(
       'Copy every object of every asset (all variants, keys, content type and cache headers kept) from one store to another, ' +
-        'read each copy back and compare size and sha256 (or, with --check etag, compare the MD5 ETag the destination answers ' +
-        'the put with), and record it in the database: a rerun (after Ctrl-C, a crash or a ' +
+        'verify each copy (the destination checks the sha256 of the bytes it receives, or each copy is read back and compared: ' +
+        'see --check), and record it in the database: a rerun (after Ctrl-C, a crash or a ' +
         'network failure) skips what is verified and copies only the rest. Rows hold keys, not URLs: after the migration, ' +
         'switching STORAGE_DRIVER / S3_* needs no database change.',
     )
@@ -67,9 +67,10 @@ export function registerStorageMigrate(storage: Command): void {
     .option('--concurrency <n>', 'objects copied at once (1-256)', '8')
     .option(
       '--check <how>',
-      'how each copy is verified: read-back (read it from the destination, compare size and sha256) or etag (size and ' +
-        "MD5 by the ETag the destination answers a single-request put with, as rclone copy checks; copies without such an ETag are read back)",
-      'read-back',
+      'how each copy is verified: on-write (the destination refuses bytes that do not match the sha256 they are sent with — ' +
+        "S3's signed payload hash, checked by AWS, MinIO and Ceph; on a store that does not check it, the put's MD5 ETag; " +
+        'a copy with neither proof is read back) or read-back (every copy read from the destination, size and sha256 ' +
+        'compared). Default: on-write, or read-back with --delete-source',
     )
     .option('--dry-run', 'count the objects and bytes to copy; read and write nothing in either store')
     .option('--verify', 'also read back every object verified by an earlier run, and copy again any that is wrong or missing')
@@ -82,7 +83,7 @@ export function registerStorageMigrate(storage: Command): void {
         '  vitrina storage migrate --from local --to s3 --dry-run\n' +
         '  S3_ENDPOINT=https://s3.example S3_BUCKET=shop S3_ACCESS_KEY=… S3_SECRET_KEY=… vitrina storage migrate --from local --to s3\n' +
         '  vitrina storage migrate --from s3 --to s3 --to-env /etc/vitrina/aws.env --concurrency 16\n' +
-        '  vitrina storage migrate --from local --to s3 --check etag        # no read-back where the ETag proves the copy\n' +
+        '  vitrina storage migrate --from local --to s3 --check read-back   # also read every copy back\n' +
         '  vitrina storage migrate --from s3 --to local --to-dir /backup/objects --tenant 7\n' +
         '  vitrina storage migrate --from local --to s3 --verify --delete-source\n',
     )
@@ -114,7 +115,7 @@ interface Checked {
   to: EndKind;
   tenantId: number | undefined;
   concurrency: number;
-  check: CheckMode;
+  check: CheckMode | undefined;
 }
 
 /** The options made sure of, or the one line saying what is wrong. */
@@ -125,14 +126,14 @@ function checkOptions(o: Options): Checked | string {
   if (!/^\d{1,3}$/.test(o.concurrency) || Number(o.concurrency) < 1 || Number(o.concurrency) > 256) {
     return `--concurrency must be a whole number from 1 to 256 (got ${JSON.stringify(o.concurrency)}).`;
   }
-  if (!(CHECKS as string[]).includes(o.check)) return `--check must be read-back or etag (got ${JSON.stringify(o.check)}).`;
+  if (o.check !== undefined && !(CHECKS as string[]).includes(o.check)) return `--check must be on-write or read-back (got ${JSON.stringify(o.check)}).`;
   if (o.tenant !== undefined && !/^\d{1,9}$/.test(o.tenant)) return `--tenant must be a tenant id such as 7 (got ${JSON.stringify(o.tenant)}).`;
   if (o.fromDir !== undefined && o.from !== 'local') return '--from-dir goes with --from local.';
   if (o.toDir !== undefined && o.to !== 'local') return '--to-dir goes with --to local.';
   const s3Flag = S3_DESTINATION_FLAGS.find((f) => o[f] !== undefined);
   if (s3Flag !== undefined && o.to !== 's3') return `--${s3Flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --to s3.`;
   if (o.toPathStyle !== undefined && !/^(true|false)$/.test(o.toPathStyle)) return `--to-path-style must be true or false (got ${JSON.stringify(o.toPathStyle)}).`;
-  return { from: o.from as EndKind, to: o.to as EndKind, tenantId: o.tenant === undefined ? undefined : Number(o.tenant), concurrency: Number(o.concurrency), check: o.check as CheckMode };
+  return { from: o.from as EndKind, to: o.to as EndKind, tenantId: o.tenant === undefined ? undefined : Number(o.tenant), concurrency: Number(o.concurrency), check: o.check as CheckMode | undefined };
 }
 
 async function migrate(config: Config, options: Options, checked: Checked, source: StoreEnd, destination: StoreEnd): Promise<void> {

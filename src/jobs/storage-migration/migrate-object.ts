@@ -2,9 +2,10 @@
  * One object of a storage migration, from "planned" to an outcome:
  *
  *   verified before ─ skip (with --verify: read it back first; bad → copy again)
- *   not yet         ─ copy → read back → compare (a bad copy is made once more) → record
- *                     (check 'etag': a put answered with the MD5 ETag of the bytes sent needs
- *                     no read-back; any other answer is read back as above)
+ *   not yet         ─ copy → prove → record; a bad copy is made once more. The proof (check
+ *                     'on-write'): the destination checked the sha256 of what it received, or
+ *                     answered with the MD5 ETag of the bytes sent; a copy with neither, and
+ *                     every copy with check 'read-back', is read back and compared
  *   source missing  ─ gone (the asset let go of it meanwhile) | already only at the
  *                     destination | failed
  *
@@ -29,9 +30,14 @@ export interface ObjectMigrationDeps {
   progress: ProgressWriter;
 }
 
+/** What proves an on-write check: the store verifies the sha256 a put comes with, or only its ETag can. */
+export type WriteProof = 'sha256' | 'etag';
+
 export interface ObjectMigrationOptions {
   /** How a new copy is checked (see copy-verified.ts); `--verify` always reads back. */
   check: CheckMode;
+  /** With check 'on-write': what this destination offers as proof (migrate-storage.ts asks it once). */
+  proof?: WriteProof | undefined;
   /** Read verified objects back from the destination again (and copy bad ones again). */
   verify: boolean;
   deleteSource: boolean;
@@ -39,7 +45,7 @@ export interface ObjectMigrationOptions {
 }
 
 export type ObjectOutcome =
-  /** `readBack`: the copy was read back (always, unless check 'etag' and the put's ETag confirmed it). */
+  /** `readBack`: the copy was read back (always with check 'read-back'; with 'on-write' when the put proved nothing). */
   | { kind: 'migrated'; bytes: number; recopied: boolean; sourceDeleted: boolean; readBack: boolean }
   | { kind: 'skipped'; bytes: number; sourceDeleted: boolean }
   /** The source has it no more, and nothing needs it: the asset was deleted or processed meanwhile. */
@@ -90,12 +96,12 @@ async function copyAndVerify(deps: ObjectMigrationDeps, object: PlannedObject, o
   for (let attempt = 1; attempt <= COPY_ATTEMPTS; attempt++) {
     let copied;
     try {
-      copied = await copyObject(deps.source, deps.destination, object.key, { signal, md5: options.check === 'etag' });
+      copied = await copyObject(deps.source, deps.destination, object.key, { signal, md5: options.check === 'on-write' && options.proof === 'etag' });
     } catch (err) {
       if (isStorageError(err, 'ObjectNotFound')) return missingAtSource(deps, object, signal);
       throw err;
     }
-    const readBack = !(options.check === 'etag' && etagConfirms(copied));
+    const readBack = !(options.check === 'on-write' && (options.proof === 'sha256' ? copied.checkedOnWrite : etagConfirms(copied)));
     problem = readBack ? await verifyObject(deps.destination, object.key, copied, { signal }) : undefined;
     if (problem === undefined) {
       const recorded = deps.progress.record({ key: object.key, tenantId: object.tenantId, assetId: object.assetId, size: copied.size, sha256: copied.sha256 });

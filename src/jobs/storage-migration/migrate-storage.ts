@@ -4,10 +4,12 @@
  * headers. Rows hold keys, not URLs, so once the objects are at the destination, pointing the
  * app at it (STORAGE_DRIVER, S3_*) is the whole switch: no row is rewritten.
  *
- * - every copy is read back from the destination and counted only when its size and sha256
- *   match what was sent (migrate-object.ts); with `check: 'etag'` a copy the destination
- *   answered with the MD5 ETag of the bytes sent counts without the read-back (rclone's
- *   default check), and any other is read back;
+ * - every copy is counted only once it is proven (migrate-object.ts): by default ('on-write')
+ *   the destination proves it as it takes the put — it checks the sha256 the bytes are sent
+ *   with (S3's signed payload hash, the local driver's own hash), or, on a store that does not,
+ *   answers with their MD5 as its ETag — and a copy without such proof is read back; with
+ *   'read-back' (the default with `deleteSource`: the source is about to go) every copy is read
+ *   back from the destination and compared by size and sha256;
  * - each verified object is recorded in `storage_migration_objects` under the route
  *   (`source → destination`): a rerun after Ctrl-C, a crash or a network failure skips
  *   what is recorded and copies only the rest;
@@ -24,7 +26,7 @@ import type { Db } from '../../db/schema.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import type { CheckMode } from '../../storage/migration/copy-verified.js';
 import { eachBounded } from '../each-bounded.js';
-import { migrateObject, type ObjectOutcome } from './migrate-object.js';
+import { migrateObject, type ObjectOutcome, type WriteProof } from './migrate-object.js';
 import { planPages, planTotals, type PlannedObject } from './migration-plan.js';
 import { findMigrated, type MigratedObject } from './migration-progress.repository.js';
 import { ProgressWriter } from './progress-writer.js';
@@ -46,7 +48,7 @@ export interface StorageMigrationOptions {
   deleteSource?: boolean | undefined;
   /** Read objects verified by earlier runs back from the destination, and copy bad ones again. */
   verify?: boolean | undefined;
-  /** How each new copy is checked (default 'read-back'; see copy-verified.ts). */
+  /** How each new copy is checked (see copy-verified.ts): default 'on-write', 'read-back' with `deleteSource`. */
   check?: CheckMode | undefined;
   signal?: AbortSignal | undefined;
   /** Called after each object (and once with the totals before the first). */
@@ -80,13 +82,15 @@ export interface MigrationReport {
   dryRun: boolean;
   /** How new copies were checked. */
   check: CheckMode;
+  /** With check 'on-write': what the destination proved each copy with (undefined on a dry run). */
+  proof: WriteProof | undefined;
   /** Every object the assets reference in the source store. */
   planned: Tally;
   /** Copied and verified by this run (a dry run: would be copied). */
   migrated: Tally;
   /** Of `migrated`: objects copied again because the destination's copy was bad. */
   recopied: number;
-  /** Of `migrated`: objects read back from the destination (all of them, unless check 'etag'). */
+  /** Of `migrated`: objects read back from the destination (all of them with check 'read-back'). */
   readBack: number;
   /** Verified by an earlier run, left as they are. */
   skipped: Tally;
@@ -118,7 +122,8 @@ export async function migrateStorage(deps: StorageMigrationDeps, options: Storag
     route: deps.route,
     tenantId,
     dryRun: options.dryRun === true,
-    check: options.check ?? 'read-back',
+    check: options.check ?? (options.deleteSource ? 'read-back' : 'on-write'),
+    proof: undefined,
     planned: { objects: totals.objects, bytes: totals.bytes },
     migrated: { objects: 0, bytes: 0 },
     recopied: 0,
@@ -220,6 +225,8 @@ async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions,
     options.onProgress?.(progress);
   };
 
+  // Asked once, before the first copy: a store that checks sha256 on write makes every buffered put its own proof.
+  if (report.check === 'on-write') report.proof = (await deps.destination.checksSha256OnWrite({ signal })) ? 'sha256' : 'etag';
   const writer = new ProgressWriter(deps.db, deps.route);
   try {
     await eachBounded(
@@ -227,7 +234,7 @@ async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions,
       options.concurrency ?? DEFAULT_CONCURRENCY,
       async ([object, done]) => {
         if (signal.aborted) return;
-        const outcome = await migrateObject({ ...deps, progress: writer }, object, done, { check: report.check, verify: options.verify === true, deleteSource: options.deleteSource === true, signal });
+        const outcome = await migrateObject({ ...deps, progress: writer }, object, done, { check: report.check, proof: report.proof, verify: options.verify === true, deleteSource: options.deleteSource === true, signal });
         settle(object, outcome);
       },
       signal,

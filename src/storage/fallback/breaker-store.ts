@@ -72,6 +72,9 @@ export class BreakerStore implements ObjectStore {
   copy(sourceKey: string, destinationKey: string, options?: SignalOption): Promise<void> {
     return this.call(() => this.inner.copy(sourceKey, destinationKey, options));
   }
+  checksSha256OnWrite(options?: SignalOption): Promise<boolean> {
+    return this.call(() => this.inner.checksSha256OnWrite(options));
+  }
   publicUrl(key: string): string | undefined {
     return this.inner.publicUrl(key);
   }

@@ -17,7 +17,7 @@ import type {
   DeleteManyResult, GetOptions, GetResult, HeadResult, ListedObject, ListOptions, ListPage, ObjectStore,
   PresignedPost, PresignedPostOptions, PutOptions, PutResult, SignalOption, SignedUrlOptions,
 } from '../object-store.js';
-import { StorageError, abortedError } from '../storage-error.js';
+import { StorageError, abortedError, sha256MismatchError } from '../storage-error.js';
 import { StreamMeter, tooLarge } from '../stream-meter.js';
 import { commitFiles, removeQuietly, streamToTemp, textToTemp } from './atomic-write.js';
 import { mapFsError } from './fs-errors.js';
@@ -96,6 +96,7 @@ export class LocalObjectStore implements ObjectStore {
       let tmpMeta: string | undefined;
       try {
         const sha256 = meter.sha256();
+        if (options.sha256 !== undefined && options.sha256 !== sha256) throw sha256MismatchError(`The local store at ${this.location}`, key);
         const meta: ObjectMeta = {
           contentType: options.contentType,
           cacheControl: options.cacheControl,
@@ -186,6 +187,11 @@ export class LocalObjectStore implements ObjectStore {
     } catch (err) {
       throw mapFsError(err, { key, signal, action: 'read', missingIsNotFound: true });
     }
+  }
+
+  /** The put hashes what it writes and keeps nothing when that differs from `PutOptions.sha256`. */
+  async checksSha256OnWrite(): Promise<boolean> {
+    return true;
   }
 
   async exists(key: string, options: SignalOption = {}): Promise<boolean> {

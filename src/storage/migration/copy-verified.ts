@@ -10,18 +10,20 @@
  *
  * A copy is then checked one of two ways (`CheckMode`):
  *
+ *   on-write   the destination proves, as it takes the put, that it received exactly the bytes
+ *              sent: a store that checks the sha256 a put comes with (`checksSha256OnWrite`: S3
+ *              verifies the signed payload hash, the local driver hashes what it writes) refuses
+ *              anything else, so a buffered copy (`checkedOnWrite`) that it accepted is proven.
+ *              On a store that does not check, the put's answer must carry an ETag that is the
+ *              MD5 of the bytes sent (`etagConfirms`, what `rclone copy` checks). A copy with
+ *              neither proof (a streamed one, say) is read back.
  *   read-back  `verifyObject` reads the object back from the destination and compares its size,
  *              sha256 and content type with what was sent: a copy counts only once the
- *              destination has returned exactly those bytes. The default.
- *   etag       `etagConfirms`: the destination's answer to the put carries an ETag that is the
- *              MD5 of exactly the bytes sent (S3 and S3-compatible stores do so for a
- *              single-request put without SSE-KMS/SSE-C), so it received them all, unchanged —
- *              what `rclone copy` checks by default. Where the answer has no such ETag (multipart
- *              and streamed copies, the local driver, encrypted buckets) the copy is read back.
+ *              destination has returned exactly those bytes.
  *
  * @example
- *   const copied = await copyObject(local, s3, key, { signal, md5: true });
- *   const problem = etagConfirms(copied) ? undefined : await verifyObject(s3, key, copied, { signal });
+ *   const copied = await copyObject(local, s3, key, { signal });
+ *   const problem = copied.checkedOnWrite && (await s3.checksSha256OnWrite()) ? undefined : await verifyObject(s3, key, copied, { signal });
  */
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
@@ -30,8 +32,8 @@ import type { ObjectStore, PutOptions } from '../object-store.js';
 import { StorageError, abortedError, isStorageError } from '../storage-error.js';
 import { StreamMeter } from '../stream-meter.js';
 
-/** How a copy is checked: read back from the destination (default), or by the put's MD5 ETag. */
-export type CheckMode = 'read-back' | 'etag';
+/** How a copy is checked: proven by the destination as it takes the put, or read back from it. */
+export type CheckMode = 'on-write' | 'read-back';
 
 /** What was sent to the destination: what its copy must read back as. */
 export interface CopiedObject {
@@ -44,6 +46,12 @@ export interface CopiedObject {
   md5?: string | undefined;
   /** The ETag the destination answered the put with, as it gave it (quotes included). */
   etag?: string | undefined;
+  /**
+   * Sent as one buffered put with its sha256 (the source's record, or the driver's hash of the
+   * buffer): a destination that `checksSha256OnWrite` has verified these very bytes. False for
+   * a streamed copy.
+   */
+  checkedOnWrite: boolean;
 }
 
 export interface CopyOptions {
@@ -87,14 +95,14 @@ export async function copyObject(source: ObjectStore, destination: ObjectStore, 
       throw new StorageError('StoreError', `The source's bytes of ${JSON.stringify(key)} do not match the sha256 it recorded for them: the source object is damaged.`, { key });
     }
     const md5 = options.md5 ? createHash('md5').update(bytes).digest('hex') : undefined;
-    return { key, size: bytes.length, sha256: result.sha256, contentType, md5, etag: result.etag };
+    return { key, size: bytes.length, sha256: result.sha256, contentType, md5, etag: result.etag, checkedOnWrite: true };
   }
   // Streamed: our own meter hashes the source; the driver's fails the put when the stream ends
   // short of (or runs past) the length.
   const meter = new StreamMeter({ expectedLength: got.contentLength, key });
   const metered = pipeline(got.body, meter, () => undefined);
   const result = await destination.put(key, metered, { ...put, contentLength: got.contentLength });
-  return { key, size: meter.bytes, sha256: meter.sha256(), contentType, etag: result.etag };
+  return { key, size: meter.bytes, sha256: meter.sha256(), contentType, etag: result.etag, checkedOnWrite: false };
 }
 
 /**

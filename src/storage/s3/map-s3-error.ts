@@ -7,7 +7,7 @@
  *   try { await client.send(cmd, { abortSignal }); }
  *   catch (err) { throw mapS3Error(err, { endpoint: 'http://127.0.0.1:7490', bucket, key, signal }); }
  */
-import { StorageError, abortedError } from '../storage-error.js';
+import { StorageError, abortedError, sha256MismatchError } from '../storage-error.js';
 
 export interface S3ErrorContext {
   /** Endpoint as shown to people (see `describeEndpoint`). */
@@ -65,11 +65,7 @@ export function mapS3Error(err: unknown, ctx: S3ErrorContext): StorageError {
       return make('BadCredentials', `The object store at ${endpoint} rejected the request signature; check S3_SECRET_KEY.`);
     case 'XAmzContentSHA256Mismatch':
     case 'BadDigest':
-      return make(
-        'StoreError',
-        `The object store at ${endpoint} received bytes for ${JSON.stringify(key ?? '')} that do not match the sha256 they were sent with (${name}); ` +
-          'when that sha256 came from the source\'s own records, the source object is damaged.',
-      );
+      return sha256MismatchError(`The object store at ${endpoint}`, key ?? '', ` (${name})`, err);
     case 'AccessDenied':
     case 'AllAccessDisabled':
       return make('AccessDenied', `The object store at ${endpoint} denied access to bucket "${bucket}"; check the bucket policy and the key's permissions.`);

@@ -7,6 +7,7 @@
  *   const store = new S3ObjectStore({ s3: config.s3, signedUrlTtl: config.signedUrlTtl, logger });
  *   await store.put(key, bytes, { contentType: 'image/webp', cacheControl: 'public, max-age=31536000, immutable' });
  */
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
@@ -23,8 +24,8 @@ import type {
   DeleteManyResult, GetOptions, GetResult, HeadResult, ListedObject, ListOptions, ListPage, ObjectStore,
   PresignedPost, PresignedPostOptions, PutOptions, PutResult, SignalOption, SignedUrlOptions,
 } from '../object-store.js';
-import { StorageError, abortedError } from '../storage-error.js';
-import { tooLarge } from '../stream-meter.js';
+import { StorageError, abortedError, isStorageError } from '../storage-error.js';
+import { sha256Hex, tooLarge } from '../stream-meter.js';
 import { deleteBatch } from './s3-delete-many.js';
 import { createS3Client, describeEndpoint } from './s3-client.js';
 import { mapS3Error, s3ErrorName, type S3ErrorContext } from './map-s3-error.js';
@@ -48,6 +49,8 @@ export interface S3ObjectStoreOptions {
  * capped by MAX_UPLOAD_SIZE (2 MiB by default), so multipart is for rare large objects.
  */
 const QUEUE_SIZE = 1;
+/** How servers refuse a body that does not match its signed sha256. */
+const SHA256_REFUSALS = new Set(['XAmzContentSHA256Mismatch', 'BadDigest']);
 const DELETE_BATCH = 1000;
 
 export class S3ObjectStore implements ObjectStore {
@@ -56,6 +59,7 @@ export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly ownsClient: boolean;
   private readonly endpoint: string;
+  private sha256Check: Promise<boolean> | undefined;
 
   constructor(private readonly options: S3ObjectStoreOptions) {
     this.client = options.client ?? createS3Client(options.s3, options.logger);
@@ -70,6 +74,10 @@ export class S3ObjectStore implements ObjectStore {
 
   private errors(key: string | undefined, signal: AbortSignal | undefined): S3ErrorContext {
     return { endpoint: this.endpoint, bucket: this.bucket, key, signal };
+  }
+
+  private putContext(key: string, signal: AbortSignal | undefined): PutContext {
+    return { client: this.client, bucket: this.bucket, key, partSize: this.options.s3.partSize, queueSize: QUEUE_SIZE, errors: this.errors(key, signal), logger: this.options.logger };
   }
 
   /** Runs one request, mapping every failure (and the caller's abort) to a StorageError. */
@@ -90,15 +98,7 @@ export class S3ObjectStore implements ObjectStore {
       const size = body instanceof Uint8Array ? body.byteLength : contentLength;
       // Refuse before sending a byte when the size is already known to be too large.
       if (maxBytes !== undefined && size !== undefined && size > maxBytes) throw tooLarge(maxBytes, key);
-      const ctx: PutContext = {
-        client: this.client,
-        bucket: this.bucket,
-        key,
-        partSize: this.options.s3.partSize,
-        queueSize: QUEUE_SIZE,
-        errors: this.errors(key, signal),
-        logger: this.options.logger,
-      };
+      const ctx = this.putContext(key, signal);
       if (body instanceof Uint8Array) return await putBytes(ctx, body, options);
       if (contentLength !== undefined && contentLength <= ctx.partSize) {
         return await putShortStream(ctx, body, { ...options, contentLength });
@@ -224,6 +224,29 @@ export class S3ObjectStore implements ObjectStore {
 
   listAll(prefix: string, options: SignalOption = {}): AsyncIterable<ListedObject> {
     return listAllPages(this, prefix, options);
+  }
+
+  checksSha256OnWrite(options: SignalOption = {}): Promise<boolean> {
+    // One probe per store; a failed one (store unreachable, say) is not remembered.
+    this.sha256Check ??= this.probeSha256Check(options.signal).catch((err: unknown) => {
+      this.sha256Check = undefined;
+      throw err;
+    });
+    return this.sha256Check;
+  }
+
+  /** Puts a few bytes under a wrong sha256: a server that checks the signed payload hash refuses them. */
+  private async probeSha256Check(signal: AbortSignal | undefined): Promise<boolean> {
+    const key = `_vitrina/sha256-check/${randomUUID()}`;
+    try {
+      await putBytes(this.putContext(key, signal), Buffer.from('vitrina: does this store check the sha256 of what it receives?'), { contentType: 'text/plain', sha256: sha256Hex(Buffer.from('other bytes')), signal });
+    } catch (err) {
+      if (isStorageError(err) && SHA256_REFUSALS.has(s3ErrorName(err.cause))) return true;
+      throw err;
+    }
+    // Stored anyway: this server takes whatever arrives. Tidy up; a copy must then be proven otherwise.
+    await this.delete(key, { signal }).catch(() => undefined);
+    return false;
   }
 
   async copy(sourceKey: string, destinationKey: string, options: SignalOption = {}): Promise<void> {

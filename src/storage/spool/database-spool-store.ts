@@ -21,7 +21,7 @@ import type {
   DeleteManyResult, GetOptions, GetResult, HeadResult, ListedObject, ListOptions, ListPage, ObjectStore,
   PresignedPost, PutOptions, PutResult, SignalOption, SignedUrlOptions,
 } from '../object-store.js';
-import { StorageError, abortedError } from '../storage-error.js';
+import { StorageError, abortedError, sha256MismatchError } from '../storage-error.js';
 import { tooLarge } from '../stream-meter.js';
 import { listAllPages } from '../list-all.js';
 
@@ -58,6 +58,11 @@ export class DatabaseSpoolStore implements ObjectStore {
     }
   }
 
+  /** The put hashes what it stores and keeps nothing when that differs from `PutOptions.sha256`. */
+  async checksSha256OnWrite(): Promise<boolean> {
+    return true;
+  }
+
   async put(key: string, body: Readable | Uint8Array, options: PutOptions): Promise<PutResult> {
     assertValidKey(key);
     const declared = body instanceof Uint8Array ? body.byteLength : options.contentLength;
@@ -71,6 +76,7 @@ export class DatabaseSpoolStore implements ObjectStore {
       throw new StorageError('StoreError', `The body has ${bytes.length} bytes, not the ${options.contentLength} announced.`, { key });
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (options.sha256 !== undefined && options.sha256 !== sha256) throw sha256MismatchError(`The ${this.location}`, key);
     const row = {
       key,
       content_type: options.contentType,
