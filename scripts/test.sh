@@ -10,6 +10,9 @@ mkdir -p test-artifacts
 bash scripts/ensure-test-packages.sh
 echo "== type check"
 npx tsc --noEmit
+# The commands the tests start (bin/vitrina.js) run this build, as they do after npm ci.
+echo "== build"
+node scripts/build.mjs
 echo "== tests"
 set +e
 bash scripts/with-rgw.sh npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@"
