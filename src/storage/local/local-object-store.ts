@@ -26,7 +26,7 @@ import { LocalLayout } from './local-layout.js';
 import { encodeKeyPath, signedMediaQuery, uploadFields } from './media-signature.js';
 import { decodeToken, encodeToken, listedObject } from './list-page.js';
 import { etagOf, serializeMeta, type ObjectMeta } from './object-meta.js';
-import { openObject, statObject } from './read-object.js';
+import { openObject, readWhole, statObject } from './read-object.js';
 import { pruneEmptyParents, unlinkFile } from './remove-object.js';
 import { walkKeys } from './walk-keys.js';
 import { listAllPages } from '../list-all.js';
@@ -158,7 +158,16 @@ export class LocalObjectStore implements ObjectStore {
       const start = wanted?.start ?? 0;
       const end = wanted === undefined ? total - 1 : Math.min(wanted.end ?? total - 1, total - 1);
       const highWaterMark = this.options.readChunkSize;
-      const body = handle.createReadStream(total === 0 ? {} : { start, end, ...(highWaterMark === undefined ? {} : { highWaterMark: Math.min(highWaterMark, end - start + 1) }) });
+      const length = total === 0 ? 0 : end - start + 1;
+      // What fits in one chunk is read at once, and the file closed: one read, no stream machinery.
+      if (highWaterMark !== undefined && length <= highWaterMark) {
+        const bytes = await readWhole(handle, start, length);
+        if (signal?.aborted) throw abortedError(signal, key);
+        const { size: _size, ...rest } = head;
+        const body = Readable.from(bytes.length === 0 ? [] : [bytes], { objectMode: false });
+        return { ...rest, body, contentLength: bytes.length, totalSize: total, range: wanted === undefined ? undefined : { start, end } };
+      }
+      const body = handle.createReadStream(total === 0 ? {} : { start, end, ...(highWaterMark === undefined ? {} : { highWaterMark: Math.min(highWaterMark, length) }) });
       if (signal !== undefined) {
         const onAbort = () => body.destroy(abortedError(signal, key));
         signal.addEventListener('abort', onAbort, { once: true });

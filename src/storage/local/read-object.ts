@@ -75,3 +75,15 @@ export async function openObject(layout: LocalLayout, key: string): Promise<{ ha
     throw err;
   }
 }
+
+/** `length` bytes from `start` in one read, then the handle is closed (a file cut short gives fewer). */
+export async function readWhole(handle: FileHandle, start: number, length: number): Promise<Buffer> {
+  try {
+    if (length === 0) return Buffer.alloc(0);
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, start);
+    return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
