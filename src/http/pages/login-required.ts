@@ -1,16 +1,22 @@
 /**
- * preHandler for pages that need a logged-in person: loads the account the session names
- * (one query) into `request.account`, or sends the browser to /login and back afterwards.
+ * preHandler for pages that need a logged-in person: loads the account the session names (one
+ * query, or none when the same account asked within the last few seconds: tenancy/
+ * recent-accounts.ts) into `request.account`, or sends the browser to /login and back afterwards.
  */
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Runtime } from '../../runtime.js';
+import { RecentAccounts } from '../../tenancy/recent-accounts.js';
 import { findAccount } from '../../tenancy/users.repository.js';
 import { COOKIE, cookieOptions } from './cookies.js';
 
+/** How long a looked-up account is taken as it was. */
+const ACCOUNT_TTL_MS = 5000;
+
 export function loginRequired(rt: Runtime): preHandlerAsyncHookHandler {
   const options = cookieOptions(rt.config);
+  const accounts = new RecentAccounts((who) => findAccount(rt.db, who), { ttlMs: ACCOUNT_TTL_MS });
   return async function requireLogin(request: FastifyRequest, reply: FastifyReply) {
-    const account = request.session === null ? undefined : await findAccount(rt.db, request.session);
+    const account = request.session === null ? undefined : await accounts.get(request.session);
     if (account !== undefined) {
       request.account = account;
       return;
