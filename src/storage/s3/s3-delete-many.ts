@@ -6,15 +6,17 @@
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DeleteManyResult } from '../object-store.js';
 import { mapS3Error, type S3ErrorContext } from './map-s3-error.js';
+import { sendCommand } from './s3-client.js';
 
 export async function deleteBatch(client: S3Client, keys: string[], errors: S3ErrorContext): Promise<DeleteManyResult> {
   if (keys.length === 0) return { deleted: [], failed: [] };
   let out;
   try {
-    out = await client.send(
+    out = await sendCommand(
+      client,
       // Quiet: the answer lists only failures, so a 1000-key batch does not echo 1000 keys back.
       new DeleteObjectsCommand({ Bucket: errors.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
-      { abortSignal: errors.signal },
+      { signal: errors.signal },
     );
   } catch (err) {
     const error = mapS3Error(err, errors);

@@ -27,7 +27,7 @@ import type {
 import { StorageError, abortedError, isStorageError } from '../storage-error.js';
 import { sha256Hex, tooLarge } from '../stream-meter.js';
 import { deleteBatch } from './s3-delete-many.js';
-import { createS3Client, describeEndpoint } from './s3-client.js';
+import { createS3Client, describeEndpoint, sendCommand } from './s3-client.js';
 import { mapS3Error, s3ErrorName, type S3ErrorContext } from './map-s3-error.js';
 import { putBytes, putLongStream, putShortStream, type PutContext } from './s3-put.js';
 import { encodeKey, presignPost, presignGet } from './s3-presign.js';
@@ -121,7 +121,7 @@ export class S3ObjectStore implements ObjectStore {
     let out;
     try {
       out = await this.send(key, signal, (abortSignal) =>
-        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range }), { abortSignal }));
+        sendCommand(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key, Range }), { signal: abortSignal }));
     } catch (err) {
       // A range starting past the end (416 InvalidRange) means there is nothing there to read.
       if (s3ErrorName((err as StorageError).cause) === 'InvalidRange') {
@@ -154,7 +154,7 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string, options: SignalOption = {}): Promise<HeadResult> {
     assertValidKey(key);
     const out = await this.send(key, options.signal, (abortSignal) =>
-      this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }));
+      sendCommand(this.client, new HeadObjectCommand({ Bucket: this.bucket, Key: key }), { signal: abortSignal }));
     return {
       key,
       size: out.ContentLength ?? 0,
@@ -181,7 +181,7 @@ export class S3ObjectStore implements ObjectStore {
     assertValidKey(key);
     // S3 answers 204 for a missing key too, so a delete is idempotent by itself.
     await this.send(key, options.signal, (abortSignal) =>
-      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }));
+      sendCommand(this.client, new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), { signal: abortSignal }));
   }
 
   async deleteMany(keys: readonly string[], options: SignalOption = {}): Promise<DeleteManyResult> {
@@ -209,9 +209,10 @@ export class S3ObjectStore implements ObjectStore {
     const asked = Number.isFinite(options.limit) ? Math.trunc(options.limit!) : 1000;
     const limit = Math.min(Math.max(asked, 1), 1000);
     const out = await this.send(undefined, options.signal, (abortSignal) =>
-      this.client.send(
+      sendCommand(
+        this.client,
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix === '' ? undefined : prefix, MaxKeys: limit, ContinuationToken: options.token }),
-        { abortSignal },
+        { signal: abortSignal },
       ));
     const objects: ListedObject[] = (out.Contents ?? []).map((o) => ({
       key: o.Key ?? '',
@@ -255,9 +256,10 @@ export class S3ObjectStore implements ObjectStore {
     // CopySource is `bucket/key`, URL-encoded per segment (real S3 decodes it; `/` stays).
     const CopySource = `${this.bucket}/${encodeKey(sourceKey)}`;
     await this.send(sourceKey, options.signal, (abortSignal) =>
-      this.client.send(
+      sendCommand(
+        this.client,
         new CopyObjectCommand({ Bucket: this.bucket, Key: destinationKey, CopySource, MetadataDirective: 'COPY' }),
-        { abortSignal },
+        { signal: abortSignal },
       ));
   }
 

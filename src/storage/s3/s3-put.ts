@@ -17,6 +17,7 @@ import type { PutOptions, PutResult } from '../object-store.js';
 import { StorageError, abortedError } from '../storage-error.js';
 import { StreamMeter, sha256Hex } from '../stream-meter.js';
 import { mapS3Error, s3ErrorName, type S3ErrorContext } from './map-s3-error.js';
+import { sendCommand } from './s3-client.js';
 
 export interface PutContext {
   client: S3Client;
@@ -46,19 +47,10 @@ function objectParams(ctx: PutContext, options: PutOptions): PutObjectCommandInp
 export async function putBytes(ctx: PutContext, body: Uint8Array, options: PutOptions): Promise<PutResult> {
   const sha256 = options.sha256 ?? sha256Hex(body);
   const command = new PutObjectCommand({ ...objectParams(ctx, options), Body: body, ContentLength: body.byteLength });
-  // SigV4 signs `x-amz-content-sha256` as given when the header is already set
-  // (@smithy/signature-v4 getPayloadHash), so the payload is hashed once, by us, and the
-  // server checks the bytes it received against our hash (XAmzContentSHA256Mismatch).
-  command.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string> } | undefined;
-      if (request?.headers) request.headers['x-amz-content-sha256'] = sha256;
-      return next(args);
-    },
-    { step: 'build', name: 'vitrinaContentSha256', override: true },
-  );
   try {
-    const out = await ctx.client.send(command, { abortSignal: options.signal });
+    // The payload is hashed once, by us (or the caller): the server checks the bytes it
+    // received against that hash (XAmzContentSHA256Mismatch), and the SDK does not hash them again.
+    const out = await sendCommand(ctx.client, command, { signal: options.signal, payloadSha256: sha256 });
     return { key: ctx.key, size: body.byteLength, sha256, etag: out.ETag };
   } catch (err) {
     throw mapS3Error(err, ctx.errors);
@@ -101,9 +93,10 @@ export async function putShortStream(ctx: PutContext, body: Readable, options: P
   // socket does not forward a body error, so without this the request would hang.
   const signal = options.signal ? AbortSignal.any([options.signal, feed.stop]) : feed.stop;
   try {
-    const out = await ctx.client.send(
+    const out = await sendCommand(
+      ctx.client,
       new PutObjectCommand({ ...objectParams(ctx, options), Body: feed.meter, ContentLength: options.contentLength }),
-      { abortSignal: signal },
+      { signal },
     );
     if (feed.state.failure) throw feed.state.failure;
     return { key: ctx.key, size: feed.meter.bytes, sha256: feed.meter.sha256(), etag: out.ETag };
