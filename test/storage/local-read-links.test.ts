@@ -77,8 +77,8 @@ describe('openedPathCheck', () => {
     await symlink(root, throughLink);
     const linked = await open(path.join(throughLink, 'objects', 'via', 'real.txt'), 'r');
     try {
-      expect(await check.reachedAt(direct, real)).toBe(true);
-      expect(await check.reachedAt(linked, path.join(throughLink, 'objects', 'via', 'real.txt'))).toBe(false);
+      expect(await check.reachedAt(direct.fd, real)).toBe(true);
+      expect(await check.reachedAt(linked.fd, path.join(throughLink, 'objects', 'via', 'real.txt'))).toBe(false);
     } finally {
       await direct.close();
       await linked.close();

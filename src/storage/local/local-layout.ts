@@ -9,7 +9,7 @@
  * inside its tree. Symbolic links are never followed below the root: a link planted inside
  * the store (pointing at /etc, another tenant, …) is refused, for reads and for writes.
  */
-import { lstat, mkdir, readdir, realpath, rm, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { assertValidKey } from '../keys.js';
 import { StorageError } from '../storage-error.js';
@@ -116,8 +116,8 @@ export class LocalLayout {
    * every folder just before the open).
    * @throws StorageError AccessDenied
    */
-  async assertOpenedAt(handle: FileHandle, file: string, key: string): Promise<void> {
-    if (this.opened !== undefined && !(await this.opened.reachedAt(handle, file))) throw linkRefused(key);
+  async assertOpenedAt(fd: number, file: string, key: string): Promise<void> {
+    if (this.opened !== undefined && !(await this.opened.reachedAt(fd, file))) throw linkRefused(key);
   }
 
   private async removeStaleTemps(): Promise<void> {

@@ -26,7 +26,7 @@ import { LocalLayout } from './local-layout.js';
 import { encodeKeyPath, signedMediaQuery, uploadFields } from './media-signature.js';
 import { decodeToken, encodeToken, listedObject } from './list-page.js';
 import { etagOf, serializeMeta, type ObjectMeta } from './object-meta.js';
-import { openObject, readWhole, statObject } from './read-object.js';
+import { openObject, readObjectWhole, statObject } from './read-object.js';
 import { pruneEmptyParents, unlinkFile } from './remove-object.js';
 import { walkKeys } from './walk-keys.js';
 import { listAllPages } from '../list-all.js';
@@ -146,6 +146,18 @@ export class LocalObjectStore implements ObjectStore {
       assertValidKey(key);
       if (signal?.aborted) throw abortedError(signal, key);
       const layout = await this.layout();
+      const chunk = this.options.readChunkSize;
+      // What fits in one read chunk is read whole and its file closed at once (storage migrate
+      // reads thousands of small objects a second): no handle, no stream machinery.
+      if (chunk !== undefined && range === undefined) {
+        const whole = await this.locks.run(key, () => readObjectWhole(layout, key, chunk));
+        if (whole !== undefined) {
+          if (signal?.aborted) throw abortedError(signal, key);
+          const { size: _size, ...rest } = whole.head;
+          const body = Readable.from(whole.bytes.length === 0 ? [] : [whole.bytes], { objectMode: false });
+          return { ...rest, body, contentLength: whole.bytes.length, totalSize: whole.head.size, range: undefined };
+        }
+      }
       const { handle, head } = await this.locks.run(key, () => openObject(layout, key));
       const total = head.size;
       // An invalid range (negative, end before start) is ignored, as S3 ignores a bad Range header.
@@ -158,16 +170,7 @@ export class LocalObjectStore implements ObjectStore {
       const start = wanted?.start ?? 0;
       const end = wanted === undefined ? total - 1 : Math.min(wanted.end ?? total - 1, total - 1);
       const highWaterMark = this.options.readChunkSize;
-      const length = total === 0 ? 0 : end - start + 1;
-      // What fits in one chunk is read at once, and the file closed: one read, no stream machinery.
-      if (highWaterMark !== undefined && length <= highWaterMark) {
-        const bytes = await readWhole(handle, start, length);
-        if (signal?.aborted) throw abortedError(signal, key);
-        const { size: _size, ...rest } = head;
-        const body = Readable.from(bytes.length === 0 ? [] : [bytes], { objectMode: false });
-        return { ...rest, body, contentLength: bytes.length, totalSize: total, range: wanted === undefined ? undefined : { start, end } };
-      }
-      const body = handle.createReadStream(total === 0 ? {} : { start, end, ...(highWaterMark === undefined ? {} : { highWaterMark: Math.min(highWaterMark, length) }) });
+      const body = handle.createReadStream(total === 0 ? {} : { start, end, ...(highWaterMark === undefined ? {} : { highWaterMark: Math.min(highWaterMark, end - start + 1) }) });
       if (signal !== undefined) {
         const onAbort = () => body.destroy(abortedError(signal, key));
         signal.addEventListener('abort', onAbort, { once: true });

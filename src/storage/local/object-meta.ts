@@ -4,7 +4,9 @@
  * visible object always has one; an object written by hand without one still reads (its
  * size and date then come from the file itself).
  */
-import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { closeFd, openFd, readFd } from './fd-io.js';
 import { errnoOf } from './fs-errors.js';
 
 export interface ObjectMeta {
@@ -37,15 +39,15 @@ const META_READ_BYTES = 4096;
  * read once more to find the end (every object a migration copies reads one).
  */
 async function readMetaText(file: string): Promise<string> {
-  const handle = await open(file, 'r');
+  const fd = await openFd(file, constants.O_RDONLY);
+  let head: Buffer;
   try {
-    const buffer = Buffer.allocUnsafe(META_READ_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, META_READ_BYTES, 0);
-    if (bytesRead < META_READ_BYTES) return buffer.toString('utf8', 0, bytesRead);
-    return await handle.readFile('utf8');
+    head = await readFd(fd, META_READ_BYTES);
   } finally {
-    await handle.close();
+    await closeFd(fd);
   }
+  // A file of META_READ_BYTES or more (metadata written by hand, say) is read in full.
+  return head.length < META_READ_BYTES ? head.toString('utf8') : readFile(file, 'utf8');
 }
 
 /** The metadata at `file`, or undefined when there is none (or it is not readable JSON). */

@@ -8,7 +8,7 @@
  * @example
  *   const check = await openedPathCheck(objectsDir);     // once per store
  *   const handle = await open(file, O_RDONLY | O_NOFOLLOW);
- *   if (check && !(await check.reachedAt(handle, file))) refuse();
+ *   if (check && !(await check.reachedAt(handle.fd, file))) refuse();
  */
 import { open, readlink, type FileHandle } from 'node:fs/promises';
 
@@ -16,13 +16,13 @@ import { open, readlink, type FileHandle } from 'node:fs/promises';
 const DELETED = ' (deleted)';
 
 export interface OpenedPathCheck {
-  /** True when `handle` was opened as `file` itself (no link on the way). */
-  reachedAt(handle: FileHandle, file: string): Promise<boolean>;
+  /** True when the open file `fd` was opened as `file` itself (no link on the way). */
+  reachedAt(fd: number, file: string): Promise<boolean>;
 }
 
 const procCheck: OpenedPathCheck = {
-  async reachedAt(handle, file) {
-    const target = await readlink(`/proc/self/fd/${handle.fd}`);
+  async reachedAt(fd, file) {
+    const target = await readlink(`/proc/self/fd/${fd}`);
     // Unlinked since it was opened: the handle still reads the version it pinned, reached at `file`.
     return target === file || target === file + DELETED;
   },
