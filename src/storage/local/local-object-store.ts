@@ -9,6 +9,7 @@
  *     secret, signedUrlTtl: 3600 });
  *   await store.put('t/1/img/…/original.jpg', bytes, { contentType: 'image/jpeg', maxBytes: 2 << 20 });
  */
+import { createReadStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,6 +27,7 @@ import { LocalLayout } from './local-layout.js';
 import { encodeKeyPath, signedMediaQuery, uploadFields } from './media-signature.js';
 import { decodeToken, encodeToken, listedObject } from './list-page.js';
 import { etagOf, serializeMeta, type ObjectMeta } from './object-meta.js';
+import { closeFd } from './fd-io.js';
 import { openObject, readObjectWhole, statObject } from './read-object.js';
 import { pruneEmptyParents, unlinkFile } from './remove-object.js';
 import { walkKeys } from './walk-keys.js';
@@ -158,19 +160,20 @@ export class LocalObjectStore implements ObjectStore {
           return { ...rest, body, contentLength: whole.bytes.length, totalSize: whole.head.size, range: undefined };
         }
       }
-      const { handle, head } = await this.locks.run(key, () => openObject(layout, key));
+      const { fd, head } = await this.locks.run(key, () => openObject(layout, key));
       const total = head.size;
       // An invalid range (negative, end before start) is ignored, as S3 ignores a bad Range header.
       const wanted = range !== undefined && Number.isSafeInteger(range.start) && range.start >= 0 &&
         (range.end === undefined || (Number.isSafeInteger(range.end) && range.end >= range.start)) ? range : undefined;
       if (wanted !== undefined && wanted.start >= total) {
-        await handle.close();
+        await closeFd(fd);
         throw new StorageError('ObjectNotFound', `Object ${JSON.stringify(key)} has ${total} bytes; the range starting at byte ${wanted.start} is past its end.`, { key });
       }
       const start = wanted?.start ?? 0;
       const end = wanted === undefined ? total - 1 : Math.min(wanted.end ?? total - 1, total - 1);
       const highWaterMark = this.options.readChunkSize;
-      const body = handle.createReadStream(total === 0 ? {} : { start, end, ...(highWaterMark === undefined ? {} : { highWaterMark: Math.min(highWaterMark, end - start + 1) }) });
+      // The stream reads the descriptor openObject pinned, and closes it at its end (or when destroyed).
+      const body = createReadStream('', { fd, autoClose: true, ...(total === 0 ? {} : { start, end, ...(highWaterMark === undefined ? {} : { highWaterMark: Math.min(highWaterMark, end - start + 1) }) }) });
       if (signal !== undefined) {
         const onAbort = () => body.destroy(abortedError(signal, key));
         signal.addEventListener('abort', onAbort, { once: true });

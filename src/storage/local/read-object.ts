@@ -3,7 +3,7 @@
  * the data file itself (size, existence — the truth) and its metadata file (type, etag…).
  */
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import type { HeadResult } from '../object-store.js';
 import { StorageError } from '../storage-error.js';
 import { closeFd, openFd, readFd, statFd } from './fd-io.js';
@@ -55,41 +55,14 @@ export async function statObject(layout: LocalLayout, key: string): Promise<Head
 }
 
 /**
- * Opens an object for reading: the handle pins this version of the bytes even if the key is
- * deleted or replaced while the caller streams it. The caller owns (and closes) the handle.
- * No symbolic link is followed: the folders are checked before the open (remembered for a
- * while, see LocalLayout.assertNoLinkedFolder), the file is opened with O_NOFOLLOW, and the
- * path the open actually took is checked after it (LocalLayout.assertOpenedAt).
+ * Opens an object's data file for reading, following no symbolic link: the folders are checked
+ * before the open (remembered for a while, see LocalLayout.assertNoLinkedFolder), the file is
+ * opened with O_NOFOLLOW, and the path the open actually took is checked after it
+ * (LocalLayout.assertOpenedAt). The descriptor pins this version of the bytes even if the key is
+ * deleted or replaced meanwhile; the caller closes it.
  * @throws ObjectNotFound | AccessDenied (a link on the way)
  */
-export async function openObject(layout: LocalLayout, key: string): Promise<{ handle: FileHandle; head: HeadResult }> {
-  const dataFile = layout.dataPath(key);
-  await layout.assertNoLinkedFolder(dataFile, key);
-  let handle: FileHandle;
-  try {
-    handle = await open(dataFile, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (err) {
-    throw openError(err, key);
-  }
-  try {
-    await layout.assertOpenedAt(handle.fd, dataFile, key);
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw notFound(key);
-    return { handle, head: toHead(key, stats, await readMeta(layout.metaPath(key))) };
-  } catch (err) {
-    await handle.close();
-    throw err;
-  }
-}
-
-/**
- * An object of at most `maxBytes` read whole, as `openObject` opens it (no link followed: the
- * folders checked before, O_NOFOLLOW, the path the open took checked after), then its file
- * closed at once — on plain descriptors (fd-io.ts), the cheapest way through thousands of small
- * objects. Undefined when the object is larger: the caller streams it instead.
- * @throws ObjectNotFound | AccessDenied (a link on the way)
- */
-export async function readObjectWhole(layout: LocalLayout, key: string, maxBytes: number): Promise<{ bytes: Buffer; head: HeadResult } | undefined> {
+async function openChecked(layout: LocalLayout, key: string): Promise<{ fd: number; stats: Stats }> {
   const dataFile = layout.dataPath(key);
   await layout.assertNoLinkedFolder(dataFile, key);
   let fd: number;
@@ -102,6 +75,33 @@ export async function readObjectWhole(layout: LocalLayout, key: string, maxBytes
     await layout.assertOpenedAt(fd, dataFile, key);
     const stats = await statFd(fd);
     if (!stats.isFile()) throw notFound(key);
+    return { fd, stats };
+  } catch (err) {
+    await closeFd(fd);
+    throw err;
+  }
+}
+
+/** Opens an object for streaming (see openChecked); the caller owns, and closes, the descriptor. */
+export async function openObject(layout: LocalLayout, key: string): Promise<{ fd: number; head: HeadResult }> {
+  const { fd, stats } = await openChecked(layout, key);
+  try {
+    return { fd, head: toHead(key, stats, await readMeta(layout.metaPath(key))) };
+  } catch (err) {
+    await closeFd(fd);
+    throw err;
+  }
+}
+
+/**
+ * An object of at most `maxBytes` read whole (opened as openChecked does), its file closed at
+ * once: no stream, the cheapest way through thousands of small objects. Undefined when the
+ * object is larger: the caller streams it instead.
+ * @throws ObjectNotFound | AccessDenied (a link on the way)
+ */
+export async function readObjectWhole(layout: LocalLayout, key: string, maxBytes: number): Promise<{ bytes: Buffer; head: HeadResult } | undefined> {
+  const { fd, stats } = await openChecked(layout, key);
+  try {
     if (stats.size > maxBytes) return undefined;
     const [bytes, meta] = await Promise.all([readFd(fd, stats.size), readMeta(layout.metaPath(key))]);
     return { bytes, head: toHead(key, stats, meta) };
