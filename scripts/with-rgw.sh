@@ -9,7 +9,9 @@ if [ -z "${S3_ENDPOINT:-}" ]; then
   dir=${VITRINA_RGW_DIR:-$root/.rgw}
   started=1
   [ -f "$dir/pids/rgw.pid" ] && kill -0 "$(cat "$dir/pids/rgw.pid")" 2>/dev/null && started=0
-  eval "$(bash "$here/rgw/ensure-rgw.sh")"
+  # Captured first: a gateway that cannot start stops the run here (an `eval "$(…)"` would go on without S3_*).
+  settings=$(bash "$here/rgw/ensure-rgw.sh") || { echo "with-rgw: the test Ceph RGW did not start (see above)" >&2; exit 1; }
+  eval "$settings"
   export VITRINA_TEST_RGW_DIR=$dir
   if [ "$started" = 1 ] && [ "${KEEP_RGW:-0}" != 1 ]; then
     trap 'bash "$here/rgw/stop-rgw.sh" "$dir" >/dev/null 2>&1 || true' EXIT
