@@ -79,6 +79,11 @@ export interface RuntimeOptions {
   initStorage?: boolean | undefined;
   /** Send every counter increment here too (a worker process, to its web process). */
   forwardMetrics?: ((event: CounterEvent) => void) | undefined;
+  /**
+   * Image processing starts out waiting for a lull (a worker process under `vitrina serve`,
+   * until its parent says where the server is: what it said before the child listened is lost).
+   */
+  startBusy?: boolean | undefined;
 }
 
 const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -143,6 +148,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const onPurgeQueued = () => kick(PURGE_WORKER);
   const onStored = (location: AssetLocation, bytes: number) => m.count('storedBytes', { location }, bytes);
   const idleGate = new IdleGate(MAX_PROCESSING_DEFER_MS);
+  if (options.startBusy) idleGate.setBusy(true);
   const activity = new RequestActivity(LULL_MS, (busy) => (remote !== undefined ? remote.busy(busy) : idleGate.setBusy(busy)));
   const processing = processWorker({
     db,

@@ -43,11 +43,11 @@ export function startWorkerProcess(logger: Logger, onMetric: (event: CounterEven
       logger.warn({ err }, 'could not lower the workers\' CPU priority');
     }
     c.on('error', (err) => logger.error({ err }, 'the worker process failed'));
-    // A restarted child starts out thinking the server is quiet.
-    if (busyNow) c.send({ busy: true }, () => undefined);
     c.on('message', (message: unknown) => {
-      const metric = (message as { metric?: unknown } | null)?.metric;
-      if (isCounterEvent(metric)) onMetric(metric);
+      const m = message as { metric?: unknown; ready?: unknown } | null;
+      if (isCounterEvent(m?.metric)) onMetric(m.metric);
+      // Messages sent before the child listens are lost: once it does, it hears where the server is now.
+      if (m?.ready === true && c.connected) c.send({ busy: busyNow }, () => undefined);
     });
     c.once('exit', (code, signal) => {
       if (stopping) return;

@@ -25,6 +25,8 @@ export function registerWork(program: Command): void {
         jobs: true,
         initStorage: false,
         forwardMetrics: send === undefined ? undefined : (event) => void send({ metric: event }, undefined, {}, () => undefined),
+        // Under a parent, the server may be busy already: processing waits for its word (the `ready` below).
+        startBusy: send !== undefined,
       });
       // A parent `vitrina serve` says when it committed new work (so it starts without waiting
       // for a poll), hands over the uploads it just stored (so they are not read back), and
@@ -37,6 +39,8 @@ export function registerWork(program: Command): void {
         }
         if (typeof m.kick === 'string') runtime.jobs.kick(m.kick);
       });
+      // What the parent said before this listener was attached is lost: it says again what still matters.
+      send?.({ ready: true }, undefined, {}, () => undefined);
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'workers stopping');
         await runtime.close();
