@@ -29,6 +29,7 @@ import { sha256Hex, tooLarge } from '../stream-meter.js';
 import { deleteBatch } from './s3-delete-many.js';
 import { createS3Client, describeEndpoint, sendCommand } from './s3-client.js';
 import { mapS3Error, s3ErrorName, type S3ErrorContext } from './map-s3-error.js';
+import { DirectPut } from './direct-put.js';
 import { putBytes, putLongStream, putShortStream, type PutContext } from './s3-put.js';
 import { encodeKey, presignPost, presignGet } from './s3-presign.js';
 import { listAllPages } from '../list-all.js';
@@ -40,6 +41,12 @@ export interface S3ObjectStoreOptions {
   logger?: Logger | undefined;
   /** A client to use instead of one made from `s3`; the caller keeps ownership (close() leaves it open). */
   client?: S3Client | undefined;
+  /**
+   * Send small buffered puts without the SDK's middleware stack (direct-put.ts), handing any
+   * that does not simply succeed back to the SDK: for bulk copies (`storage migrate`), where
+   * the SDK's CPU per request is the limit. Only with an endpoint (not AWS S3 itself).
+   */
+  directPuts?: boolean | undefined;
 }
 
 /**
@@ -60,10 +67,13 @@ export class S3ObjectStore implements ObjectStore {
   private readonly ownsClient: boolean;
   private readonly endpoint: string;
   private sha256Check: Promise<boolean> | undefined;
+  /** Set with `directPuts` where the store has an endpoint. */
+  readonly direct: DirectPut | undefined;
 
   constructor(private readonly options: S3ObjectStoreOptions) {
     this.client = options.client ?? createS3Client(options.s3, options.logger);
     this.ownsClient = options.client === undefined;
+    this.direct = options.directPuts ? DirectPut.forStore(this.client, options.s3) : undefined;
     this.location = `s3://${options.s3.bucket}`;
     this.endpoint = describeEndpoint(options.s3);
   }
@@ -77,7 +87,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   private putContext(key: string, signal: AbortSignal | undefined): PutContext {
-    return { client: this.client, bucket: this.bucket, key, partSize: this.options.s3.partSize, queueSize: QUEUE_SIZE, errors: this.errors(key, signal), logger: this.options.logger };
+    return { client: this.client, bucket: this.bucket, key, partSize: this.options.s3.partSize, queueSize: QUEUE_SIZE, errors: this.errors(key, signal), logger: this.options.logger, direct: this.direct };
   }
 
   /** Runs one request, mapping every failure (and the caller's abort) to a StorageError. */
@@ -281,6 +291,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async close(): Promise<void> {
+    this.direct?.close();
     if (this.ownsClient) this.client.destroy();
   }
 }

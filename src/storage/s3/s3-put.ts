@@ -17,6 +17,7 @@ import type { PutOptions, PutResult } from '../object-store.js';
 import { StorageError, abortedError } from '../storage-error.js';
 import { StreamMeter, sha256Hex } from '../stream-meter.js';
 import { mapS3Error, s3ErrorName, type S3ErrorContext } from './map-s3-error.js';
+import type { DirectPut } from './direct-put.js';
 import { sendCommand } from './s3-client.js';
 
 export interface PutContext {
@@ -28,6 +29,8 @@ export interface PutContext {
   queueSize: number;
   errors: S3ErrorContext;
   logger: Logger | undefined;
+  /** Sends small buffered puts without the SDK's stack first, when the store was made with `directPuts`. */
+  direct?: DirectPut | undefined;
 }
 
 function objectParams(ctx: PutContext, options: PutOptions): PutObjectCommandInput {
@@ -43,9 +46,11 @@ function objectParams(ctx: PutContext, options: PutOptions): PutObjectCommandInp
   };
 }
 
-/** One PutObject of bytes already in memory. */
+/** One PutObject of bytes already in memory (directly when the context allows, see direct-put.ts). */
 export async function putBytes(ctx: PutContext, body: Uint8Array, options: PutOptions): Promise<PutResult> {
   const sha256 = options.sha256 ?? sha256Hex(body);
+  const direct = await ctx.direct?.put(ctx.bucket, ctx.key, body, sha256, options);
+  if (direct !== undefined) return { key: ctx.key, size: body.byteLength, sha256, etag: direct };
   const command = new PutObjectCommand({ ...objectParams(ctx, options), Body: body, ContentLength: body.byteLength });
   try {
     // The payload is hashed once, by us (or the caller): the server checks the bytes it

@@ -1,0 +1,115 @@
+/**
+ * Direct puts (direct-put.ts) on the test RGW: small buffered puts skip the SDK's stack and
+ * arrive exactly as the SDK would have sent them; anything but a plain success goes through
+ * the SDK after all, and fails as it would there. (The whole ObjectStore contract also runs
+ * with direct puts: s3.contract.test.ts.)
+ */
+import { createHash } from 'node:crypto';
+import net from 'node:net';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort } from '../../src/free-port.js';
+import { DirectPut } from '../../src/storage/s3/direct-put.js';
+import { S3ObjectStore } from '../../src/storage/s3/s3-object-store.js';
+import { isStorageError } from '../../src/storage/storage-error.js';
+import { bytes } from './contract-helpers.js';
+import { recordingClient } from './s3-recording-client.js';
+import { createBucket, destroyBucket, rawS3Client, testS3Config, uniqueBucketName } from './s3-test-env.js';
+
+const s3 = testS3Config({ S3_BUCKET: uniqueBucketName('direct') });
+const admin = rawS3Client(s3);
+const { client, sent } = recordingClient(s3);
+const store = new S3ObjectStore({ s3, signedUrlTtl: 60, client, directPuts: true });
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+const sdkPuts = () => sent.filter((r) => r.command === 'PutObjectCommand').length;
+
+beforeAll(() => createBucket(admin, s3.bucket));
+afterAll(async () => {
+  await store.close();
+  client.destroy();
+  await destroyBucket(admin, s3.bucket);
+  admin.destroy();
+});
+
+it('sends a small buffered put without the SDK, with its type, cache and disposition headers and metadata, under a key that needs escaping', async () => {
+  const key = "direct/a b!(c)*'d/üñ+%.jpg";
+  const data = bytes(300_000);
+  const before = { ...store.direct!.counts, sdk: sdkPuts() };
+  const result = await store.put(key, data, {
+    contentType: 'image/jpeg',
+    cacheControl: 'public, max-age=31536000, immutable',
+    contentDisposition: 'attachment; filename="a.jpg"',
+    metadata: { Origin: 'legacy', 'asset-id': '42' },
+  });
+  expect(store.direct!.counts.direct).toBe(before.direct + 1);
+  expect(sdkPuts()).toBe(before.sdk);
+  expect(result).toMatchObject({ key, size: data.length, sha256: sha256(data) });
+  const head = await admin.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }));
+  expect(result.etag).toBe(head.ETag);
+  expect(head).toMatchObject({
+    ContentLength: data.length,
+    ContentType: 'image/jpeg',
+    CacheControl: 'public, max-age=31536000, immutable',
+    ContentDisposition: 'attachment; filename="a.jpg"',
+    Metadata: { origin: 'legacy', 'asset-id': '42' },
+  });
+  const got = await admin.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+  expect(sha256(await got.Body!.transformToByteArray())).toBe(sha256(data));
+});
+
+it('hands a put the server refuses to the SDK, which reports it as usual; the next put goes directly again', async () => {
+  const data = bytes(5000);
+  const before = { ...store.direct!.counts, sdk: sdkPuts() };
+  const refused = await store.put('direct/damaged', data, { contentType: 'image/jpeg', sha256: sha256(Buffer.from('other bytes')) }).catch((err: unknown) => err);
+  expect(isStorageError(refused)).toBe(true);
+  expect(String((refused as Error & { cause?: { name?: string } }).cause?.name)).toMatch(/XAmzContentSHA256Mismatch|BadDigest/);
+  expect(store.direct!.counts.handedBack).toBe(before.handedBack + 1);
+  expect(sdkPuts()).toBe(before.sdk + 1);
+  expect((await admin.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'direct/damaged' }))).KeyCount).toBe(0);
+
+  await store.put('direct/after', data, { contentType: 'image/jpeg' });
+  expect(store.direct!.counts.direct).toBe(before.direct + 1);
+  expect(sdkPuts()).toBe(before.sdk + 1);
+});
+
+it('leaves bodies of 2 MiB and more to the SDK (which asks for 100 Continue first)', async () => {
+  const before = { ...store.direct!.counts, sdk: sdkPuts() };
+  await store.put('direct/large', bytes(2 * 1024 * 1024), { contentType: 'application/octet-stream' });
+  expect(store.direct!.counts).toEqual({ direct: before.direct, handedBack: before.handedBack });
+  expect(sdkPuts()).toBe(before.sdk + 1);
+});
+
+it('with no server at all: the put fails through the SDK, and direct puts pause instead of failing twice per object', async () => {
+  const closed = testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${await freePort()}`, S3_BUCKET: 'nowhere', S3_MAX_ATTEMPTS: '1' });
+  const down = new S3ObjectStore({ s3: closed, signedUrlTtl: 60, directPuts: true });
+  try {
+    const first = await down.put('a/1', bytes(100), { contentType: 'text/plain' }).catch((err: unknown) => err);
+    expect(isStorageError(first, 'StoreUnreachable')).toBe(true);
+    expect(down.direct!.counts).toEqual({ direct: 0, handedBack: 1 });
+    const second = await down.put('a/2', bytes(100), { contentType: 'text/plain' }).catch((err: unknown) => err);
+    expect(isStorageError(second, 'StoreUnreachable')).toBe(true);
+    expect(down.direct!.counts).toEqual({ direct: 0, handedBack: 1 });
+  } finally {
+    await down.close();
+  }
+});
+
+it("stops at the caller's abort while the server keeps it waiting, without trying the SDK", async () => {
+  const silent = net.createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as net.AddressInfo).port;
+  const stalled = new S3ObjectStore({ s3: testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: 'stalled' }), signedUrlTtl: 60, directPuts: true });
+  try {
+    const aborted = await stalled.put('a/1', bytes(100), { contentType: 'text/plain', signal: AbortSignal.timeout(200) }).catch((err: unknown) => err);
+    expect(isStorageError(aborted, 'Aborted')).toBe(true);
+    expect(stalled.direct!.counts).toEqual({ direct: 0, handedBack: 0 });
+  } finally {
+    await stalled.close();
+    silent.close();
+  }
+});
+
+it('is not used for AWS S3 itself (no endpoint): its endpoints are the SDK’s to work out', () => {
+  expect(DirectPut.forStore(client, { ...s3, endpoint: undefined })).toBeUndefined();
+  expect(new S3ObjectStore({ s3: { ...s3, endpoint: undefined }, signedUrlTtl: 60, client, directPuts: true }).direct).toBeUndefined();
+});
