@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { reconcile, type ReconcileReport } from '../../jobs/reconcile.js';
 import { createLogger } from '../../logger.js';
-import { startRuntime } from '../../runtime.js';
 import { badInput } from './cli-database.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { getTenant } from '../../tenancy/tenants.repository.js';
@@ -40,6 +39,8 @@ export function registerStorageReconcile(storage: Command): void {
       if (options.tenant !== undefined && !/^\d{1,9}$/.test(options.tenant)) return badInput(command, `--tenant must be a tenant id such as 7 (got ${JSON.stringify(options.tenant)}).`);
       const config = loadConfig(process.env);
       const logger = createLogger({ level: 'warn', destination: 2 });
+      // Loaded here, not at the top: the sibling commands (storage migrate) start sooner without the whole app.
+      const { startRuntime } = await import('../../runtime.js');
       const runtime = await startRuntime(config, logger, { jobs: false, initStorage: false });
       try {
         const tenantId = options.tenant === undefined ? undefined : Number(options.tenant);

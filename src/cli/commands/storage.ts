@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { createAppContext } from '../../app-context.js';
 import { createLogger } from '../../logger.js';
 import { initStorage } from '../../storage/init-storage.js';
 import { registerStorageMigrate } from './storage-migrate.js';
@@ -17,6 +16,8 @@ export function registerStorage(program: Command): void {
     )
     .action(async () => {
       const config = loadConfig(process.env);
+      // Loaded here, not above: `storage migrate` needs none of the app (image pipeline, metrics) and starts sooner without it.
+      const { createAppContext } = await import('../../app-context.js');
       const ctx = await createAppContext(config, createLogger({ level: 'warn' }));
       try {
         const outcome = await initStorage(config, ctx.store);
