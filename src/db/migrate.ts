@@ -9,7 +9,7 @@
  * @example
  *   const ran = await migrateToLatest(db);   // ['0001-initial'] the first time, [] after
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-spool.js';
 import * as m0003 from './migrations/0003-storage-migration-and-legacy-import.js';
@@ -33,6 +33,7 @@ export function createMigrator(db: Kysely<Database>): Migrator {
 
 /** Applies every pending migration; returns the names of those that ran (empty when up to date). */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  if (await upToDate(db)) return [];
   const { error, results } = await createMigrator(db).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
@@ -41,4 +42,20 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * True when the database has applied exactly our migrations: one query instead of the
+ * migrator's table checks, lock and transaction (about 0.2 s of a CLI command's start on the
+ * embedded database). Anything else — no migration table yet, one missing, one this version does
+ * not know — goes to the migrator, which applies or refuses as before.
+ */
+async function upToDate(db: Kysely<Database>): Promise<boolean> {
+  let applied: string[];
+  try {
+    applied = (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name);
+  } catch {
+    return false;
+  }
+  return applied.length === MIGRATION_NAMES.length && MIGRATION_NAMES.every((name) => applied.includes(name));
 }

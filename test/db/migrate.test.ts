@@ -20,6 +20,17 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
     }
   });
 
+  it('refuses a database migrated by a newer version (a migration it does not know), up to date as it otherwise looks', async () => {
+    const t = await createTestDatabase(backend, { migrate: false });
+    try {
+      await migrateToLatest(t.db);
+      await sql`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', ${new Date().toISOString()})`.execute(t.db);
+      await expect(migrateToLatest(t.db)).rejects.toThrow(/9999-from-the-future/);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it('two migrators started together: one applies, the other waits and finds nothing to do', async () => {
     const t = await createTestDatabase(backend, { migrate: false });
     // On PostgreSQL each migrator gets its own pool, like two instances starting together.
