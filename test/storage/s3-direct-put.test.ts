@@ -109,6 +109,23 @@ it("stops at the caller's abort while the server keeps it waiting, without tryin
   }
 });
 
+it("signs at the SDK's idea of the server's time (its clock offset), as the SDK's own requests are", async () => {
+  const skewed = new S3ObjectStore({ s3, signedUrlTtl: 60, directPuts: true });
+  const config = (skewed as unknown as { client: { config: { systemClockOffset: number } } }).client.config;
+  try {
+    // Thirty minutes off: the server refuses the direct put and the SDK's alike (RequestTimeTooSkewed).
+    config.systemClockOffset = -30 * 60_000;
+    const refused = await skewed.put('direct/skewed-1', bytes(100), { contentType: 'text/plain' }).catch((err: unknown) => err);
+    expect(String((refused as Error & { cause?: { name?: string } }).cause?.name)).toBe('RequestTimeTooSkewed');
+    expect(skewed.direct!.counts).toEqual({ direct: 0, handedBack: 1 });
+    config.systemClockOffset = 0;
+    await skewed.put('direct/skewed-2', bytes(100), { contentType: 'text/plain' });
+    expect(skewed.direct!.counts).toEqual({ direct: 1, handedBack: 1 });
+  } finally {
+    await skewed.close();
+  }
+});
+
 it('is not used for AWS S3 itself (no endpoint): its endpoints are the SDK’s to work out', () => {
   expect(DirectPut.forStore(client, { ...s3, endpoint: undefined })).toBeUndefined();
   expect(new S3ObjectStore({ s3: { ...s3, endpoint: undefined }, signedUrlTtl: 60, client, directPuts: true }).direct).toBeUndefined();

@@ -24,7 +24,6 @@ import http from 'node:http';
 import https from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentityProvider, ChecksumConstructor, HashConstructor } from '@smithy/types';
 import type { S3Config } from '../../config.js';
 import type { PutOptions } from '../object-store.js';
 import { abortedError } from '../storage-error.js';
@@ -44,12 +43,12 @@ export class DirectPut {
   readonly counts = { direct: 0, handedBack: 0 };
 
   private constructor(
-    client: S3Client,
+    private readonly client: S3Client,
     private readonly s3: S3Config,
     private readonly base: URL,
   ) {
-    const config = client.config as unknown as { credentials: AwsCredentialIdentityProvider; sha256: ChecksumConstructor | HashConstructor };
-    this.signer = new SignatureV4({ credentials: config.credentials, sha256: config.sha256, region: s3.region, service: 's3', uriEscapePath: false, applyChecksum: false });
+    // The client's own resolved credentials (static keys or the SDK's default chain) and hash.
+    this.signer = new SignatureV4({ credentials: client.config.credentials, sha256: client.config.sha256, region: s3.region, service: 's3', uriEscapePath: false, applyChecksum: false });
     const secure = base.protocol === 'https:';
     this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: MAX_SOCKETS });
     this.request = secure ? https.request : http.request;
@@ -83,7 +82,9 @@ export class DirectPut {
     for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
     let answer: Answer | undefined;
     try {
-      const signed = await this.signer.sign({ method: 'PUT', protocol: this.base.protocol, hostname, port: port === '' ? undefined : Number(port), path, query: {}, headers, body });
+      // Signed at the SDK's idea of the server's time: it corrects its clock offset after a skew error.
+      const signingDate = new Date(Date.now() + this.client.config.systemClockOffset);
+      const signed = await this.signer.sign({ method: 'PUT', protocol: this.base.protocol, hostname, port: port === '' ? undefined : Number(port), path, query: {}, headers, body }, { signingDate });
       answer = await this.send({ hostname, port, path, headers: signed.headers }, body, signal);
     } catch {
       answer = undefined;
