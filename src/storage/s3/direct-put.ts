@@ -118,6 +118,8 @@ export class DirectPut {
         const etag = res.statusCode === 200 && typeof res.headers.etag === 'string' ? res.headers.etag : undefined;
         res.on('error', () => resolve(undefined));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, etag }));
+        // Closed before its end (the connection broke mid-answer): no answer to go by.
+        res.on('close', () => resolve(undefined));
         res.resume();
       });
       req.on('timeout', () => req.destroy());
