@@ -5,12 +5,14 @@
 // --trace-gc: 61 mark-compacts → 38). V8 sizes its heap when the process starts, so such a
 // command runs in a child process started with the flag — unless the flag is already given.
 //
-// The child is the command: its exit code (or the signal that ended it) becomes ours. It runs in
-// a process group of its own, so a Ctrl-C reaches it once, from us (a terminal signals the whole
-// foreground group, and two SIGINTs would mean "quit at once" to the command); SIGINT, SIGTERM
-// and SIGHUP sent to us are passed on; and if we die without passing anything on (SIGKILL), the
-// child kills itself when the IPC channel to us closes, as if it had been killed with us.
+// The child is the command: its exit code (or the signal that ended it) becomes ours. It stays in
+// our process group, so a terminal's Ctrl-Z stops both and `fg` resumes both. SIGINT, SIGTERM and
+// SIGHUP sent to us are passed on; a terminal's Ctrl-C reaches the child twice that way (from the
+// terminal and from us), and the command counts a repeat that close as one (src/cli/interrupt.ts).
+// If we die without passing anything on (SIGKILL), the child kills itself when the IPC channel to
+// us closes, as if it had been killed with us.
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 
 const FLAG = '--max-semi-space-size=64';
 const CHILD_MARK = 'VITRINA_SIZED_CHILD';
@@ -28,7 +30,6 @@ export function wantsLargerYoungGeneration(argv) {
 export function rerunWithLargerYoungGeneration() {
   const child = spawn(process.execPath, [...process.execArgv, FLAG, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    detached: true,
     env: { ...process.env, [CHILD_MARK]: '1' },
   });
   const pass = (signal) => child.kill(signal);
@@ -39,8 +40,10 @@ export function rerunWithLargerYoungGeneration() {
   });
   child.on('exit', (code, signal) => {
     for (const s of FORWARDED) process.off(s, pass);
-    if (signal !== null) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
+    if (signal === null) process.exit(code ?? 1);
+    // Die of the same signal; where that signal is ignored (PID 1 in a container), exit as a shell reports it.
+    process.exitCode = 128 + (constants.signals[signal] ?? 0);
+    process.kill(process.pid, signal);
   });
 }
 

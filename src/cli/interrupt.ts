@@ -1,7 +1,11 @@
+const REPEAT_MS = 300;
+
 /**
  * Ctrl-C (or SIGTERM) for a long CLI command: the first one says `message` and aborts
  * `controller`, so the command stops what is in flight and reports; a second one quits at once
- * (exit 130). The returned function removes the handlers.
+ * (exit 130). A repeat within REPEAT_MS is the same Ctrl-C arriving twice — at a terminal it
+ * reaches the launcher of bin/young-generation.js as well, which passes it on — and counts once.
+ * The returned function removes the handlers.
  *
  * @example
  *   const release = onInterrupt(controller, `\nvitrina import legacy: stopping… (Ctrl-C again to quit at once)\n`);
@@ -9,7 +13,11 @@
  */
 export function onInterrupt(controller: AbortController, message: string): () => void {
   let interrupts = 0;
+  let last = -Infinity;
   const onSignal = () => {
+    const now = performance.now();
+    if (now - last < REPEAT_MS) return;
+    last = now;
     interrupts += 1;
     if (interrupts > 1) process.exit(130);
     process.stderr.write(message);

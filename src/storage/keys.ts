@@ -23,6 +23,8 @@ export function invalidKeyReason(key: unknown): string | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) return 'it contains a NUL or control character';
   if (key.includes('\\')) return 'it contains a backslash';
+  // A lone UTF-16 surrogate has no UTF-8 form: no store could name the object.
+  if (/[\uD800-\uDFFF]/u.test(key)) return 'it is not valid Unicode (a lone surrogate)';
   if (key.startsWith('/') || /^[a-zA-Z]:/.test(key)) return 'it is an absolute path';
   const segments = key.split('/');
   if (segments.some((s) => s === '')) return 'it has an empty path segment';

@@ -1,7 +1,8 @@
 /**
  * `vitrina storage migrate` runs in a child process with a 64 MB young generation
- * (bin/young-generation.js): the child gets the flag, and dies with its parent even when the
- * parent is killed outright. (Ctrl-C passed on once, and exit codes passed back, are exercised by
+ * (bin/young-generation.js): the child gets the flag, dies with its parent even when the parent
+ * is killed outright, and a child killed outright shows in the exit code even where the parent is
+ * PID 1. (Ctrl-C passed on once, also from a terminal, and exit codes passed back are exercised by
  * the migration CLI tests, test/migrate/migrate-cli.test.ts.)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -85,3 +86,17 @@ it('starts no child when the flag is given already', async () => {
   expect(parent.exitCode).toBeNull();
   parent.kill('SIGKILL');
 });
+
+it('exits 137 when the child is killed outright, even as PID 1 (a container without an init), where signalling itself does nothing', async () => {
+  // PID 1 of a new PID namespace, as in `docker run`: the kernel drops signals it has no handler for.
+  const ns = spawn('unshare', ['--pid', '--fork', process.execPath, VITRINA_BIN, 'storage', 'migrate', '--from', 'local', '--to', 's3', '--no-progress'], { cwd: PROJECT_ROOT, env, stdio: 'ignore' });
+  started.push(ns);
+  const exited = new Promise<number | null>((resolve) => ns.on('exit', (code) => resolve(code)));
+  const [launcher] = await nodeChildren(ns.pid!, 10_000);
+  expect(launcher, 'unshare started no process').toBeDefined();
+  const [child] = await nodeChildren(launcher!, 10_000);
+  expect(child, 'no child process started').toBeDefined();
+  await new Promise((r) => setTimeout(r, 2000));
+  process.kill(child!, 'SIGKILL');
+  expect(await exited).toBe(128 + 9);
+}, 30_000);

@@ -87,7 +87,7 @@ describe('vitrina storage migrate', () => {
 
   it('Ctrl-C stops cleanly; the rerun copies only the rest, and nothing twice', async () => {
     const bucket = uniqueBucketName('mig-int');
-    const first = await runUntilInterrupted(['storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', '1'], bucketEnv(bucket), 15);
+    const first = await runUntilInterrupted(['storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', '1'], bucketEnv(bucket), bucket, 15);
     expect(first.code).toBe(130);
     expect(first.stdout).toMatch(/Interrupted after \d+ of 300 objects; what was verified is recorded/);
     expect(first.stderr).toMatch(/stopping — the objects in flight are aborted/);
@@ -106,6 +106,14 @@ describe('vitrina storage migrate', () => {
     expect(rows.every((r) => r.copies === 1)).toBe(true);
     const raw = createS3RawInspector(admin(), bucket);
     for (const o of objects.filter((_, i) => i % 10 === 0)) expect(sha256((await raw.read(o.key))!)).toBe(o.sha256);
+  }, 60_000);
+
+  it("a terminal's Ctrl-C (SIGINT to the whole process group) stops it cleanly, once: not as a second Ctrl-C", async () => {
+    const bucket = uniqueBucketName('mig-group');
+    const run = await runUntilInterrupted(['storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', '1'], bucketEnv(bucket), bucket, 15, true);
+    expect(run.code).toBe(130);
+    expect(run.stdout).toMatch(/Interrupted after \d+ of 300 objects; what was verified is recorded/);
+    expect(run.stderr.match(/stopping — the objects in flight are aborted/g)).toHaveLength(1);
   }, 60_000);
 
   it('by default the destination checks the sha256 of each copy as it takes it; --verify reads them all back later', async () => {
@@ -163,10 +171,13 @@ describe('vitrina storage migrate', () => {
   }, 60_000);
 });
 
-/** Runs the CLI and sends SIGINT once `rows` objects are recorded as verified. */
-function runUntilInterrupted(args: string[], childEnv: Record<string, string>, rows: number): Promise<CliRun> {
+/**
+ * Runs the CLI and sends SIGINT once `rows` objects are recorded as verified in `bucket`: to the
+ * CLI's process, or (`group`) to its whole process group, as a terminal's Ctrl-C is.
+ */
+function runUntilInterrupted(args: string[], childEnv: Record<string, string>, bucket: string, rows: number, group = false): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VITRINA_BIN, ...args], { cwd: PROJECT_ROOT, env: cleanEnv(childEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VITRINA_BIN, ...args], { cwd: PROJECT_ROOT, env: cleanEnv(childEnv), stdio: ['ignore', 'pipe', 'pipe'], detached: group });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -174,10 +185,11 @@ function runUntilInterrupted(args: string[], childEnv: Record<string, string>, r
     let sent = false;
     const deadline = Date.now() + 30_000;
     const poll = setInterval(() => {
-      void database.db.selectFrom('storage_migration_objects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => {
+      void database.db.selectFrom('storage_migration_objects').select((eb) => eb.fn.countAll<number>().as('n')).where('route', 'like', `%/${bucket}`).executeTakeFirstOrThrow().then((r) => {
         if (!sent && Number(r.n) >= rows) {
           sent = true;
-          child.kill('SIGINT');
+          if (group) process.kill(-child.pid!, 'SIGINT');
+          else child.kill('SIGINT');
         } else if (!sent && Date.now() > deadline) {
           child.kill('SIGKILL');
         }

@@ -38,7 +38,7 @@ export interface ContractSetupOptions {
 }
 
 const MiB = 1024 * 1024;
-const INVALID_KEYS = ['../x', '/abs', 'a/../b', 'a\u0000b', '', 'a//b', 'a\\b'];
+const INVALID_KEYS = ['../x', '/abs', 'a/../b', 'a\u0000b', '', 'a//b', 'a\\b', 'a\uD800b'];
 
 export function describeObjectStoreContract(
   name: string,

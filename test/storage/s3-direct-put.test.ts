@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { freePort } from '../../src/free-port.js';
 import { DirectPut } from '../../src/storage/s3/direct-put.js';
 import { S3ObjectStore } from '../../src/storage/s3/s3-object-store.js';
@@ -91,6 +91,66 @@ it('with no server at all: the put fails through the SDK, and direct puts pause 
     expect(down.direct!.counts).toEqual({ direct: 0, handedBack: 1 });
   } finally {
     await down.close();
+  }
+});
+
+it('after a pause, lets one put through alone as a probe; once it is answered, all go directly again', async () => {
+  // A proxy to the test RGW that can play dead: while down it drops every connection it is given.
+  const upstream = new URL(s3.endpoint!);
+  let down = true;
+  const proxy = net.createServer((socket) => {
+    if (down) return socket.destroy();
+    const to = net.connect(Number(upstream.port), upstream.hostname);
+    socket.pipe(to).pipe(socket);
+    socket.on('error', () => to.destroy());
+    to.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const port = (proxy.address() as net.AddressInfo).port;
+  const flaky = new S3ObjectStore({ s3: testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: s3.bucket, S3_MAX_ATTEMPTS: '1' }), signedUrlTtl: 60, directPuts: true });
+  try {
+    const lost = await flaky.put('direct/probe-0', bytes(100), { contentType: 'text/plain' }).catch((err: unknown) => err);
+    expect(isStorageError(lost, 'StoreUnreachable')).toBe(true);
+    expect(flaky.direct!.counts).toEqual({ direct: 0, handedBack: 1 });
+
+    down = false;
+    // Past the pause (signed 11 s ahead, well within the store's allowed skew).
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => now + 11_000);
+    await Promise.all([1, 2, 3, 4].map((i) => flaky.put(`direct/probe-${i}`, bytes(100 + i), { contentType: 'text/plain' })));
+    expect(flaky.direct!.counts, 'only the probe went directly; the rest went through the SDK').toEqual({ direct: 1, handedBack: 1 });
+    await Promise.all([5, 6, 7, 8].map((i) => flaky.put(`direct/probe-${i}`, bytes(100 + i), { contentType: 'text/plain' })));
+    expect(flaky.direct!.counts).toEqual({ direct: 5, handedBack: 1 });
+    const listed = await admin.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'direct/probe-' }));
+    expect(listed.Contents?.map((o) => o.Key).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `direct/probe-${i}`));
+  } finally {
+    vi.restoreAllMocks();
+    await flaky.close();
+    proxy.close();
+  }
+});
+
+it('hands back a put Node refuses to send (a header it cannot carry) without pausing direct puts', async () => {
+  const before = { ...store.direct!.counts };
+  // Not Latin-1: Node refuses the header before anything is sent, and the SDK's request meets the same refusal.
+  const refused = await store.put('direct/bad-header', bytes(100), { contentType: 'text/plain', contentDisposition: 'attachment; filename="名.jpg"' }).catch((err: unknown) => err);
+  expect(refused).toBeInstanceOf(Error);
+  expect(store.direct!.counts).toEqual({ direct: before.direct, handedBack: before.handedBack + 1 });
+  await store.put('direct/after-bad-header', bytes(100), { contentType: 'text/plain' });
+  expect(store.direct!.counts).toEqual({ direct: before.direct + 1, handedBack: before.handedBack + 1 });
+});
+
+it('goes path-style to an IP endpoint even with S3_FORCE_PATH_STYLE off, as the SDK does (no host name to put the bucket in)', async () => {
+  expect(new URL(s3.endpoint!).hostname).toBe('127.0.0.1');
+  const virtual = new S3ObjectStore({ s3: testS3Config({ S3_BUCKET: s3.bucket, S3_FORCE_PATH_STYLE: 'false' }), signedUrlTtl: 60, directPuts: true });
+  try {
+    const data = bytes(1000);
+    await virtual.put('direct/ip-endpoint', data, { contentType: 'text/plain' });
+    expect(virtual.direct!.counts).toEqual({ direct: 1, handedBack: 0 });
+    const got = await admin.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'direct/ip-endpoint' }));
+    expect(sha256(await got.Body!.transformToByteArray())).toBe(sha256(data));
+  } finally {
+    await virtual.close();
   }
 });
 

@@ -8,8 +8,11 @@
  * Only the way it normally goes: a 200 with an ETag. Anything else — an error answer, a network
  * failure, a header Node refuses — returns undefined and the caller sends the same put through
  * the SDK, which retries and reports it the usual way (PUT is idempotent). After a put that got
- * no answer at all, direct puts pause for PAUSE_MS, so a store that is down costs one extra
- * attempt now and then, not one per object. The caller's abort is never handed back: it throws
+ * no answer at all (no connection within the client's connect timeout, or none within its request
+ * timeout), direct puts pause for PAUSE_MS and then let one put through alone, as a probe, until
+ * one is answered: a store that is down costs one extra attempt now and then, not one per object.
+ * A put that never left (a header Node refuses) or met a kept-alive connection the server had
+ * just closed is handed back without a pause. The caller's abort is never handed back: it throws
  * Aborted.
  *
  * Used where a store has an endpoint of its own (MinIO, Ceph RGW, R2, Spaces: path-style or
@@ -22,6 +25,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { S3Config } from '../../config.js';
@@ -38,6 +42,8 @@ export class DirectPut {
   private readonly signer: SignatureV4;
   private readonly agent: http.Agent;
   private readonly request: typeof http.request;
+  /** open: puts go directly; paused: none until pausedUntil, then one probe; probing: that one is out. */
+  private state: 'open' | 'paused' | 'probing' = 'open';
   private pausedUntil = 0;
   /** Puts that went directly, and those handed back to the SDK (for tests and benchmarks). */
   readonly counts = { direct: 0, handedBack: 0 };
@@ -69,71 +75,107 @@ export class DirectPut {
    */
   async put(bucket: string, key: string, body: Uint8Array, sha256: string, options: PutOptions): Promise<string | undefined> {
     const { signal } = options;
-    if (body.byteLength >= DIRECT_PUT_MAX_BYTES || Date.now() < this.pausedUntil) return undefined;
-    const { hostname, port, path } = this.target(bucket, key);
-    const headers: Record<string, string> = {
-      host: port === '' ? hostname : `${hostname}:${port}`,
-      'content-length': String(body.byteLength),
-      'x-amz-content-sha256': sha256,
-    };
-    if (options.contentType !== undefined) headers['content-type'] = options.contentType;
-    if (options.cacheControl !== undefined) headers['cache-control'] = options.cacheControl;
-    if (options.contentDisposition !== undefined) headers['content-disposition'] = options.contentDisposition;
-    for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
-    let answer: Answer | undefined;
+    if (body.byteLength >= DIRECT_PUT_MAX_BYTES || !this.admit()) return undefined;
+    let outcome: Outcome;
     try {
+      const { hostname, port, path } = this.target(bucket, key);
+      const headers: Record<string, string> = {
+        host: port === '' ? hostname : `${hostname}:${port}`,
+        'content-length': String(body.byteLength),
+        'x-amz-content-sha256': sha256,
+      };
+      if (options.contentType !== undefined) headers['content-type'] = options.contentType;
+      if (options.cacheControl !== undefined) headers['cache-control'] = options.cacheControl;
+      if (options.contentDisposition !== undefined) headers['content-disposition'] = options.contentDisposition;
+      for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
       // Signed at the SDK's idea of the server's time: it corrects its clock offset after a skew error.
       const signingDate = new Date(Date.now() + this.client.config.systemClockOffset);
       const signed = await this.signer.sign({ method: 'PUT', protocol: this.base.protocol, hostname, port: port === '' ? undefined : Number(port), path, query: {}, headers, body }, { signingDate });
-      answer = await this.send({ hostname, port, path, headers: signed.headers }, body, signal);
+      outcome = await this.send({ hostname: hostname.replace(/^\[(.*)\]$/, '$1'), port, path, headers: signed.headers }, body, signal);
     } catch {
-      answer = undefined;
+      // Never sent: a key that cannot be encoded, a header value Node refuses.
+      outcome = 'not-sent';
     }
+    // The caller's abort says nothing about the store.
+    this.settle(signal?.aborted === true ? 'not-sent' : outcome);
     if (signal?.aborted) throw abortedError(signal, key);
-    if (answer?.etag === undefined) {
-      if (answer === undefined) this.pausedUntil = Date.now() + PAUSE_MS;
+    if (typeof outcome === 'string') {
       this.counts.handedBack++;
       return undefined;
     }
     this.counts.direct++;
-    return answer.etag;
+    return outcome.etag;
+  }
+
+  private settle(outcome: Outcome): void {
+    if (outcome === 'no-answer') {
+      this.state = 'paused';
+      this.pausedUntil = Date.now() + PAUSE_MS;
+    } else if (outcome === 'not-sent') {
+      // A probe that was not sent leaves the next put to probe.
+      if (this.state === 'probing') this.state = 'paused';
+    } else {
+      this.state = 'open';
+    }
+  }
+
+  /** Whether this put may go directly: always while open; after a pause, one at a time until one is answered. */
+  private admit(): boolean {
+    if (this.state === 'open') return true;
+    if (this.state === 'probing' || Date.now() < this.pausedUntil) return false;
+    this.state = 'probing';
+    return true;
   }
 
   close(): void {
     this.agent.destroy();
   }
 
-  /** Where the object goes: under the endpoint's own path, path-style or virtual-hosted. */
+  /**
+   * Where the object goes: under the endpoint's own path, path-style or virtual-hosted — path-style
+   * also where the SDK would fall back to it (an IP endpoint, a bucket that is no host label).
+   */
   private target(bucket: string, key: string): { hostname: string; port: string; path: string } {
     const prefix = this.base.pathname.replace(/\/+$/, '');
     const encodedKey = key.split('/').map(encodeSegment).join('/');
-    if (this.s3.forcePathStyle) return { hostname: this.base.hostname, port: this.base.port, path: `${prefix}/${encodeSegment(bucket)}/${encodedKey}` };
+    const ipHost = isIP(this.base.hostname.replace(/^\[(.*)\]$/, '$1')) !== 0;
+    if (this.s3.forcePathStyle || ipHost || !HOST_LABEL.test(bucket)) return { hostname: this.base.hostname, port: this.base.port, path: `${prefix}/${encodeSegment(bucket)}/${encodedKey}` };
     return { hostname: `${bucket}.${this.base.hostname}`, port: this.base.port, path: `${prefix}/${encodedKey}` };
   }
 
-  /** The store's answer (with the ETag of a 200), or undefined when none came. */
-  private send(target: { hostname: string; port: string; path: string; headers: Record<string, string> }, body: Uint8Array, signal: AbortSignal | undefined): Promise<Answer | undefined> {
+  /** What came of sending it: the ETag of a 200, or why the SDK must send it instead. */
+  private send(target: { hostname: string; port: string; path: string; headers: Record<string, string> }, body: Uint8Array, signal: AbortSignal | undefined): Promise<Outcome> {
     return new Promise((resolve) => {
       const req = this.request({ agent: this.agent, method: 'PUT', hostname: target.hostname, port: target.port, path: target.path, headers: target.headers, signal, timeout: this.s3.requestTimeoutMs }, (res) => {
         const etag = res.statusCode === 200 && typeof res.headers.etag === 'string' ? res.headers.etag : undefined;
-        res.on('error', () => resolve(undefined));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, etag }));
+        res.on('error', () => resolve('no-answer'));
+        res.on('end', () => resolve(etag === undefined ? 'refused' : { etag }));
         // Closed before its end (the connection broke mid-answer): no answer to go by.
-        res.on('close', () => resolve(undefined));
+        res.on('close', () => resolve('no-answer'));
         res.resume();
       });
+      // The SDK's connect timeout, not only its request timeout: a store that takes no connection is down.
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => req.destroy(), this.s3.connectTimeoutMs);
+        socket.once(this.base.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
       req.on('timeout', () => req.destroy());
-      req.on('error', () => resolve(undefined));
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed as we reused it: the store is there.
+        resolve(req.reusedSocket && err.code === 'ECONNRESET' ? 'not-sent' : 'no-answer');
+      });
       req.end(body);
     });
   }
 }
 
-interface Answer {
-  status: number;
-  /** Set for a 200 only. */
-  etag: string | undefined;
-}
+/** A 200 with its ETag, or: the store answered otherwise; no answer came; it never reached the store. */
+type Outcome = { etag: string } | 'refused' | 'no-answer' | 'not-sent';
+
+/** A bucket name that can lead a host name (the SDK's test for virtual-hosted addressing). */
+const HOST_LABEL = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /** A path segment as S3 signs it (RFC 3986: also `!'()*` escaped). */
 function encodeSegment(segment: string): string {
