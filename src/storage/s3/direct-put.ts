@@ -42,6 +42,12 @@ export class DirectPut {
   private readonly signer: SignatureV4;
   private readonly agent: http.Agent;
   private readonly request: typeof http.request;
+  /** The endpoint's host to connect to (an IPv6 address without its brackets). */
+  private readonly connectHost: string;
+  /** The endpoint's own path, which every object's path starts with. */
+  private readonly pathPrefix: string;
+  /** Path-style for every bucket: asked for, or an IP endpoint (no host name to put a bucket in). */
+  private readonly pathStyle: boolean;
   /** open: puts go directly; paused: none until pausedUntil, then one probe; probing: that one is out. */
   private state: 'open' | 'paused' | 'probing' = 'open';
   private pausedUntil = 0;
@@ -58,6 +64,9 @@ export class DirectPut {
     const secure = base.protocol === 'https:';
     this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: MAX_SOCKETS });
     this.request = secure ? https.request : http.request;
+    this.pathPrefix = base.pathname.replace(/\/+$/, '');
+    this.connectHost = base.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.pathStyle = s3.forcePathStyle || isIP(this.connectHost) !== 0;
   }
 
   /** A direct put for the store of `s3`, or undefined where only the SDK knows the way (AWS S3 itself). */
@@ -78,9 +87,9 @@ export class DirectPut {
     if (body.byteLength >= DIRECT_PUT_MAX_BYTES || !this.admit()) return undefined;
     let outcome: Outcome;
     try {
-      const { hostname, port, path } = this.target(bucket, key);
+      const { host, hostname, path } = this.target(bucket, key);
       const headers: Record<string, string> = {
-        host: port === '' ? hostname : `${hostname}:${port}`,
+        host,
         'content-length': String(body.byteLength),
         'x-amz-content-sha256': sha256,
       };
@@ -90,8 +99,8 @@ export class DirectPut {
       for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
       // Signed at the SDK's idea of the server's time: it corrects its clock offset after a skew error.
       const signingDate = new Date(Date.now() + this.client.config.systemClockOffset);
-      const signed = await this.signer.sign({ method: 'PUT', protocol: this.base.protocol, hostname, port: port === '' ? undefined : Number(port), path, query: {}, headers, body }, { signingDate });
-      outcome = await this.send({ hostname: hostname.replace(/^\[(.*)\]$/, '$1'), port, path, headers: signed.headers }, body, signal);
+      const signed = await this.signer.sign({ method: 'PUT', protocol: this.base.protocol, hostname, path, query: {}, headers, body }, { signingDate });
+      outcome = await this.send({ hostname, path, headers: signed.headers }, body, signal);
     } catch {
       // Never sent: a key that cannot be encoded, a header value Node refuses.
       outcome = 'not-sent';
@@ -135,18 +144,17 @@ export class DirectPut {
    * Where the object goes: under the endpoint's own path, path-style or virtual-hosted — path-style
    * also where the SDK would fall back to it (an IP endpoint, a bucket that is no host label).
    */
-  private target(bucket: string, key: string): { hostname: string; port: string; path: string } {
-    const prefix = this.base.pathname.replace(/\/+$/, '');
+  private target(bucket: string, key: string): { host: string; hostname: string; path: string } {
+    const prefix = this.pathPrefix;
     const encodedKey = key.split('/').map(encodeSegment).join('/');
-    const ipHost = isIP(this.base.hostname.replace(/^\[(.*)\]$/, '$1')) !== 0;
-    if (this.s3.forcePathStyle || ipHost || !HOST_LABEL.test(bucket)) return { hostname: this.base.hostname, port: this.base.port, path: `${prefix}/${encodeSegment(bucket)}/${encodedKey}` };
-    return { hostname: `${bucket}.${this.base.hostname}`, port: this.base.port, path: `${prefix}/${encodedKey}` };
+    if (this.pathStyle || !HOST_LABEL.test(bucket)) return { host: this.base.host, hostname: this.connectHost, path: `${prefix}/${encodeSegment(bucket)}/${encodedKey}` };
+    return { host: `${bucket}.${this.base.host}`, hostname: `${bucket}.${this.connectHost}`, path: `${prefix}/${encodedKey}` };
   }
 
   /** What came of sending it: the ETag of a 200, or why the SDK must send it instead. */
-  private send(target: { hostname: string; port: string; path: string; headers: Record<string, string> }, body: Uint8Array, signal: AbortSignal | undefined): Promise<Outcome> {
+  private send(target: { hostname: string; path: string; headers: Record<string, string> }, body: Uint8Array, signal: AbortSignal | undefined): Promise<Outcome> {
     return new Promise((resolve) => {
-      const req = this.request({ agent: this.agent, method: 'PUT', hostname: target.hostname, port: target.port, path: target.path, headers: target.headers, signal, timeout: this.s3.requestTimeoutMs }, (res) => {
+      const req = this.request({ agent: this.agent, method: 'PUT', hostname: target.hostname, port: this.base.port, path: target.path, headers: target.headers, signal, timeout: this.s3.requestTimeoutMs }, (res) => {
         const etag = res.statusCode === 200 && typeof res.headers.etag === 'string' ? res.headers.etag : undefined;
         res.on('error', () => resolve('no-answer'));
         res.on('end', () => resolve(etag === undefined ? 'refused' : { etag }));
