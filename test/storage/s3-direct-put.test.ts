@@ -5,6 +5,7 @@
  * with direct puts: s3.contract.test.ts.)
  */
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -151,6 +152,32 @@ it('goes path-style to an IP endpoint even with S3_FORCE_PATH_STYLE off, as the 
     expect(sha256(await got.Body!.transformToByteArray())).toBe(sha256(data));
   } finally {
     await virtual.close();
+  }
+});
+
+it('a store that stops answering on a kept-alive connection pauses direct puts once its request timeout passes', async () => {
+  // A stand-in for a store that hangs: it answers the first put, then never answers again.
+  let answered = 0;
+  const hanging = http.createServer((req, res) => {
+    req.resume();
+    if (answered++ === 0) req.on('end', () => res.writeHead(200, { etag: '"first"' }).end());
+  });
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  const port = (hanging.address() as net.AddressInfo).port;
+  const hung = new S3ObjectStore({ s3: testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: 'hanging', S3_MAX_ATTEMPTS: '1', S3_REQUEST_TIMEOUT_MS: '300' }), signedUrlTtl: 60, directPuts: true });
+  try {
+    await hung.put('a/1', bytes(100), { contentType: 'text/plain' });
+    expect(hung.direct!.counts).toEqual({ direct: 1, handedBack: 0 });
+    // On the same kept-alive connection: no answer within 300 ms, and the SDK's try times out too.
+    expect(await hung.put('a/2', bytes(100), { contentType: 'text/plain' }).then(() => 'stored', () => 'failed')).toBe('failed');
+    expect(hung.direct!.counts).toEqual({ direct: 1, handedBack: 1 });
+    // Paused: the next put goes straight to the SDK.
+    expect(await hung.put('a/3', bytes(100), { contentType: 'text/plain' }).then(() => 'stored', () => 'failed')).toBe('failed');
+    expect(hung.direct!.counts).toEqual({ direct: 1, handedBack: 1 });
+  } finally {
+    await hung.close();
+    hanging.closeAllConnections();
+    hanging.close();
   }
 });
 

@@ -165,11 +165,12 @@ export class DirectPut {
       // The SDK's connect timeout, not only its request timeout: a store that takes no connection is down.
       req.on('socket', (socket) => {
         if (!socket.connecting) return;
-        const timer = setTimeout(() => req.destroy(), this.s3.connectTimeoutMs);
+        const timer = setTimeout(() => req.destroy(new Error('no connection within the connect timeout')), this.s3.connectTimeoutMs);
         socket.once(this.base.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(timer));
         socket.once('close', () => clearTimeout(timer));
       });
-      req.on('timeout', () => req.destroy());
+      // Destroyed with an error of our own: a bare destroy() reads as ECONNRESET, which on a reused socket would pass for a stale connection.
+      req.on('timeout', () => req.destroy(new Error('no answer within the request timeout')));
       req.on('error', (err: NodeJS.ErrnoException) => {
         // A kept-alive connection the server closed as we reused it: the store is there.
         resolve(req.reusedSocket && err.code === 'ECONNRESET' ? 'not-sent' : 'no-answer');
