@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: type check, then every vitest file against real services —
+# The whole test suite: type check, lint (ESLint, Prettier), then every vitest file against real services —
 # Ceph RGW (started here unless S3_ENDPOINT is set; installed from Debian's packages when
 # missing), PostgreSQL on 127.0.0.1:5432 (a fresh database per run, dropped after) and PGlite.
 # Ends with one plain line "N passed, N failed, N skipped".
@@ -10,6 +10,8 @@ mkdir -p test-artifacts
 bash scripts/ensure-test-packages.sh
 echo "== type check"
 npx tsc --noEmit
+echo "== lint"
+npm run lint --silent
 # The commands the tests start (bin/vitrina.js) run this build, as they do after npm ci.
 echo "== build"
 node scripts/build.mjs

@@ -5,6 +5,8 @@
 
 /** Up to 10 digits before the point and 2 after: what numeric(12,2) holds without rounding. */
 const PRICE = /^(\d{1,10})(?:[.,](\d{1,2}))?$/;
+/** The longest text PRICE can match ('1234567890.99'): anything longer is refused unread. */
+const MAX_PRICE_LENGTH = 13;
 
 /**
  * The canonical string ('19.9' → '19.90', '7' → '7.00', '1,5' → '1.50') or undefined when the
@@ -13,7 +15,7 @@ const PRICE = /^(\d{1,10})(?:[.,](\d{1,2}))?$/;
  */
 export function normalizePrice(input: string | number): string | undefined {
   const text = typeof input === 'number' ? (Number.isFinite(input) ? String(input) : '') : input.trim();
-  const match = PRICE.exec(text);
+  const match = text.length <= MAX_PRICE_LENGTH ? PRICE.exec(text) : null;
   if (!match) return undefined;
   const whole = match[1]!.replace(/^0+(?=\d)/, '');
   return `${whole}.${(match[2] ?? '').padEnd(2, '0')}`;

@@ -1,6 +1,6 @@
 /** `24h`, `30m`, `90s`, `7d`, `0` → milliseconds; undefined when it is none of those. */
 export function parseDuration(text: string): number | undefined {
-  const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(text.trim());
+  const m = /^(\d{1,9})(ms|[smhd])?$/.exec(text.trim());
   if (!m) return undefined;
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { loadConfig, type S3Config } from '../config.js';
 
 /** The variables one set of S3 settings is made of (the aliases loadConfig accepts included). */
-const S3_VARIABLE = /^(S3_[A-Z_]+|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_REGION|CDN_URL)$/;
+const S3_VARIABLE = /^(?:S3_[A-Z_]+|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_REGION|CDN_URL)$/;
 
 /** A bad env file or value: the message is one line saying what to fix. */
 export class S3SettingsError extends Error {
@@ -29,12 +29,13 @@ export function parseEnvFile(text: string, file: string): Record<string, string>
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    const match = /^(?:export\s+)?([A-Z_a-z]\w*)\s*=(.*)$/.exec(line);
     if (!match) throw new S3SettingsError(`${file} line ${i + 1} is not a VARIABLE=value line`);
-    let value = match[2]!;
+    let value = match[2]!.trimStart();
     const quoted = /^(['"])(.*)\1$/.exec(value);
+    const comment = value.search(/\s#/);
     if (quoted) value = quoted[2]!;
-    else value = value.replace(/\s+#.*$/, '');
+    else if (comment !== -1) value = value.slice(0, comment).trimEnd();
     out[match[1]!] = value;
   });
   return out;

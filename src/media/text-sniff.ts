@@ -24,7 +24,7 @@ export function sniffText(bytes: Uint8Array): string | undefined {
 function skipProlog(text: string): string {
   let rest = text;
   for (;;) {
-    const m = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!doctype\s+(?!html)[^>]*>)\s*/i.exec(rest);
+    const m = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!doctype\s(?!\s*html)[^>]*>)\s*/i.exec(rest);
     if (!m) return rest;
     rest = rest.slice(m[0].length);
   }
@@ -41,7 +41,7 @@ function decodeHead(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   return /[\u0000-\u0008\u000e-\u001a\u001c-\u001f]/.test(text) ? undefined : text;
 }
 

@@ -31,7 +31,7 @@ export const PUBLIC_IMAGE_PATTERN = `t/*/${IMAGE_SEGMENT}/*`;
 export const IMAGE_EXTENSIONS = ['jpg', 'png', 'gif', 'webp', 'avif'] as const;
 export type ImageExtension = (typeof IMAGE_EXTENSIONS)[number];
 
-const TENANT_ID = /^[A-Za-z0-9-]{1,64}$/;
+const TENANT_ID = /^[a-z0-9-]{1,64}$/i;
 const VARIANT = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 function invalid(message: string): StorageError {
@@ -85,26 +85,60 @@ export function parseIncomingKey(key: string): { tenantId: string; assetId: stri
 
 /** A key for a throw-away probe object (doctor, readiness checks). */
 export function probeKey(name: string): string {
-  return `${DOCTOR_PREFIX}${uuidv7()}/${name.replace(/[^a-z0-9._-]/gi, '-')}`;
+  return `${DOCTOR_PREFIX}${uuidv7()}/${name.replace(/[^\w.-]/g, '-')}`;
 }
 
 /**
  * A user's file name made safe to keep as metadata and to show: the last path segment only,
- * NFC-normalised, without control, reserved or bidi-override characters, at most 120
- * characters (the extension kept), and never empty.
+ * NFC-normalised, without control, reserved or bidi-override characters or lone surrogates,
+ * at most 120 characters (the extension kept, no character cut in half), and never empty.
+ * Runs in time linear in the name: no pattern here can backtrack, and a name longer than any
+ * real one is cut before they run (issue 13: `[\s.]+$` took 3 s over 30,000 dots).
  *
  * @example sanitizeFileName('../../etc/pass\u0000wd .JPG') === 'passwd .JPG'
  */
 export function sanitizeFileName(name: string | undefined | null, fallback = 'file'): string {
   if (!name) return fallback;
-  let base = name.normalize('NFC').split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
+  let base = boundedLength(lastSegment(name)).normalize('NFC');
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   base = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"<>:|?*]/g, '');
-  base = base.replace(/\s+/g, ' ').replace(/^[\s.]+|[\s.]+$/g, '');
+  // With the u flag only a surrogate without its partner matches: it has no UTF-8 form.
+  base = base.replace(/[\uD800-\uDFFF]/gu, '');
+  base = trimDotsAndSpaces(base.replace(/\s+/g, ' '));
   if (base.length > 120) {
     const dot = base.lastIndexOf('.');
     const ext = dot > 0 && base.length - dot <= 10 ? base.slice(dot) : '';
-    base = base.slice(0, 120 - ext.length).trimEnd() + ext;
+    base = wholeCharacters(base, 120 - ext.length).trimEnd() + ext;
   }
   return base === '' ? fallback : base;
+}
+
+/** What a file name is cut to before anything else looks at it: far more than the 120 kept. */
+const MAX_FILE_NAME_INPUT = 1024;
+
+/** The text after the last `/` or `\`. */
+function lastSegment(name: string): string {
+  return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+}
+
+/** A long name's start and its last characters (where the extension is): what the 120 kept come from. */
+function boundedLength(name: string): string {
+  if (name.length <= MAX_FILE_NAME_INPUT) return name;
+  return name.slice(0, MAX_FILE_NAME_INPUT - 16) + name.slice(-16);
+}
+
+/** At most the first `length` UTF-16 units of `text`, one fewer where the cut would split a surrogate pair. */
+function wholeCharacters(text: string, length: number): string {
+  const last = text.charCodeAt(length - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
+}
+
+/** Leading and trailing dots and white space removed, by index rather than by `[\s.]+$`, which is tried from every position of a run. */
+function trimDotsAndSpaces(text: string): string {
+  const trimmed = (c: string | undefined) => c === '.' || (c !== undefined && c.trim() === '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && trimmed(text[start])) start++;
+  while (end > start && trimmed(text[end - 1])) end--;
+  return text.slice(start, end);
 }

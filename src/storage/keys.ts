@@ -20,12 +20,12 @@ export function assertValidKey(key: unknown): asserts key is string {
 export function invalidKeyReason(key: unknown): string | undefined {
   if (typeof key !== 'string' || key.length === 0) return 'it is empty';
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) return `it is longer than ${MAX_KEY_BYTES} bytes`;
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(key)) return 'it contains a NUL or control character';
   if (key.includes('\\')) return 'it contains a backslash';
   // A lone UTF-16 surrogate has no UTF-8 form: no store could name the object.
   if (/[\uD800-\uDFFF]/u.test(key)) return 'it is not valid Unicode (a lone surrogate)';
-  if (key.startsWith('/') || /^[a-zA-Z]:/.test(key)) return 'it is an absolute path';
+  if (key.startsWith('/') || /^[a-z]:/i.test(key)) return 'it is an absolute path';
   const segments = key.split('/');
   if (segments.some((s) => s === '')) return 'it has an empty path segment';
   if (segments.some((s) => s === '.' || s === '..')) return 'it has a "." or ".." segment';

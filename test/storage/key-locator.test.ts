@@ -53,6 +53,17 @@ describe('key locator', () => {
     expect(name.length).toBe(120);
     expect(name.endsWith('.jpeg')).toBe(true);
   });
+
+  it('never cuts a character in half, and drops a lone surrogate', () => {
+    expect(sanitizeFileName(`a${'😀'.repeat(100)}.jpg`)).toBe(`a${'😀'.repeat(57)}.jpg`);
+    expect(sanitizeFileName('half\uD83D.png')).toBe('half.png');
+  });
+
+  it('trims runs of dots and spaces in linear time (30,000 dots took 3 s)', () => {
+    expect(sanitizeFileName(`a${'.'.repeat(30_000)}.jpg`)).toBe(`a${'.'.repeat(115)}.jpg`);
+    expect(sanitizeFileName(`${' . '.repeat(300)}x${' .'.repeat(30_000)}`)).toBe('x');
+    expect(sanitizeFileName(`${'b'.repeat(40_000)}.webp`)).toBe(`${'b'.repeat(115)}.webp`);
+  });
 });
 
 describe('key validation', () => {

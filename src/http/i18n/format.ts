@@ -37,9 +37,16 @@ export function formatDecimal(locale: Locale, value: string, minFraction = 2): s
   if (!m) return value;
   const [, sign = '', int = '0', frac = ''] = m;
   const { group, decimal } = separators(locale);
-  const grouped = int.replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  const grouped = groupThousands(int.replace(/^0+(?=\d)/, ''), group);
   const fraction = frac.padEnd(minFraction, '0');
   return `${sign}${grouped}${fraction ? decimal + fraction : ''}`;
+}
+
+/** '1234567' → '1,234,567': threes from the right, by slicing (the usual lookahead pattern rescans every digit run). */
+function groupThousands(digits: string, separator: string): string {
+  const groups = [digits.slice(0, digits.length % 3 || 3)];
+  for (let i = groups[0]!.length; i < digits.length; i += 3) groups.push(digits.slice(i, i + 3));
+  return groups.join(separator);
 }
 
 /** Translated label of a unit code ("box" → "caja"); unknown codes are shown as they are. */

@@ -9,6 +9,10 @@
  */
 import { DEFAULT_LOCALE, isLocale, type Locale } from './translate.js';
 
+/** A language tag longer than this is not one we serve; a header is read only this far (a browser's is under 200). */
+const MAX_TAG_LENGTH = 64;
+const MAX_HEADER_LENGTH = 1024;
+
 export function negotiateLocale(
   acceptLanguage: string | undefined | null,
   cookieValue: string | undefined | null,
@@ -22,7 +26,7 @@ export function negotiateLocale(
 }
 
 function normalise(value: string | undefined | null): Locale | undefined {
-  if (typeof value !== 'string') return undefined;
+  if (typeof value !== 'string' || value.length > MAX_TAG_LENGTH) return undefined;
   const primary = value.trim().toLowerCase().split(/[-_]/)[0];
   return isLocale(primary) ? primary : undefined;
 }
@@ -30,7 +34,7 @@ function normalise(value: string | undefined | null): Locale | undefined {
 /** RFC 9110 §12.5.4: highest q wins, ties keep header order, q=0 means "not this one". */
 function fromAcceptLanguage(header: string): Locale | undefined {
   let best: { locale: Locale; q: number } | undefined;
-  for (const part of header.split(',').slice(0, 32)) {
+  for (const part of header.slice(0, MAX_HEADER_LENGTH).split(',').slice(0, 32)) {
     const [tag = '', ...params] = part.trim().split(';');
     const locale = normalise(tag);
     if (!locale) continue;

@@ -9,6 +9,12 @@ export interface Validators {
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
+/**
+ * Longer than any validator header a cache sends (one or a few entity tags, or a date). A
+ * longer one is garbage: treated as matching nothing, without being split or parsed.
+ */
+export const MAX_VALIDATOR_HEADER_LENGTH = 1024;
+
 function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
@@ -22,6 +28,7 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 export function isNotModified(headers: Headers, current: Validators): boolean {
   const ifNoneMatch = one(headers['if-none-match']);
   if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.length > MAX_VALIDATOR_HEADER_LENGTH) return false;
     // If-None-Match wins over If-Modified-Since; it uses the weak comparison.
     if (ifNoneMatch.trim() === '*') return true;
     if (current.etag === undefined) return false;
@@ -29,7 +36,7 @@ export function isNotModified(headers: Headers, current: Validators): boolean {
     return ifNoneMatch.split(',').some((t) => opaque(t) === tag);
   }
   const since = one(headers['if-modified-since']);
-  if (since === undefined || current.lastModified === undefined) return false;
+  if (since === undefined || since.length > MAX_VALIDATOR_HEADER_LENGTH || current.lastModified === undefined) return false;
   const sinceMs = Date.parse(since);
   return !Number.isNaN(sinceMs) && seconds(current.lastModified) <= Math.floor(sinceMs / 1000);
 }
@@ -38,6 +45,7 @@ export function isNotModified(headers: Headers, current: Validators): boolean {
 export function ifRangeAllows(headers: Headers, current: Validators): boolean {
   const ifRange = one(headers['if-range'])?.trim();
   if (ifRange === undefined) return true;
+  if (ifRange.length > MAX_VALIDATOR_HEADER_LENGTH) return false;
   if (ifRange.startsWith('"') || ifRange.startsWith('W/')) {
     // Strong comparison: a weak tag never matches.
     return current.etag !== undefined && !ifRange.startsWith('W/') && ifRange === current.etag;
