@@ -137,7 +137,8 @@ describe('vitrina import legacy', () => {
         'Corta,SHORT-1,unit', // 22: too few fields
       ]).replace('HTTPBASE', httpBase),
     );
-    const args = ['import', 'legacy', '--csv', file, '--uploads', uploads, '--tenant', String(tenantId), '--source-env', path.join(dir, 'old-app.env')];
+    // The "public" web server is on loopback: allowed on purpose (import-legacy-network.test.ts refuses it without the flag).
+    const args = ['import', 'legacy', '--csv', file, '--uploads', uploads, '--tenant', String(tenantId), '--source-env', path.join(dir, 'old-app.env'), '--allow-private-network'];
     const expectedRefusals = [
       /^ {4}line 8 \(SKU DOC-1\): image "manual\.pdf": File type not allowed: application\/pdf$/m,
       /^ {4}line 9 \(SKU CUT-1\): image "cut\.jpg": The image is damaged or incomplete/m,
@@ -156,7 +157,7 @@ describe('vitrina import legacy', () => {
 
     const dry = await vitrina([...args, '--dry-run'], env);
     expect(dry.code, dry.stderr).toBe(1);
-    expect(dry.stdout).toMatch(/would import  7 \(5 with an image/);
+    expect(dry.stdout).toMatch(/would import {2}7 \(5 with an image/);
     for (const line of expectedRefusals) expect(dry.stdout).toMatch(line);
     expect(await database.db.selectFrom('products').select('sku').execute()).toEqual([{ sku: 'APP-1' }]);
 

@@ -5,14 +5,19 @@
  *   products/1738204800_martillo.jpg    a path relative to the uploads folder (or to a folder
  *   static/uploads/products/…           above it: leading segments are dropped until it is found)
  *   http://localhost:9000/uploads/products/tenant_1/1738204800_martillo.jpg
- *                                       a URL: on the old app's S3 endpoint (and with its
+ *                                       a URL: on the old app's S3 endpoint (given, with its
  *                                       credentials), read from that S3 — path style: the first
  *                                       segment is the bucket, the rest the key; under its
- *                                       S3_PUBLIC_URL, the rest is a key in its S3_BUCKET;
- *                                       anything else is fetched over HTTP (a public bucket, a CDN)
+ *                                       S3_PUBLIC_URL, the rest is a key in its S3_BUCKET, read
+ *                                       from that endpoint too; anything else is a plain GET
+ *                                       (a public bucket, a CDN) through checkedFetch
  *
  * A path never leaves the uploads folder (`..`, absolute paths elsewhere and symlinks out of
- * it are refused): a CSV must not be a way to read other files of the machine.
+ * it are refused): a CSV must not be a way to read other files of the machine. Nor is a URL a
+ * way into its network: a plain GET is refused on loopback, private and link-local addresses
+ * (unless allowPrivateNetwork), and the old app's credentials go to its configured endpoint
+ * only — never to a host the CSV names (without an endpoint, nothing is signed). The endpoint
+ * itself is the operator's choice and is not checked.
  *
  * @example
  *   const images = legacyImageSource({ uploadsDir: 'static/uploads', maxBytes: 2 << 20, s3: undefined, logger });
@@ -26,6 +31,8 @@ import type { Logger } from '../../logger.js';
 import { readWithLimit, tooLargeError } from '../../media/size-limit.js';
 import { S3ObjectStore } from '../../storage/s3/s3-object-store.js';
 import { isStorageError } from '../../storage/storage-error.js';
+import { checkedFetch, DEFAULT_FETCH_TIMEOUTS, type FetchTimeouts } from './checked-fetch.js';
+import { deadline } from './deadline.js';
 
 export interface LegacyImage {
   bytes: Buffer;
@@ -38,11 +45,13 @@ export interface LegacyImageSourceOptions {
   uploadsDir: string | undefined;
   /** The upload size limit (MAX_UPLOAD_SIZE): a larger file is refused like a larger upload. */
   maxBytes: number;
-  /** The old app's S3 (credentials, endpoint): URLs are read through it when set. */
+  /** The old app's S3: URLs on its endpoint (or under its S3_PUBLIC_URL) are read through it when the endpoint and credentials are set. */
   s3?: S3Config | undefined;
   logger: Logger;
-  /** Milliseconds for one HTTP fetch (default 30 s). */
-  fetchTimeoutMs?: number | undefined;
+  /** Fetch from loopback, private and link-local addresses too (--allow-private-network). */
+  allowPrivateNetwork?: boolean | undefined;
+  /** Time limits for one image over HTTP (default 10 s to connect, 30 s to the answer, 60 s for the body); the body limit bounds an S3 read too. */
+  timeouts?: Partial<FetchTimeouts> | undefined;
 }
 
 export interface LegacyImageSource {
@@ -129,49 +138,53 @@ async function readUrl(
   } catch {
     throw new AppError('Unprocessable', `image URL ${JSON.stringify(imagePath)} is not a valid URL`);
   }
-  const segments = url.pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeSegment);
   const fileName = segments.at(-1) ?? 'image';
   const s3 = options.s3;
-  const publicBase = s3?.publicUrl === undefined ? undefined : `${s3.publicUrl}/`;
-  // Read through S3 only what lives there: the old app's endpoint (path style), or its public base.
-  const viaPublicBase = publicBase !== undefined && imagePath.startsWith(publicBase);
-  const viaEndpoint = s3?.endpoint === undefined || new URL(s3.endpoint).origin === url.origin;
-  if (s3 !== undefined && s3.accessKeyId !== undefined && (viaPublicBase || viaEndpoint)) {
-    const rest = viaPublicBase ? new URL(imagePath.slice(publicBase.length), 'http://x/').pathname.split('/').filter((x) => x !== '').map((x) => decodeURIComponent(x)) : segments;
-    const bucket = viaPublicBase ? s3.bucket : rest[0];
-    const key = (viaPublicBase ? rest : rest.slice(1)).join('/');
-    if (bucket === undefined || key === '') throw new AppError('Unprocessable', `image URL ${imagePath} names no bucket and key (expected ${url.origin}/BUCKET/KEY)`);
-    // The URL names the server when no endpoint was given for the old app's S3.
-    const settings = s3.endpoint === undefined ? { ...s3, endpoint: url.origin, forcePathStyle: true, checksumMode: 'WHEN_REQUIRED' as const } : s3;
-    try {
-      const got = await storeFor(settings, bucket).get(key, { signal });
-      if (got.contentLength > options.maxBytes) {
-        got.body.destroy();
-        throw tooLargeError(options.maxBytes);
-      }
-      return { bytes: await readWithLimit(got.body, options.maxBytes, signal), fileName };
-    } catch (err) {
-      if (isStorageError(err, 'ObjectNotFound')) throw new AppError('NotFound', `image ${imagePath} not found (no object ${key} in bucket ${bucket})`, { cause: err });
-      if (isStorageError(err)) throw new AppError('Unavailable', `image ${imagePath} could not be read from S3: ${err.message}`, { cause: err });
-      throw err;
-    }
+  // Credentials go to the configured endpoint only: without one, no URL is read signed.
+  const object = s3?.endpoint !== undefined && s3.accessKeyId !== undefined ? s3Object(s3, url, imagePath, segments) : undefined;
+  if (object === undefined) {
+    const bytes = await checkedFetch(url, { maxBytes: options.maxBytes, allowPrivateNetwork: options.allowPrivateNetwork === true, timeouts: options.timeouts, signal });
+    return { bytes, fileName };
   }
-  let res: Response;
+  const { bucket, key } = object;
+  // The same whole-body limit as over HTTP: the store's own timeouts only bound an idle socket.
+  const bodyMs = options.timeouts?.bodyMs ?? DEFAULT_FETCH_TIMEOUTS.bodyMs;
+  const limit = deadline(bodyMs, signal);
   try {
-    res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(options.fetchTimeoutMs ?? 30_000)]) : AbortSignal.timeout(options.fetchTimeoutMs ?? 30_000) });
+    const got = await storeFor(s3!, bucket).get(key, { signal: limit.signal });
+    if (got.contentLength > options.maxBytes) {
+      got.body.destroy();
+      throw tooLargeError(options.maxBytes);
+    }
+    return { bytes: await readWithLimit(got.body, options.maxBytes, limit.signal), fileName };
   } catch (err) {
-    throw new AppError('Unavailable', `image ${imagePath} could not be fetched: ${(err as Error).message}`, { cause: err });
+    if (limit.expired() && !signal?.aborted) throw new AppError('Unavailable', `image ${imagePath} took longer than ${bodyMs / 1000} s to read from S3 (the limit for one image)`, { cause: err });
+    if (isStorageError(err, 'ObjectNotFound')) throw new AppError('NotFound', `image ${imagePath} not found (no object ${key} in bucket ${bucket})`, { cause: err });
+    if (isStorageError(err)) throw new AppError('Unavailable', `image ${imagePath} could not be read from S3: ${err.message}`, { cause: err });
+    throw err;
+  } finally {
+    limit.clear();
   }
-  if (res.status === 404) throw new AppError('NotFound', `image ${imagePath} not found (HTTP 404)`);
-  if (!res.ok || res.body === null) {
-    await res.body?.cancel();
-    const hint = res.status === 403 ? '; give the old S3 credentials (--source-env or --source-access-key/--source-secret-key)' : '';
-    throw new AppError('Unavailable', `image ${imagePath} could not be fetched (HTTP ${res.status})${hint}`);
+}
+
+/** The old app's bucket and key for a URL on its endpoint (path style) or under its S3_PUBLIC_URL; undefined for any other URL. */
+function s3Object(s3: S3Config, url: URL, imagePath: string, segments: string[]): { bucket: string; key: string } | undefined {
+  const publicBase = s3.publicUrl === undefined ? undefined : `${s3.publicUrl}/`;
+  const viaPublicBase = publicBase !== undefined && imagePath.startsWith(publicBase);
+  if (!viaPublicBase && new URL(s3.endpoint!).origin !== url.origin) return undefined;
+  const rest = viaPublicBase ? new URL(imagePath.slice(publicBase.length), 'http://x/').pathname.split('/').filter((x) => x !== '').map(decodeSegment) : segments;
+  const bucket = viaPublicBase ? s3.bucket : rest[0];
+  const key = (viaPublicBase ? rest : rest.slice(1)).join('/');
+  if (bucket === undefined || key === '') throw new AppError('Unprocessable', `image URL ${imagePath} names no bucket and key (expected ${url.origin}/BUCKET/KEY)`);
+  return { bucket, key };
+}
+
+/** `%C3%B1` → `ñ`; a malformed escape (`%E0%A4%A`) is kept as written rather than failing the row. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
-  const length = Number(res.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(length) && length > options.maxBytes) {
-    await res.body.cancel();
-    throw tooLargeError(options.maxBytes);
-  }
-  return { bytes: await readWithLimit(res.body as AsyncIterable<Uint8Array>, options.maxBytes, signal), fileName };
 }

@@ -35,6 +35,7 @@ interface Options {
   sourceRegion?: string;
   sourceAccessKey?: string;
   sourceSecretKey?: string;
+  allowPrivateNetwork?: boolean;
   concurrency: string;
   json?: boolean;
   progress?: boolean;
@@ -48,19 +49,22 @@ export function registerImportLegacy(program: Command): void {
     .command('legacy')
     .description(
       "Import products and their images from the old apps' shape: a CSV with the columns name, sku, uom, sale_price, image_path " +
-        '(uom: a unit code or name; image_path: a file name or path in --uploads, or a URL, read from that S3 with --source-* ' +
-        'credentials or else over HTTP). Every image goes through the upload checks and processing; refused files and bad rows ' +
-        'are reported with their CSV line and never imported. A rerun skips the rows already imported.',
+        "(uom: a unit code or name; image_path: a file name or path in --uploads, or a URL, read from the old app's S3 when it is on " +
+        'its endpoint and --source-* gives the endpoint and credentials, or else over HTTP without credentials). Every image goes through ' +
+        'the upload checks and processing; refused files and bad rows are reported with their CSV line and never imported. A rerun ' +
+        'skips the rows already imported. Over HTTP, URLs on loopback, private and link-local addresses (checked after DNS and at ' +
+        'every redirect) are refused, and one image gets 10 s to connect, 30 s to answer and 60 s for its body.',
     )
     .option('--csv <file>', 'the products CSV (header: name,sku,uom,sale_price,image_path)')
     .option('--uploads <dir>', "the old app's uploads folder (e.g. static/uploads); bare names are also looked up in DIR/products")
     .option('--tenant <id>', 'the tenant the products go to')
     .option('--dry-run', 'check every row and image; create nothing')
     .option('--source-env <file>', "the old app's S3 settings: a file of S3_*=value lines (its .env works)")
-    .option('--source-endpoint <url>', "the old app's S3_ENDPOINT (default: the host in each image URL)")
+    .option('--source-endpoint <url>', "the old app's S3_ENDPOINT: its credentials go to this endpoint only (without one they are not used)")
     .option('--source-region <region>', "the old app's S3_REGION")
     .option('--source-access-key <id>', "the old app's S3_ACCESS_KEY")
     .option('--source-secret-key <secret>', "the old app's S3_SECRET_KEY (better kept in --source-env: flags show up in ps)")
+    .option('--allow-private-network', 'also fetch image URLs on loopback, private and link-local addresses (your own network; never 169.254.169.254)')
     .option('--concurrency <n>', 'rows whose images are read and processed at once (1-16)', '2')
     .option('--json', 'print the report as JSON')
     .option('--no-progress', 'no progress bar or progress lines')
@@ -69,7 +73,8 @@ export function registerImportLegacy(program: Command): void {
       '\nExamples:\n' +
         '  vitrina import legacy --csv products.csv --uploads static/uploads --tenant 3 --dry-run\n' +
         '  vitrina import legacy --csv products.csv --uploads static/uploads --tenant 3\n' +
-        '  vitrina import legacy --csv export.csv --tenant 3 --source-env ../old-app/.env\n',
+        '  vitrina import legacy --csv export.csv --tenant 3 --source-env ../old-app/.env\n' +
+        '  vitrina import legacy --csv export.csv --tenant 3 --allow-private-network   # images on http://10.0.0.5/…\n',
     )
     .action(async (options: Options) => {
       const problem = checkOptions(options);
@@ -80,6 +85,9 @@ export function registerImportLegacy(program: Command): void {
       } catch (err) {
         if (err instanceof S3SettingsError) return badInput(COMMAND, err.message);
         throw err;
+      }
+      if (source !== undefined && source.endpoint === undefined && source.accessKeyId !== undefined) {
+        process.stderr.write(`vitrina ${COMMAND}: the source credentials are not used: they go only to the old app's S3 endpoint (--source-endpoint or S3_ENDPOINT in --source-env)\n`);
       }
       let text: string;
       try {
@@ -120,7 +128,7 @@ async function run(options: Options, rows: ReturnType<typeof parseLegacyCsv>['ro
   const logger = createLogger({ level: 'fatal', destination: 2 });
   configureSharp();
   const runtime = await startRuntime(config, logger, { jobs: false });
-  const images = legacyImageSource({ uploadsDir: options.uploads, maxBytes: config.maxUploadSize, s3: source, logger });
+  const images = legacyImageSource({ uploadsDir: options.uploads, maxBytes: config.maxUploadSize, s3: source, logger, allowPrivateNetwork: options.allowPrivateNetwork === true });
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
   const releaseInterrupt = onInterrupt(controller, `\nvitrina ${COMMAND}: stopping after the rows in flight (Ctrl-C again to quit at once)\n`);
