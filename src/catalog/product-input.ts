@@ -6,6 +6,7 @@
  *   const r = parseProductInput({ name: 'Tea', sku: 'T-1', uom_id: '2', sale_price: '4.50' });
  *   if (!r.ok) r.errors.sale_price;   // 'Enter a price such as 19.99 …'
  */
+import { isPlainText } from '../plain-text.js';
 import { normalizePrice, PRICE_HINT } from './price.js';
 
 export interface ProductInput {
@@ -20,7 +21,8 @@ export interface ProductInput {
 export type ProductField = 'sku' | 'name' | 'description' | 'uom_id' | 'sale_price';
 /** What is wrong with a field, for pages to translate (`error.{code}`); `errors` has the English text. */
 export type ProductErrorCode =
-  | 'name_required' | 'name_too_long' | 'sku_required' | 'sku_invalid' | 'uom_invalid' | 'price_invalid' | 'description_too_long';
+  | 'name_required' | 'name_too_long' | 'name_invalid' | 'sku_required' | 'sku_invalid' | 'uom_invalid' | 'price_invalid'
+  | 'description_too_long' | 'description_invalid';
 export type ProductInputResult<T> =
   | { ok: true; value: T }
   | { ok: false; errors: Partial<Record<ProductField, string>>; codes: Partial<Record<ProductField, ProductErrorCode>> };
@@ -28,6 +30,10 @@ export type ProductInputResult<T> =
 type Raw = Record<string, unknown>;
 
 const SKU = /^[\p{L}\p{N}][\p{L}\p{N}._\-/]{0,63}$/u;
+/** 64 characters of up to two UTF-16 units each: a longer SKU is refused before SKU looks at it. */
+const MAX_SKU_UNITS = 128;
+/** PostgreSQL's `integer` holds no more: a larger unit id names no row, and the database refuses it (22003). */
+const MAX_ID = 2_147_483_647;
 
 function text(raw: Raw, key: string): string | undefined {
   const value = raw[key];
@@ -55,26 +61,30 @@ export function parseProductInput(raw: Raw, options: { partial?: boolean } = {})
   if (name !== undefined || !partial) {
     if (!name) problem('name', 'name_required', 'Enter a name.');
     else if (name.length > 200) problem('name', 'name_too_long', 'Keep the name under 200 characters.');
+    else if (!isPlainText(name)) problem('name', 'name_invalid', 'Remove the control characters (such as NUL or a tab), and any unpaired \\uD800-style escape, from the name.');
     else value.name = name;
   }
 
   const sku = text(raw, 'sku');
   if (sku !== undefined || !partial) {
     if (!sku) problem('sku', 'sku_required', 'Enter a SKU.');
-    else if (!SKU.test(sku)) problem('sku', 'sku_invalid', 'Use up to 64 letters, digits, and . _ - / (starting with a letter or digit).');
+    else if (sku.length > MAX_SKU_UNITS || !SKU.test(sku)) problem('sku', 'sku_invalid', 'Use up to 64 letters, digits, and . _ - / (starting with a letter or digit).');
     else value.sku = sku;
   }
 
   const description = text(raw, 'description');
   if (description !== undefined || !partial) {
     if ((description ?? '').length > 5000) problem('description', 'description_too_long', 'Keep the description under 5000 characters.');
-    else value.description = description ?? '';
+    else if (!isPlainText(description ?? '', { lineBreaks: true })) {
+      problem('description', 'description_invalid', 'Remove the control characters (such as NUL), and any unpaired \\uD800-style escape, from the description; line breaks are fine.');
+    } else value.description = description ?? '';
   }
 
   const uom = text(raw, 'uom_id') ?? text(raw, 'uomId');
   if (uom !== undefined || !partial) {
-    const id = uom === undefined || uom === '' ? 1 : Number(uom);
-    if (!Number.isSafeInteger(id) || id < 1) problem('uom_id', 'uom_invalid', 'Choose a unit of measure from the list.');
+    // Digits only: Number() would also take '1e3', '0x10' or '1.0'.
+    const id = uom === undefined || uom === '' ? 1 : /^\d{1,10}$/.test(uom) ? Number(uom) : NaN;
+    if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ID) problem('uom_id', 'uom_invalid', 'Choose a unit of measure from the list.');
     else value.uomId = id;
   }
 

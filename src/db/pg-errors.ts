@@ -16,6 +16,17 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return hasCode(err, UNIQUE_VIOLATION, constraint);
 }
 
+/**
+ * True for SQLSTATE class 22, "data exception": a value the database cannot take, such as a
+ * NUL in text (22021) or a number out of a column's range (22003). Input is checked before it
+ * gets here; the HTTP error handler still answers one that slips through with a 400, not a 500.
+ */
+export function isDataException(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code } = err as PgErrorFields;
+  return typeof code === 'string' && code.length === 5 && code.startsWith('22');
+}
+
 export function isForeignKeyViolation(err: unknown, constraint?: string): boolean {
   return hasCode(err, FOREIGN_KEY_VIOLATION, constraint);
 }

@@ -2,11 +2,19 @@
  * The one place errors become responses: JSON `{"error":{"code","message"}}` for the API and
  * machine clients, the error page for browsers. AppErrors carry their own status and a
  * message meant for people; anything else is a 500 whose details stay in the log.
+ *
+ * Client input never makes a 500: a value the database refused (a NUL, a number out of range)
+ * that got past the checks at the input is a 400, and a malformed URL, which Fastify answers
+ * before routing (`frameworkErrors`), gets the app's 400 page or JSON like any other error.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { isDataException } from '../db/pg-errors.js';
 import { AppError, ERROR_TABLE, type ErrorCode } from '../errors.js';
+import { negotiateLocale } from './i18n/index.js';
 import { pageContext } from './pages/page-context.js';
+import { securityHeaders } from './security-headers.js';
+import type { PageContext } from './views/types.js';
 import { errorPage } from './views/error-page.js';
 
 interface RenderedError {
@@ -22,8 +30,19 @@ const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
   400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 413: 'TooLarge', 415: 'UnsupportedMediaType', 422: 'Unprocessable',
 };
 
+/** A database refusal of a value, found on the error or its causes (a service may wrap it). */
+function dataException(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (isDataException(e)) return true;
+  }
+  return false;
+}
+
+const REFUSED_VALUE = 'A value in this request cannot be stored: remove control characters (such as NUL) and keep numbers within range.';
+
 function toRendered(err: FastifyError | Error): RenderedError {
   if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, fields: err.fields };
+  if (dataException(err)) return { status: 400, code: 'BadRequest', message: REFUSED_VALUE };
   const fastifyErr = err as FastifyError;
   if (typeof fastifyErr.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
     return { status: fastifyErr.statusCode, code: CODE_FOR_STATUS[fastifyErr.statusCode] ?? fastifyErr.code ?? 'BadRequest', message: fastifyErr.message };
@@ -36,8 +55,30 @@ function wantsHtml(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
+/**
+ * The errors Fastify raises before a request reaches a route, as the app's own: a URL whose
+ * %-escapes do not decode, a path parameter past `maxParamLength` (no product id is that long).
+ */
+function frameworkAppError(err: FastifyError): AppError | undefined {
+  if (err.code === 'FST_ERR_BAD_URL') {
+    return new AppError('BadRequest', 'This address is not valid: it has a broken %-escape (such as %E0%A4%A). Check the link or type the address again.', { cause: err });
+  }
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('NotFound', undefined, { cause: err });
+  return undefined;
+}
+
 export function createErrorHandlers(ctx: AppContext) {
-  function send(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError): FastifyReply {
+  const setSecurityHeaders = securityHeaders(ctx.config);
+
+  /**
+   * What a page needs when the request's hooks never ran (framework errors): the language from
+   * Accept-Language, and nobody logged in — the session cookie was not read.
+   */
+  function barePageContext(request: FastifyRequest): PageContext {
+    return { locale: negotiateLocale(request.headers['accept-language'], undefined, undefined), session: null, flash: [] };
+  }
+
+  function send(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError, page?: PageContext): FastifyReply {
     // Answered before the whole body arrived (refused, too large): drop what still comes and
     // close the connection, so the client's next request is not read from the middle of this one.
     if (!request.raw.complete) {
@@ -46,7 +87,7 @@ export function createErrorHandlers(ctx: AppContext) {
     }
     reply.status(rendered.status).header('cache-control', 'no-store');
     if (wantsHtml(request)) {
-      const page = pageContext(ctx, request, reply);
+      page ??= pageContext(ctx, request, reply);
       // A 5xx page says only that something failed; the AppError's message is shown for 4xx and 503.
       const message = rendered.status < 500 || rendered.status === 503 ? rendered.message : undefined;
       return reply.type('text/html; charset=utf-8').send(errorPage({ page, status: rendered.status, message }));
@@ -59,8 +100,20 @@ export function createErrorHandlers(ctx: AppContext) {
     errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
       const rendered = toRendered(err);
       if (rendered.status >= 500) request.log.error({ err }, 'request failed');
+      // Logged with its cause: the input check that should have caught it is missing somewhere.
+      else if (dataException(err)) request.log.warn({ err, code: rendered.code, status: rendered.status }, 'the database refused a value from the request');
       else request.log.info({ code: rendered.code, status: rendered.status }, rendered.message);
       return send(request, reply, rendered);
+    },
+    /** Fastify's `frameworkErrors`: no hook has run, so the security headers are set here. */
+    frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+      const appErr = frameworkAppError(err) ?? err;
+      const rendered = toRendered(appErr);
+      if (rendered.status >= 500) request.log.error({ err }, 'request failed');
+      else request.log.info({ code: rendered.code, status: rendered.status }, rendered.message);
+      reply.type(wantsHtml(request) ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
+      setSecurityHeaders(reply);
+      return send(request, reply, rendered, barePageContext(request));
     },
     notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
       return send(request, reply, { status: 404, code: 'NotFound', message: ERROR_TABLE.NotFound.message });

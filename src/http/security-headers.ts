@@ -3,7 +3,7 @@
  * styles and images from where the store serves them (the app itself, the public/CDN base,
  * the S3 endpoint for signed URLs), and no framing or sniffing.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../config.js';
 
 /** Origins images may come from, given where the objects are served. */
@@ -26,7 +26,11 @@ export function imageOrigins(config: Config): string[] {
   return [...origins];
 }
 
-export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
+/**
+ * Sets the headers on one reply. The onSend hook below calls it for every answer; the error
+ * page for a malformed URL, which Fastify answers before any hook runs, calls it directly.
+ */
+export function securityHeaders(config: Config): (reply: FastifyReply) => void {
   const csp = [
     "default-src 'self'",
     `img-src ${imageOrigins(config).join(' ')}`,
@@ -37,7 +41,7 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Config): v
     "base-uri 'none'",
     "object-src 'none'",
   ].join('; ');
-  app.addHook('onSend', async (_request, reply, payload) => {
+  return (reply) => {
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) {
       reply.header('content-security-policy', csp);
@@ -45,6 +49,13 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Config): v
       reply.header('referrer-policy', 'same-origin');
     }
     reply.header('x-content-type-options', 'nosniff');
+  };
+}
+
+export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
+  const set = securityHeaders(config);
+  app.addHook('onSend', async (_request, reply, payload) => {
+    set(reply);
     return payload;
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import { isPlainText } from '../../plain-text.js';
 import { listProducts } from '../../catalog/products.repository.js';
 import { apiKeyRequired, apiTenantId } from '../api/api-key-required.js';
 import { productJson } from '../api/product-json.js';
@@ -16,9 +17,15 @@ function wholeNumber(raw: unknown, min: number, max: number, fallback: number): 
   return n >= min && n <= max ? n : undefined;
 }
 
+/** Why a search text is refused: its length first, then its characters (the database refuses a NUL in any text). */
+function searchProblem(q: string | undefined): string | undefined {
+  if (q === undefined || q.length > 200) return 'Send one search text of at most 200 characters.';
+  return isPlainText(q) ? undefined : 'Remove the control characters (such as NUL) from the search text.';
+}
+
 /**
  * GET /api/v1/products[?q=…&limit=1..100&offset=N] → 200 {items, total, limit, offset}: the
- * tenant's products, newest first; `q` matches name or SKU. A bad `limit` or `offset` → 400.
+ * tenant's products, newest first; `q` matches name or SKU. A bad `limit`, `offset` or `q` → 400.
  */
 export default async function apiProductsList(app: FastifyInstance, hc: HttpContext): Promise<void> {
   app.get('/api/v1/products', { onRequest: apiKeyRequired(hc) }, async (request) => {
@@ -26,12 +33,13 @@ export default async function apiProductsList(app: FastifyInstance, hc: HttpCont
     const limit = wholeNumber(query.limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
     const offset = wholeNumber(query.offset, 0, 2147483647, 0);
     const q = query.q === undefined ? '' : typeof query.q === 'string' ? query.q.trim() : undefined;
-    if (limit === undefined || offset === undefined || q === undefined || q.length > 200) {
+    const qProblem = searchProblem(q);
+    if (limit === undefined || offset === undefined || q === undefined || qProblem !== undefined) {
       throw new AppError('BadRequest', 'The query is not valid; see `fields`.', {
         fields: {
           ...(limit === undefined ? { limit: `Use a whole number from 1 to ${MAX_LIMIT}.` } : {}),
           ...(offset === undefined ? { offset: 'Use a whole number, 0 or more.' } : {}),
-          ...(q === undefined || q.length > 200 ? { q: 'Send one search text of at most 200 characters.' } : {}),
+          ...(qProblem === undefined ? {} : { q: qProblem }),
         },
       });
     }

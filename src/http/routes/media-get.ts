@@ -6,6 +6,10 @@
  *
  * Images are user content: the response is locked down (nosniff, a CSP with no scripts and a
  * sandbox) so a file that slipped through as HTML or SVG can never run in the app's origin.
+ *
+ * A signed answer is private and fresh only while its signature is valid
+ * (`private, max-age=<seconds left>`), whatever Cache-Control the object was stored with: a
+ * shared cache must not keep serving a private image after its link has expired.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
@@ -26,13 +30,15 @@ export default async function mediaGet(app: FastifyInstance, ctx: AppContext): P
     url: '/media/*',
     handler: async (request, reply) => {
       const key = (request.params as { '*': string })['*'];
+      const now = Date.now();
       // The signature is checked before the object is looked up, so an unsigned request
       // cannot even learn whether a key exists.
-      const check = verifyMediaSignature(ctx.secret, key, request.query);
+      const check = verifyMediaSignature(ctx.secret, key, request.query, now);
       if (!check.ok) throw new AppError('Forbidden', check.message);
 
       const head = await store.head(key);
       setValidators(reply, head);
+      reply.header('cache-control', signedCacheControl(request.query, now));
       if (isNotModified(request.headers, head)) return reply.code(304).send();
 
       const range = ifRangeAllows(request.headers, head) ? parseRange(request.headers.range, head.size) : { kind: 'none' as const };
@@ -62,7 +68,15 @@ function setValidators(reply: FastifyReply, head: HeadResult): void {
   reply.header('content-security-policy', MEDIA_CSP);
   if (head.etag !== undefined) reply.header('etag', head.etag);
   if (head.lastModified !== undefined) reply.header('last-modified', head.lastModified.toUTCString());
-  if (head.cacheControl !== undefined) reply.header('cache-control', head.cacheControl);
+}
+
+/**
+ * Cacheable by the browser alone, for the seconds the signature has left (rounded down, so
+ * never past its expiry). `expires` was checked by verifyMediaSignature.
+ */
+export function signedCacheControl(query: unknown, now: number): string {
+  const expires = Number((query as { expires: string }).expires);
+  return `private, max-age=${Math.max(0, expires - Math.ceil(now / 1000))}`;
 }
 
 function setContentHeaders(reply: FastifyReply, head: HeadResult, signedDisposition: string | undefined): void {

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { listProducts } from '../../catalog/products.repository.js';
+import { AppError } from '../../errors.js';
+import { isPlainText } from '../../plain-text.js';
 import type { HttpContext } from '../http-context.js';
 import { pageContext, sendPage } from '../pages/page-context.js';
 import { LIST_IMAGE_WIDTH, productSummary } from '../pages/product-pages.js';
@@ -13,6 +15,8 @@ export default async function productsList(app: FastifyInstance, hc: HttpContext
   app.get('/products', { preHandler: hc.requireLogin }, async (request, reply) => {
     const query = request.query as { q?: unknown; page?: unknown };
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
+    // The database refuses a NUL in any text, so such a search never reaches it.
+    if (!isPlainText(q)) throw new AppError('BadRequest', 'The search text contains a control character (such as NUL); type the search again.');
     const asked = typeof query.page === 'string' && /^\d{1,6}$/.test(query.page) ? Number(query.page) : 1;
     const page = Math.max(1, asked);
     const { items, total } = await listProducts(hc.db, request.account!.tenantId, { q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
