@@ -186,7 +186,7 @@ describe('vitrina import legacy', () => {
       ['SAW-1', 'unit', '30.00', 'ready'],
       ['TAPE-1', 'm', '4.20', 'ready'],
     ]);
-    expect(products.find((p) => p.sku === 'PAINT-1')!.name).toBe('Pintura, blanca\n4 l');
+    expect(products.find((p) => p.sku === 'PAINT-1')!.name).toBe('Pintura, blanca 4 l');
     expect(products.find((p) => p.sku === 'HAM-1')!.original_name).toBe('1738204800_martillo.jpg');
     // Processed like an upload: variants in Vitrina's bucket, the upload's private copy gone.
     const raw = createS3RawInspector(admin, store);

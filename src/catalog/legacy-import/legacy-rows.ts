@@ -35,7 +35,9 @@ export function checkLegacyRows(rows: readonly LegacyCsvRow[], units: readonly U
     const refuse = (reason: string): CheckedRow => ({ line: row.line, ok: false, sku, reason });
     if (row.problem !== undefined) return refuse(`the record ${row.problem}`);
     const uom = unitId(f.uom ?? '');
-    const parsed = parseProductInput({ name: f.name, sku: f.sku, sale_price: f.sale_price, description: f.description, uom_id: uom === undefined ? undefined : String(uom) });
+    // A quoted CSV field may span lines; a product name is one line, so its breaks become spaces.
+    const name = f.name?.replace(/[\t\r\n]+/g, ' ');
+    const parsed = parseProductInput({ name, sku: f.sku, sale_price: f.sale_price, description: f.description, uom_id: uom === undefined ? undefined : String(uom) });
     const problems: string[] = [];
     if (uom === undefined) problems.push(`uom: unknown unit ${JSON.stringify(f.uom)} (use one of ${units.map((u) => u.code).join(', ')})`);
     if (!parsed.ok) for (const [field, message] of Object.entries(parsed.errors)) problems.push(`${field}: ${message}`);
