@@ -317,6 +317,10 @@ export function describeObjectStoreContract(
         const res = await fetch(url);
         expect(res.status).toBe(200);
         expect(res.headers.get('content-disposition')).toBe(disposition);
+        // Private, and cached no longer than the signature lives: no shared cache keeps it past expiry.
+        const cacheControl = res.headers.get('cache-control') ?? '';
+        expect(cacheControl).toMatch(/^private, max-age=\d{1,2}$/);
+        expect(Number(cacheControl.split('=')[1])).toBeLessThanOrEqual(60);
         expect(Buffer.from(await res.arrayBuffer()).equals(data)).toBe(true);
 
         // The same signature for another key, or a changed signature, is refused.

@@ -18,7 +18,15 @@ export function encodeKey(key: string): string {
 
 export function presignGet(client: S3Client, bucket: string, key: string, expiresIn: number, contentDisposition: string | undefined): Promise<string> {
   // ResponseContentDisposition is signed into the URL, so it cannot be changed by whoever holds it.
-  return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: contentDisposition }), { expiresIn });
+  // The object is stored `public, immutable`; through a signed URL it is private, and cached for at
+  // most half the URL's lifetime: pages reuse a signed URL for its first half (http/media/image-urls.ts),
+  // so a browser's copy never outlives the signature, and no shared cache keeps it at all.
+  const cacheControl = `private, max-age=${Math.floor(expiresIn / 2)}`;
+  return getSignedUrl(
+    client,
+    new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: contentDisposition, ResponseCacheControl: cacheControl }),
+    { expiresIn },
+  );
 }
 
 export async function presignPost(client: S3Client, bucket: string, key: string, options: PresignedPostOptions): Promise<PresignedPost> {
