@@ -13,6 +13,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-spool.js';
 import * as m0003 from './migrations/0003-storage-migration-and-legacy-import.js';
+import * as m0004 from './migrations/0004-sessions-and-login-throttle.js';
 import type { Database } from './schema.js';
 
 /** Add each new migration here, in order; names sort lexically, so keep the NNNN- prefix. */
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-spool': m0002,
   '0003-storage-migration-and-legacy-import': m0003,
+  '0004-sessions-and-login-throttle': m0004,
 };
 
 /** Every migration's name, in the order they apply. */

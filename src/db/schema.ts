@@ -185,3 +185,27 @@ export interface Database {
   storage_migration_objects: StorageMigrationObjectsTable;
   legacy_imports: LegacyImportsTable;
 }
+
+/** A logged-in browser's session (tenancy/session-store.ts); deleting the row ends it everywhere. */
+export interface SessionsTable {
+  /** 144 random bits, base64url; named by the signed session cookie. */
+  id: string;
+  user_id: number;
+  tenant_id: number;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** Failed log-ins in a row, per account or client address (tenancy/login-throttle.ts). */
+export interface LoginFailuresTable {
+  /** `account:<normalised email>` or `address:<client address>`. */
+  key: string;
+  failures: number;
+  last_failed_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+// Migration 0004's tables.
+export interface Database {
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+}

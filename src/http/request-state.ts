@@ -1,7 +1,8 @@
 /**
- * What every request carries once it is read: the page language and the verified session
- * (or none). Both come from the request alone (cookies, headers, query), so any instance can
- * serve any request.
+ * What every request carries once it is read: the page language and the session its cookie
+ * names, signature checked (or none). Both come from the request alone (cookies, headers,
+ * query), so any instance can serve any request; whether the session is still live (not
+ * logged out) is the database's answer, asked by `loginRequired` and the log-in page.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';

@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import type { ApiKey, Db } from '../db/schema.js';
 import { AppError } from '../errors.js';
 
-const TOKEN = /^vk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+const TOKEN = /^vk_([0-9a-f]{12})_[\w-]{43}$/;
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();

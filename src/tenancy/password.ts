@@ -2,7 +2,10 @@
  * Password hashing with scrypt (node:crypto), salted, the parameters kept in the stored string
  * so they can be raised later without breaking existing hashes:
  *
- *     scrypt$16384$8$1$<salt base64url>$<hash base64url>
+ *     scrypt$131072$8$1$<salt base64url>$<hash base64url>
+ *
+ * A hash made with other parameters (the first app's N=2^15) still verifies; {@link hashParams}
+ * tells the caller so it can re-hash with today's parameters on a successful log-in.
  *
  * @example
  *   const stored = await hashPassword('correct horse');
@@ -17,13 +20,26 @@ export interface ScryptParams {
   readonly p: number;
 }
 
-/** 32 MiB of memory and tens of milliseconds per hash: strong, yet cheap enough for a log-in form. */
-export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
+/**
+ * OWASP's minimum (2023): N=2^17, r=8, p=1 — 128 MiB of memory and about half a second of one
+ * core per hash. PASSWORD_HASH_COST (config.ts) sets N; see {@link scryptParams}.
+ */
+export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
+/** The largest N a stored hash may name: a forged or corrupt row must not make a log-in take 1 GiB. */
+const MAX_N = 2 ** 20;
 const KEY_LENGTH = 32;
+/** The longest password anyone can have (sign-up and `vitrina user set-password` refuse longer): longer cannot match. */
+export const MAX_PASSWORD_LENGTH = 200;
 const SALT_LENGTH = 16;
 
+/** The parameters for a cost of log2 N (PASSWORD_HASH_COST). */
+export function scryptParams(cost: number): ScryptParams {
+  return { ...DEFAULT_SCRYPT, N: 2 ** cost };
+}
+
 function scrypt(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
-  const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 };
+  // scrypt needs 128·N·r·p bytes; Node refuses anything over `maxmem` (32 MiB by default).
+  const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 128 * params.N * params.r * params.p + 1024 * 1024 };
   return new Promise((resolve, reject) =>
     scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
   );
@@ -35,25 +51,42 @@ export async function hashPassword(password: string, params: ScryptParams = DEFA
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
+/** The parameters a stored hash was made with, or undefined when it is not one of ours. */
+export function hashParams(stored: string): ScryptParams | undefined {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
+  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0) || N > MAX_N || r * p > 64) return undefined;
+  return { N, r, p };
+}
+
+export function sameParams(a: ScryptParams, b: ScryptParams): boolean {
+  return a.N === b.N && a.r === b.r && a.p === b.p;
+}
+
 /** Compares in constant time; a malformed stored string is simply "no match". */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const params = hashParams(stored);
+  if (params === undefined) return false;
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0) || N > 2 ** 20) return false;
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
   if (expected.length !== KEY_LENGTH) return false;
-  const actual = await scrypt(password, salt, { N, r, p });
+  const actual = await scrypt(password, salt, params);
   return timingSafeEqual(actual, expected);
 }
 
 /**
- * A real hash of nothing anyone knows, verified against when an email is unknown so that a
- * log-in attempt takes the same time whether or not the account exists.
+ * A real hash of nothing anyone knows, with the given parameters, verified against when an email
+ * is unknown so that a log-in attempt takes the same time whether or not the account exists.
  */
-let dummy: Promise<string> | undefined;
-export function dummyPasswordHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(16).toString('hex'));
+const dummies = new Map<string, Promise<string>>();
+export function dummyPasswordHash(params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
+  const key = `${params.N}$${params.r}$${params.p}`;
+  let dummy = dummies.get(key);
+  if (dummy === undefined) {
+    dummy = hashPassword(randomBytes(16).toString('hex'), params);
+    dummies.set(key, dummy);
+  }
   return dummy;
 }

@@ -1,19 +1,23 @@
 /**
- * Stateless sessions: the cookie value is the session, signed with HMAC-SHA256 under the app
- * secret, so any instance holding the same SECRET_KEY can serve any request.
+ * The session cookie: a session's id and who it is for, signed with HMAC-SHA256 under the app
+ * secret, so a forged or tampered cookie is refused without a database query.
  *
- *     <base64url(JSON {userId, tenantId, issuedAt, expires})>.<base64url(mac)>
+ *     <base64url(JSON {id, userId, tenantId, issuedAt, expires})>.<base64url(mac)>
  *
- * Times are Unix seconds. Being stateless, a session cannot be revoked before it expires
- * (log-out clears the cookie); keep the lifetime modest.
+ * Times are Unix seconds. The signature alone does not keep a session alive: the `sessions`
+ * row named by `id` does (session-store.ts), so log-out, a password change or
+ * `vitrina user sign-out-everywhere` end it on every instance.
  *
  * @example
- *   const cookie = signSession(secret, { userId: 7, tenantId: 42 });
- *   verifySession(secret, cookie);   // { userId: 7, tenantId: 42, issuedAt, expires } or undefined
+ *   const cookie = signSession(secret, { id: newSessionId(), userId: 7, tenantId: 42 });
+ *   verifySession(secret, cookie);   // { id, userId: 7, tenantId: 42, issuedAt, expires } or undefined
  */
+import { randomBytes } from 'node:crypto';
 import { hmac, purposeKey, sameMac } from './hmac.js';
 
 export interface Session {
+  /** The `sessions` row's id: 144 random bits. */
+  readonly id: string;
   readonly userId: number;
   readonly tenantId: number;
   /** Unix seconds. */
@@ -25,15 +29,22 @@ export interface Session {
 /** Seven days. */
 export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 
+const SESSION_ID = /^[\w-]{24}$/;
+
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export function newSessionId(): string {
+  return randomBytes(18).toString('base64url');
+}
 
 export function signSession(
   secret: string,
-  who: { userId: number; tenantId: number },
+  who: { id: string; userId: number; tenantId: number },
   options: { ttlSeconds?: number; now?: number } = {},
 ): string {
   const issuedAt = options.now ?? nowSeconds();
   const session: Session = {
+    id: who.id,
     userId: who.userId,
     tenantId: who.tenantId,
     issuedAt,
@@ -57,8 +68,9 @@ export function verifySession(secret: string, value: string | undefined, now: nu
   }
   const s = data as Partial<Session> | null;
   const ints = [s?.userId, s?.tenantId, s?.issuedAt, s?.expires];
-  if (!ints.every((n) => Number.isSafeInteger(n))) return undefined;
+  // A cookie signed before sessions had ids (a stateless one) names no row: log in again.
+  if (!ints.every((n) => Number.isSafeInteger(n)) || typeof s?.id !== 'string' || !SESSION_ID.test(s.id)) return undefined;
   const session = s as Session;
   if (session.expires <= now || session.issuedAt > now + 300) return undefined;
-  return { userId: session.userId, tenantId: session.tenantId, issuedAt: session.issuedAt, expires: session.expires };
+  return { id: session.id, userId: session.userId, tenantId: session.tenantId, issuedAt: session.issuedAt, expires: session.expires };
 }

@@ -10,10 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isUniqueViolation } from '../db/pg-errors.js';
 import type { Db, Tenant, User } from '../db/schema.js';
-import { AppError } from '../errors.js';
-import { dummyPasswordHash, hashPassword, verifyPassword, type ScryptParams } from './password.js';
+import { AppError, isAppError } from '../errors.js';
+import { isEmailAddress, MAX_EMAIL_LENGTH } from './email-address.js';
+import { DEFAULT_SCRYPT, hashPassword, type ScryptParams } from './password.js';
+import { PasswordHashing } from './password-hashing.js';
 import { findTenantBySlug, insertTenant } from './tenants.repository.js';
-import { findUserByEmail, insertUser, normalizeEmail } from './users.repository.js';
+import { findUserByEmail, insertUser, normalizeEmail, setPasswordHash } from './users.repository.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -22,8 +24,8 @@ const signUpInput = z.object({
   email: z
     .string()
     .trim()
-    .max(254, 'That email address is too long.')
-    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Enter a valid email address, such as ana@example.com.'),
+    .max(MAX_EMAIL_LENGTH, 'That email address is too long.')
+    .refine(isEmailAddress, 'Enter a valid email address, such as ana@example.com.'),
   password: z
     .string()
     .min(MIN_PASSWORD_LENGTH, `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
@@ -48,9 +50,10 @@ export function slugify(name: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+    // Runs are single dashes by now, so one dash at each end is all there is to trim.
+    .replace(/^-|-$/g, '')
     .slice(0, 40)
-    .replace(/-+$/, '');
+    .replace(/-$/, '');
   return slug === '' ? 'store' : slug;
 }
 
@@ -58,12 +61,12 @@ export function slugify(name: string): string {
 export async function signUp(
   db: Db,
   input: SignUpInput,
-  options: { scrypt?: ScryptParams } = {},
+  options: { scrypt?: ScryptParams; passwords?: PasswordHashing } = {},
 ): Promise<{ tenant: Tenant; user: User }> {
   const problem = signUpProblem(input);
   if (problem !== undefined) throw new AppError('Unprocessable', problem);
   const email = normalizeEmail(input.email);
-  const passwordHash = await hashPassword(input.password, options.scrypt);
+  const passwordHash = options.passwords !== undefined ? await options.passwords.hash(input.password) : await hashPassword(input.password, options.scrypt);
   const base = slugify(input.tenantName);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -88,12 +91,34 @@ export async function signUp(
   }
 }
 
-/** The user with this email and password, or undefined; takes as long for an unknown email as for a wrong password. */
-export async function authenticate(db: Db, email: string, password: string): Promise<User | undefined> {
+/**
+ * The user with this email and password, or undefined; takes as long for an unknown email as for
+ * a wrong password. A password that matched a hash made with other scrypt parameters (an older,
+ * weaker N) is hashed again with today's. Unavailable when too many hashes are already waiting.
+ */
+export async function authenticate(
+  db: Db,
+  email: string,
+  password: string,
+  options: { passwords?: PasswordHashing } = {},
+): Promise<User | undefined> {
+  const passwords = options.passwords ?? new PasswordHashing(DEFAULT_SCRYPT);
   const user = await findUserByEmail(db, email);
-  if (user === undefined) {
-    await verifyPassword(password, await dummyPasswordHash());
-    return undefined;
+  const check = await passwords.verify(password, user?.password_hash);
+  if (user === undefined || !check.ok) return undefined;
+  if (check.rehash) await rehash(db, passwords, user, password);
+  return user;
+}
+
+async function rehash(db: Db, passwords: PasswordHashing, user: User, password: string): Promise<void> {
+  let fresh: string;
+  try {
+    fresh = await passwords.hash(password);
+  } catch (err) {
+    // Too busy to hash twice: the log-in stands, and the next one re-hashes.
+    if (isAppError(err, 'Unavailable')) return;
+    throw err;
   }
-  return (await verifyPassword(password, user.password_hash)) ? user : undefined;
+  // Only over the hash just verified: a password changed meanwhile is not overwritten.
+  await setPasswordHash(db, user.id, fresh, user.password_hash);
 }

@@ -22,16 +22,10 @@ export async function getUser(db: Db, tenantId: number, id: number): Promise<Use
   return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
 
-/** The user and tenant a session names, for the page header; undefined once either is gone. */
-export async function findAccount(
-  db: Db,
-  who: { userId: number; tenantId: number },
-): Promise<{ tenantId: number; userId: number; email: string; tenantName: string } | undefined> {
-  return db
-    .selectFrom('users as u')
-    .innerJoin('tenants as t', 't.id', 'u.tenant_id')
-    .select(['u.id as userId', 'u.tenant_id as tenantId', 'u.email as email', 't.name as tenantName'])
-    .where('u.id', '=', who.userId)
-    .where('u.tenant_id', '=', who.tenantId)
-    .executeTakeFirst();
+/** Replaces a user's password hash; with `previous`, only while the stored hash is still that one. Returns whether it changed. */
+export async function setPasswordHash(db: Db, userId: number, hash: string, previous?: string): Promise<boolean> {
+  let query = db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId);
+  if (previous !== undefined) query = query.where('password_hash', '=', previous);
+  const result = await query.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -34,12 +34,14 @@ export class WebClient {
   constructor(
     private readonly target: FastifyInstance | string,
     private readonly headers: Record<string, string> = { accept: 'text/html' },
+    /** The client's address over `app.inject` (request.ip), e.g. to log in from two places. */
+    private readonly remoteAddress?: string,
   ) {}
 
   private async send(method: string, url: string, headers: Record<string, string>, payload?: string | Buffer): Promise<WebResponse> {
     const all = { ...this.headers, cookie: this.cookieHeader(), ...headers };
     if (typeof this.target !== 'string') {
-      const res = await this.target.inject({ method: method as 'GET', url, headers: all, payload });
+      const res = await this.target.inject({ method: method as 'GET', url, headers: all, payload, remoteAddress: this.remoteAddress });
       return { statusCode: res.statusCode, headers: res.headers as WebResponse['headers'], body: res.body, cookies: res.cookies };
     }
     const body = typeof payload === 'string' || payload === undefined ? payload : new Uint8Array(payload);

@@ -15,13 +15,13 @@ describe.each(BACKENDS)('vitrina tenant / apikey / db commands on %s', (backend)
     const dataDir = await mkdtemp(path.join(tmpdir(), 'vitrina-cli-'));
     if (backend === 'postgres') {
       const scratch = await createScratchPostgres();
-      env = { DATABASE_URL: scratch.url, DATA_DIR: dataDir };
+      env = { DATABASE_URL: scratch.url, DATA_DIR: dataDir, PASSWORD_HASH_COST: '14' };
       cleanup = async () => {
         await scratch.drop();
         await rm(dataDir, { recursive: true, force: true });
       };
     } else {
-      env = { DATA_DIR: dataDir };
+      env = { DATA_DIR: dataDir, PASSWORD_HASH_COST: '14' };
       cleanup = () => rm(dataDir, { recursive: true, force: true });
     }
   });

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { scryptParams } from '../../tenancy/password.js';
 import { signUp, signUpProblem } from '../../tenancy/tenancy.service.js';
 import { badInput, reportInputError, withMigratedDatabase } from './cli-database.js';
 
@@ -39,7 +40,7 @@ export function registerTenant(program: Command): void {
       const config = loadConfig(process.env);
       await withMigratedDatabase(config, async ({ db }) => {
         try {
-          const { tenant: created, user } = await signUp(db, input);
+          const { tenant: created, user } = await signUp(db, input, { scrypt: scryptParams(config.passwordHashCost) });
           process.stdout.write(`${created.id}\n`);
           process.stderr.write(`Created tenant ${created.id} "${created.name}" (slug ${created.slug}); log in as ${user.email}.\n`);
         } catch (err) {

@@ -1,18 +1,33 @@
 import type { FastifyInstance } from 'fastify';
+import { isAppError } from '../../errors.js';
+import { isPlainText } from '../../plain-text.js';
+import { MAX_EMAIL_LENGTH } from '../../tenancy/email-address.js';
+import { MAX_PASSWORD_LENGTH } from '../../tenancy/password.js';
 import { authenticate } from '../../tenancy/tenancy.service.js';
-import { signSession, SESSION_TTL_SECONDS } from '../../tenancy/session.js';
 import type { HttpContext } from '../http-context.js';
-import { msg } from '../i18n/index.js';
-import { COOKIE, cookieOptions } from '../pages/cookies.js';
+import { msg, t, type Locale, type Msg } from '../i18n/index.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { safeNext } from '../pages/login-required.js';
 import { pageContext, sendPage } from '../pages/page-context.js';
+import { startSession } from '../pages/start-session.js';
 import { loginPage } from '../views/login.js';
 
+/** "12 seconds", "3 minutes": how long to wait, in the page's language. */
+function waitText(locale: Locale, seconds: number): string {
+  if (seconds < 60) return t(locale, seconds === 1 ? 'login.wait_second' : 'login.wait_seconds', { n: seconds });
+  const minutes = Math.ceil(seconds / 60);
+  return t(locale, minutes === 1 ? 'login.wait_minute' : 'login.wait_minutes', { n: minutes });
+}
+
+/** How long a log-in refused as too busy should wait: a couple of hashes' time. */
+const BUSY_RETRY_SECONDS = 2;
+
 /**
- * POST /login (email, password, _csrf[, next]) → 302 to /products (or `next`) with a session
- * cookie; wrong credentials → 200, the form again with an error (the same for an unknown
- * email and a wrong password).
+ * POST /login (email, password, _csrf[, next]) → 302 to /products (or `next`) with a new
+ * session; wrong credentials → 200, the form again with an error (the same for an unknown
+ * email and a wrong password). After repeated failures for the account or from the address
+ * (tenancy/login-throttle.ts) → 429 with Retry-After and the form saying when to try again,
+ * before any password is hashed; too many log-ins hashing at once → 503, the same form.
  */
 export default async function loginSubmit(app: FastifyInstance, hc: HttpContext): Promise<void> {
   app.post('/login', async (request, reply) => {
@@ -20,19 +35,39 @@ export default async function loginSubmit(app: FastifyInstance, hc: HttpContext)
     const email = typeof body.email === 'string' ? body.email.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const next = safeNext(body.next);
-    const again = (error: Parameters<typeof msg>[0], status: number) =>
-      sendPage(reply, loginPage({ page: pageContext(hc, request, reply), email, next, error: msg(error) }), status);
+    const again = (error: Msg, status: number) =>
+      sendPage(reply, loginPage({ page: pageContext(hc, request, reply), email: email.slice(0, MAX_EMAIL_LENGTH), next, error }), status);
 
-    if (!csrfValid(request, hc.secret, body._csrf)) return again('error.csrf', 403);
-    if (email === '' || password === '') return again('login.error_required', 200);
-    const user = await authenticate(hc.db, email, password);
-    if (user === undefined) {
-      request.log.info({ event: 'login-failed' }, 'wrong email or password');
-      return again('login.error_invalid', 200);
+    if (!csrfValid(request, hc.secret, body._csrf)) return again(msg('error.csrf'), 403);
+    if (email === '' || password === '') return again(msg('login.error_required'), 200);
+    // Longer than any account's email or password, or an email no account can have (a NUL would
+    // even make PostgreSQL refuse the query): wrong, without a hash, a query or a row keyed by it.
+    if (email.length > MAX_EMAIL_LENGTH || password.length > MAX_PASSWORD_LENGTH || !isPlainText(email)) return again(msg('login.error_invalid'), 200);
+
+    const attempt = { email, address: request.ip };
+    const wait = await hc.loginThrottle.waitSeconds(attempt);
+    if (wait > 0) {
+      request.log.info({ event: 'login-throttled', wait }, 'log-in refused: too many failures');
+      reply.header('retry-after', String(wait));
+      return again(msg('login.error_throttled', { wait: waitText(request.locale, wait) }), 429);
     }
-    const session = signSession(hc.secret, { userId: user.id, tenantId: user.tenant_id });
-    reply.setCookie(COOKIE.session, session, { ...cookieOptions(hc.config), maxAge: SESSION_TTL_SECONDS });
+    let user;
+    try {
+      user = await authenticate(hc.db, email, password, { passwords: hc.passwords });
+    } catch (err) {
+      if (!isAppError(err, 'Unavailable')) throw err;
+      reply.header('retry-after', String(BUSY_RETRY_SECONDS));
+      return again(msg('login.error_busy'), 503);
+    }
+    if (user === undefined) {
+      await hc.loginThrottle.failed(attempt);
+      request.log.info({ event: 'login-failed' }, 'wrong email or password');
+      return again(msg('login.error_invalid'), 200);
+    }
+    await hc.loginThrottle.succeeded(attempt);
+    await startSession(hc, request, reply, { userId: user.id, tenantId: user.tenant_id });
     request.log.info({ event: 'login', tenantId: user.tenant_id, userId: user.id }, 'logged in');
     return reply.redirect(next ?? '/products', 302);
   });
 }
+

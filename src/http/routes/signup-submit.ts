@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../../errors.js';
-import { signSession, SESSION_TTL_SECONDS } from '../../tenancy/session.js';
+import { isPlainText } from '../../plain-text.js';
+import { isEmailAddress } from '../../tenancy/email-address.js';
 import { MIN_PASSWORD_LENGTH, signUp } from '../../tenancy/tenancy.service.js';
 import type { HttpContext } from '../http-context.js';
 import { msg, type Msg } from '../i18n/index.js';
-import { COOKIE, cookieOptions } from '../pages/cookies.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { pageContext, redirectWithFlash, sendPage } from '../pages/page-context.js';
+import { startSession } from '../pages/start-session.js';
 import type { SignupModel } from '../views/types.js';
 import { signupPage } from '../views/signup.js';
 
@@ -29,20 +30,21 @@ export default async function signupSubmit(app: FastifyInstance, hc: HttpContext
     if (!csrfValid(request, hc.secret, body._csrf)) return again({}, 403, msg('error.csrf'));
     const errors: Errors = {};
     if (values.tenant_name === '' || values.tenant_name.length > 100) errors.tenant_name = msg('error.tenant_name_required');
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email) || values.email.length > 254) errors.email = msg('error.email_invalid');
+    else if (!isPlainText(values.tenant_name)) errors.tenant_name = msg('error.tenant_name_invalid');
+    if (!isEmailAddress(values.email)) errors.email = msg('error.email_invalid');
     if (password.length < MIN_PASSWORD_LENGTH || password.length > 200) errors.password = msg('error.password_too_short');
     if (Object.keys(errors).length > 0) return again(errors);
 
     let created;
     try {
-      created = await signUp(hc.db, { tenantName: values.tenant_name, email: values.email, password });
+      created = await signUp(hc.db, { tenantName: values.tenant_name, email: values.email, password }, { passwords: hc.passwords });
     } catch (err) {
       if (isAppError(err, 'Conflict')) return again({ email: msg('error.email_taken') });
       throw err;
     }
     const { tenant, user } = created;
     request.log.info({ event: 'signup', tenantId: tenant.id, userId: user.id }, 'tenant created');
-    reply.setCookie(COOKIE.session, signSession(hc.secret, { userId: user.id, tenantId: tenant.id }), { ...cookieOptions(hc.config), maxAge: SESSION_TTL_SECONDS });
+    await startSession(hc, request, reply, { userId: user.id, tenantId: tenant.id });
     return redirectWithFlash(hc, reply, '/products', { kind: 'success', message: msg('flash.welcome') });
   });
 }

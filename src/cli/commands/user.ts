@@ -1,0 +1,38 @@
+/**
+ * `vitrina user set-password --email E` (the new password on the first line of stdin, so it
+ * never shows in `ps` or the shell's history) and `vitrina user sign-out-everywhere --email E`.
+ * Both end every session of the user: on every instance within 5 s. The work is in
+ * user-access.ts.
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { scryptParams } from '../../tenancy/password.js';
+import { PasswordHashing } from '../../tenancy/password-hashing.js';
+import { withMigratedDatabase } from './cli-database.js';
+import { processIo, type WithDb } from './command-io.js';
+import { readFirstLine, setPasswordCommand, signOutEverywhereCommand } from './user-access.js';
+
+export function registerUser(program: Command): void {
+  const user = program.command('user').description("Manage a user's access: a new password, or the end of every session.");
+  user
+    .command('set-password')
+    .description("Set a user's password, read from the first line of stdin, and end all of the user's sessions.")
+    .option('--email <email>', 'the email the user logs in with')
+    .addHelpText('after', '\nExample:\n  printf "%s\\n" "$NEW_PASSWORD" | vitrina user set-password --email ana@acme.test\n\nExit codes: 0 done, 1 no such user, 2 bad input.\n')
+    .action(async (options: { email?: string }) => {
+      const config = loadConfig(process.env);
+      if (process.stdin.isTTY) process.stderr.write('New password (it shows as you type; then Enter): ');
+      const password = options.email?.trim() ? await readFirstLine(process.stdin) : undefined;
+      const withDb: WithDb = (work) => withMigratedDatabase(config, ({ db }) => work(db));
+      process.exitCode = await setPasswordCommand(options, password, new PasswordHashing(scryptParams(config.passwordHashCost)), processIo, withDb);
+    });
+  user
+    .command('sign-out-everywhere')
+    .description("End every session of a user (every browser they are logged in on).")
+    .option('--email <email>', 'the email the user logs in with')
+    .addHelpText('after', '\nExample:\n  vitrina user sign-out-everywhere --email ana@acme.test\n\nExit codes: 0 done, 1 no such user, 2 bad input.\n')
+    .action(async (options: { email?: string }) => {
+      const config = loadConfig(process.env);
+      process.exitCode = await signOutEverywhereCommand(options, processIo, (work) => withMigratedDatabase(config, ({ db }) => work(db)));
+    });
+}
