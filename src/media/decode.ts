@@ -14,6 +14,7 @@ export interface DecodeLimits {
   /**
    * How picky libvips is about damaged data: `truncated` refuses cut-off files, `error` also
    * corrupt data, `warning` anything odd (refuses many real camera files). Default `error`.
+   * The upload's decode check picks its own level per format (decode-check.ts).
    */
   failOn?: 'truncated' | 'error' | 'warning' | undefined;
 }

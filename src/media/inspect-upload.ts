@@ -1,13 +1,15 @@
 /**
- * What the upload request itself checks, before anything is stored: cheap, so the request
- * stays fast, and thorough enough that a refused file gets its reason at once.
+ * What the upload request itself checks, before its rows are committed: everything that can
+ * tell a usable image from a file that is not one, so a refused file gets its reason at once
+ * and nothing of it is kept.
  *
  *   type from the bytes (allowed list) → no markup hidden in it (polyglots) → the decoder
  *   agrees and the pixel count is within the limit (header only) → the container is complete
+ *   → the compressed data decodes to the end (decode-check.ts: a JPEG at 1/8 scale)
  *
- * Decoding every pixel, orienting, stripping and encoding come later (process-image.ts),
- * from the stored upload. `startInspection` runs the same checks but answers after the sniff,
- * so the upload can be stored while the rest runs.
+ * Orienting, stripping and encoding come later (process-image.ts), from the stored upload.
+ * `startInspection` runs the same checks but answers after the sniff, so the upload can be
+ * stored while the rest runs (the decode on a libuv thread, beside the put).
  *
  * @example
  *   const upload = await inspectUpload(bytes, { allowedTypes: config.media.allowedTypes, maxPixels });
@@ -18,8 +20,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { containerProblem } from './container-check.js';
 import { DAMAGED_MESSAGE, readHeader, type DecodeLimits, type ImageHeader } from './decode.js';
+import { checkDecodes } from './decode-check.js';
 import type { ImageType } from './media-types.js';
 import { findMarkup } from './polyglot.js';
+import type { Semaphore } from './semaphore.js';
 import { sniffImageType } from './sniff.js';
 
 export interface InspectedUpload extends ImageHeader {
@@ -28,6 +32,12 @@ export interface InspectedUpload extends ImageHeader {
 
 export interface InspectOptions extends DecodeLimits {
   allowedTypes?: readonly string[] | undefined;
+  /**
+   * Bounds how many uploads are decoded at once (the web server's, one per core): a burst of
+   * uploads then waits here, in turn, instead of filling libuv's thread pool, which file reads
+   * and password hashing share. Without it, every check decodes at once.
+   */
+  decodeSlots?: Semaphore | undefined;
 }
 
 export async function inspectUpload(bytes: Uint8Array, options: InspectOptions = {}): Promise<InspectedUpload> {
@@ -48,8 +58,8 @@ export interface Inspection {
 /**
  * The sniff at once (a file of the wrong type is refused here), the other checks from the next
  * turn of the event loop on: the caller can start putting the upload under its private key
- * while they run — a 1 MiB upload's scan and header read then cost no time of their own — and
- * must delete it again if `result` refuses it.
+ * while they run — a 1 MiB upload's scan, header read and decode then cost little time of
+ * their own — and must delete it again if `result` refuses it.
  * @throws AppError Unprocessable (empty) | UnsupportedMediaType
  */
 export async function startInspection(bytes: Uint8Array, options: InspectOptions = {}): Promise<Inspection> {
@@ -71,7 +81,7 @@ export function refusalOf(inspection: Inspection): Promise<unknown> {
 
 async function checkSniffed(bytes: Uint8Array, type: ImageType, options: InspectOptions): Promise<InspectedUpload> {
   // libvips reads the header on a pool thread while this one scans the bytes; the checks still
-  // refuse in the order above (markup, then the header, then the container).
+  // refuse in the order above (markup, then the header, then the container, then the decode).
   const reading = readHeader(bytes, type, options);
   reading.catch(() => undefined);
   const marker = findMarkup(bytes);
@@ -81,5 +91,8 @@ async function checkSniffed(bytes: Uint8Array, type: ImageType, options: Inspect
   const problem = containerProblem(bytes, type.format);
   const header = await reading;
   if (problem !== undefined) throw new AppError('Unprocessable', `${DAMAGED_MESSAGE}: ${problem}`);
+  // Only now that the pixel count is known to be within the limit is a pixel decoded.
+  const decode = () => checkDecodes(bytes, type, header, options);
+  await (options.decodeSlots === undefined ? decode() : options.decodeSlots.run(decode));
   return { type, ...header };
 }

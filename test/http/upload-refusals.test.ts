@@ -1,11 +1,13 @@
 /**
  * Every refused upload (issue 3, item 4) through POST /products/new on both stacks: a clear
- * message on the form, no product row, and not one byte in the store.
+ * message on the form, no product row, and not one byte in the store. Damaged files that only
+ * a decode shows (issue 13, finding 9) are refused the same way, and through the API too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage, pngBomb, withJpegComment } from '../media/media-fixtures.js';
+import { jpegBadScan, makeImage, pngBadIdat, pngBomb, webpCutData, withJpegComment } from '../media/media-fixtures.js';
 import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
 import { WebClient } from '../support/web-client.js';
+import { apiTenant, multipart } from './api-client.js';
 
 interface Case {
   name: string;
@@ -26,7 +28,13 @@ const CASES: Case[] = [
   { name: 'a truncated PNG', bytes: async () => { const p = await makeImage('png', 400, 300); return p.subarray(0, p.length - 40); }, message: 'The image is damaged or incomplete and could not be read' },
   { name: 'a truncated WebP', bytes: async () => { const w = await makeImage('webp', 400, 300); return w.subarray(0, w.length - 100); }, message: 'The image is damaged or incomplete and could not be read' },
   { name: 'text named photo.jpg', bytes: async () => Buffer.from('just some text, not a picture'), message: 'File type not allowed: text/plain' },
+  { name: 'a PNG whose IDAT is not zlib data (png_bad_idat)', bytes: async () => pngBadIdat(), message: 'The image is damaged or incomplete and could not be read' },
+  { name: 'a JPEG whose scan is garbage', bytes: jpegBadScan, message: 'The image is damaged or incomplete and could not be read' },
+  { name: 'a WebP whose VP8 data is cut short (consistent RIFF sizes)', bytes: webpCutData, message: 'The image is damaged or incomplete and could not be read' },
 ];
+
+/** Files whose type, header and container pass: only the decode during the request refuses them. */
+const UNDECODABLE = CASES.slice(-3);
 
 describe.each(STACKS)('refused uploads on %s', (stack) => {
   let t: TestApp;
@@ -57,8 +65,8 @@ describe.each(STACKS)('refused uploads on %s', (stack) => {
     expect(await t.raw.listKeys('')).toEqual([]);
   });
 
-  // The late checks (markup, header, container) run while the upload is put: a refusal from them
-  // deletes what was put, and comes before what is wrong with the fields or the SKU.
+  // The late checks (markup, header, container, decode) run while the upload is put: a refusal
+  // from them deletes what was put, and comes before what is wrong with the fields or the SKU.
   const truncated = async () => {
     const j = await makeImage('jpeg', 800, 600);
     return j.subarray(0, Math.floor(j.length * 0.7));
@@ -85,6 +93,51 @@ describe.each(STACKS)('refused uploads on %s', (stack) => {
     expect(first.statusCode).toBe(302);
     await postRefused({ sku: 'TAKEN-1' });
     expect((await t.runtime.db.selectFrom('products').select('sku').execute()).map((p) => p.sku)).toEqual(['TAKEN-1']);
+  });
+
+  // Issue 13, finding 9: these run last, since they leave products (and other tenants) behind.
+  let apiTenants = 0;
+
+  it('says an undecodable image\'s problem before a taken SKU, and stores nothing', async () => {
+    await web.get('/products/new');
+    const first = await web.postMultipart('/products/new', { name: 'Held', sku: 'HELD-1', uom_id: '1', sale_price: '1.00', _csrf: web.csrf() });
+    expect(first.statusCode).toBe(302);
+    const res = await web.postMultipart('/products/new', { name: 'Refused', sku: 'HELD-1', uom_id: '1', sale_price: '1.00', _csrf: web.csrf() }, { name: 'p.png', bytes: pngBadIdat(), type: 'image/png' });
+    expect(res.body).toMatch(new RegExp(`id="image-error"[^>]*>${escapeRegExp(damaged)}`));
+    expect(await t.runtime.db.selectFrom('assets').select('id').execute()).toEqual([]);
+    expect(await t.raw.listKeys('')).toEqual([]);
+  });
+
+  it.each(UNDECODABLE)('the API refuses $name with 422 and the same message, storing nothing', async ({ bytes }) => {
+    const a = await apiTenant(t, `Api ${(apiTenants += 1)}`);
+    const product = (await a.request('POST', '/api/v1/products', { json: { sku: 'API-1', name: 'Pictured', sale_price: '5' } })).json();
+    const file = await bytes();
+    for (const body of [{ payload: file, headers: { 'content-type': 'application/octet-stream' } }, await multipart('image', file, 'photo.jpg', 'image/jpeg')]) {
+      const res = await a.request('PUT', `/api/v1/products/${product.id}/image`, body);
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error).toEqual({ code: 'Unprocessable', message: damaged });
+    }
+    expect((await a.request('GET', `/api/v1/products/${product.id}`)).json().image).toBeNull();
+    expect(await t.runtime.db.selectFrom('assets').select('id').where('tenant_id', '=', a.tenantId).execute()).toEqual([]);
+    expect(await t.raw.listKeys(`t/${a.tenantId}/`)).toEqual([]);
+  });
+
+  it('still takes good images of every type, a large JPEG with EXIF orientation among them, and processes them', async () => {
+    const goods = [
+      { name: 'photo.jpg', bytes: await makeImage('jpeg', 1600, 1200, { orientation: 6, gps: true }), size: [1200, 1600] },
+      { name: 'p.png', bytes: await makeImage('png', 320, 240), size: [320, 240] },
+      { name: 'g.gif', bytes: await makeImage('gif', 120, 80), size: [120, 80] },
+      { name: 'w.webp', bytes: await makeImage('webp', 320, 240), size: [320, 240] },
+    ];
+    for (const [i, good] of goods.entries()) {
+      await web.get('/products/new');
+      const res = await web.postMultipart('/products/new', { name: 'Good', sku: `GOOD-${i}`, uom_id: '1', sale_price: '1.00', _csrf: web.csrf() }, { name: good.name, bytes: good.bytes, type: 'image/jpeg' });
+      expect(res.statusCode, good.name).toBe(302);
+    }
+    await t.drain();
+    const assets = await t.runtime.db.selectFrom('assets').select(['status', 'width', 'height', 'original_name']).orderBy('original_name').execute();
+    const expected = goods.map((g) => [g.name, 'ready', ...g.size]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+    expect(assets.map((a) => [a.original_name, a.status, a.width, a.height])).toEqual(expected);
   });
 });
 

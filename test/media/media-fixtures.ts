@@ -102,21 +102,74 @@ export function failingOnPut(inner: ObjectStore, failOn: number): ObjectStore & 
 
 /** A real decompression bomb: a 1-bit 20000×20000 PNG of one colour, a few dozen KB. */
 export function pngBomb(side = 20_000): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(side, 0);
   ihdr.writeUInt32BE(side, 4);
   ihdr.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, no filter, no interlace
   const rows = Buffer.alloc(side * (1 + Math.ceil(side / 8))); // all zero: filter 0, black
   const idat = deflateSync(rows, { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return png([pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+// Damaged files whose type, header and container are all right: only decoding their data
+// shows what is wrong (media/decode-check.ts).
+
+/**
+ * Finding 9's `png_bad_idat`: a 64×48 RGB PNG whose every chunk and CRC is correct, but whose
+ * IDAT is not zlib data.
+ */
+export function pngBadIdat(): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(64, 0);
+  ihdr.writeUInt32BE(48, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, no filter, no interlace
+  const junk = Buffer.from('this is not zlib data. '.repeat(90), 'latin1');
+  return png([pngChunk('IHDR', ihdr), pngChunk('IDAT', junk), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/**
+ * An 800×600 JPEG with all its headers intact (quantisation and Huffman tables, frame, scan
+ * header) whose entropy-coded data is garbage — text, so no 0xFF and no stray marker — half
+ * as long as the picture needs, then its end-of-image marker.
+ */
+export async function jpegBadScan(): Promise<Buffer> {
+  const jpeg = await makeImage('jpeg', 800, 600);
+  let pos = 2;
+  while (jpeg[pos + 1] !== 0xda) pos += 2 + jpeg.readUInt16BE(pos + 2);
+  const scanStart = pos + 2 + jpeg.readUInt16BE(pos + 2);
+  const garbage = Buffer.from('not a JPEG scan, only words. '.repeat(jpeg.length), 'latin1').subarray(0, (jpeg.length - 2 - scanStart) >> 1);
+  return Buffer.concat([jpeg.subarray(0, scanStart), garbage, Buffer.from([0xff, 0xd9])]);
+}
+
+/**
+ * A 400×300 lossy WebP whose VP8 data is cut in half, with the chunk's and the RIFF's sizes
+ * rewritten to match: a complete container around data that ends too soon.
+ */
+export async function webpCutData(): Promise<Buffer> {
+  const webp = await makeImage('webp', 400, 300);
+  if (webp.toString('latin1', 12, 16) !== 'VP8 ') throw new Error('expected a simple lossy WebP');
+  const data = webp.subarray(20, 20 + webp.readUInt32LE(16));
+  const cut = data.subarray(0, (data.length >> 1) & ~1);
+  const out = Buffer.alloc(20 + cut.length);
+  out.write('RIFF', 0, 'latin1');
+  out.writeUInt32LE(12 + cut.length, 4);
+  out.write('WEBPVP8 ', 8, 'latin1');
+  out.writeUInt32LE(cut.length, 16);
+  cut.copy(out, 20);
+  return out;
+}
+
+function png(chunks: Buffer[]): Buffer {
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const out = Buffer.alloc(body.length + 8);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE(crc32(body), body.length + 4);
+  return out;
 }
 
 function crc32(bytes: Uint8Array): number {

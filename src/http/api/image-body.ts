@@ -8,7 +8,8 @@
  * Either way the size limit is enforced while the bytes arrive (413 at MAX_UPLOAD_SIZE + 1,
  * nothing buffered beyond it, nothing stored), and the type comes from the bytes, never from
  * a header or a file name (415 "File type not allowed: application/pdf"; 422 for an empty or
- * damaged image).
+ * damaged image). As for the form, the checks after the sniff (the decode among them) run
+ * while the upload is put, and a refusal from them deletes it again (catalog.service.ts).
  *
  * @example
  *   acceptRawImageBodies(app);                          // in the route's plugin scope
@@ -18,10 +19,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { ImageUpload } from '../../catalog/catalog.service.js';
 import { AppError, isAppError } from '../../errors.js';
-import { inspected, inspectUpload } from '../../media/inspect-upload.js';
+import { startInspection } from '../../media/inspect-upload.js';
 import { readWithLimit, tooLargeError } from '../../media/size-limit.js';
-import type { Runtime } from '../../runtime.js';
 import { readMultipartForm } from '../forms/multipart-form.js';
+import type { HttpContext } from '../http-context.js';
 
 export const IMAGE_FIELDS = ['image', 'file'] as const;
 
@@ -76,21 +77,30 @@ async function fromRawBody(request: FastifyRequest, maxBytes: number): Promise<{
   }
 }
 
-/** @throws AppError TooLarge | UnsupportedMediaType | Unprocessable | BadRequest */
-export async function readImageUpload(rt: Runtime, request: FastifyRequest, tenantId: number): Promise<ImageUpload> {
-  const maxBytes = rt.config.maxUploadSize;
+/**
+ * The upload, sniffed; its other checks still running (`inspection.result`), for the catalog
+ * service to await beside the put. A refusal, early or late, is counted and logged here,
+ * whatever route took the upload.
+ * @throws AppError TooLarge | UnsupportedMediaType | Unprocessable | BadRequest
+ */
+export async function readImageUpload(hc: HttpContext, request: FastifyRequest, tenantId: number): Promise<ImageUpload> {
+  const maxBytes = hc.config.maxUploadSize;
   let bytes = 0;
+  const refused = (err: unknown) => {
+    if (isAppError(err) && [413, 415, 422].includes(err.status)) {
+      hc.metrics.count('uploads', { outcome: 'refused' });
+      request.log.info({ event: 'refused', tenantId, reason: err.message, bytes }, 'upload refused');
+    }
+  };
   try {
     const file = request.isMultipart() ? await fromMultipart(request, maxBytes) : await fromRawBody(request, maxBytes);
     bytes = file.bytes.length;
-    // Checked in full before anything is stored: a refusal is counted and logged here, whatever route took the upload.
-    const checked = await inspectUpload(file.bytes, { allowedTypes: rt.config.media.allowedTypes, maxPixels: rt.config.media.maxPixels });
-    return { ...file, inspection: inspected(checked) };
+    const { allowedTypes, maxPixels } = hc.config.media;
+    const inspection = await startInspection(file.bytes, { allowedTypes, maxPixels, decodeSlots: hc.uploadDecodes });
+    inspection.result.catch(refused);
+    return { ...file, inspection };
   } catch (err) {
-    if (isAppError(err) && [413, 415, 422].includes(err.status)) {
-      rt.metrics.count('uploads', { outcome: 'refused' });
-      request.log.info({ event: 'refused', tenantId, reason: err.message, bytes }, 'upload refused');
-    }
+    refused(err);
     throw err;
   }
 }

@@ -12,8 +12,10 @@ import type { ProductView } from '../../catalog/products.repository.js';
 import { listUnits } from '../../catalog/units.repository.js';
 import type { Product } from '../../db/schema.js';
 import { AppError, isAppError } from '../../errors.js';
+import { TOO_SLOW_MESSAGE } from '../../media/decode-check.js';
 import { refusalOf, startInspection } from '../../media/inspect-upload.js';
 import type { Runtime } from '../../runtime.js';
+import type { HttpContext } from '../http-context.js';
 import { readMultipartForm, type MultipartForm } from '../forms/multipart-form.js';
 import { formatBytes, msg, type MessageKey, type Msg } from '../i18n/index.js';
 import type { ImageUrls } from '../media/image-urls.js';
@@ -78,11 +80,13 @@ export async function renderProductForm(rt: Runtime, urls: ImageUrls, request: F
 const FIELD_KEYS: Record<ProductErrorCode, MessageKey> = {
   name_required: 'error.name_required',
   name_too_long: 'error.name_too_long',
+  name_invalid: 'error.name_invalid',
   sku_required: 'error.sku_required',
   sku_invalid: 'error.sku_invalid',
   uom_invalid: 'error.uom_invalid',
   price_invalid: 'error.price_invalid',
   description_too_long: 'error.description_too_long',
+  description_invalid: 'error.description_invalid',
 };
 
 /** A refused image as the page says it: the flash (and the message beside the file input). */
@@ -92,6 +96,7 @@ function imageProblem(err: AppError, maxPixels: number): Msg {
   if (/^The file is empty/.test(err.message)) return msg('error.image_empty');
   if (/too many pixels|too large: \d+×\d+|more pixels/.test(err.message)) return msg('error.image_too_many_pixels', { limit: Math.round(maxPixels / 1e6) });
   if (/damaged|incomplete/.test(err.message)) return msg('error.image_damaged');
+  if (err.message.startsWith(TOO_SLOW_MESSAGE)) return msg('error.image_too_slow');
   return err.message;
 }
 
@@ -103,7 +108,7 @@ type FormTarget = { mode: 'new' | 'edit'; product?: ProductView | undefined };
  * its AppErrors (duplicate SKU, unknown unit) become messages beside their fields.
  */
 export async function handleProductForm(
-  rt: Runtime,
+  rt: HttpContext,
   urls: ImageUrls,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -118,7 +123,7 @@ export async function handleProductForm(
   }
 }
 
-async function productForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest, reply: FastifyReply, form: FormTarget, save: SaveProduct): Promise<FastifyReply> {
+async function productForm(rt: HttpContext, urls: ImageUrls, request: FastifyRequest, reply: FastifyReply, form: FormTarget, save: SaveProduct): Promise<FastifyReply> {
   const maxBytes = rt.config.maxUploadSize;
   const body: MultipartForm = await readMultipartForm(request, { maxBytes });
   const values = typedValues(body.fields);
@@ -141,11 +146,12 @@ async function productForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest
     return again({ image: problem }, problem);
   };
 
-  // The type is checked here; the rest of the checks run while the upload is put (catalog.service.ts).
+  // The type is checked here; the rest of the checks, the decode too, run while the upload is put (catalog.service.ts).
   let image: ImageUpload | undefined;
   if (body.file !== undefined) {
     try {
-      const inspection = await startInspection(body.file.bytes, { allowedTypes: rt.config.media.allowedTypes, maxPixels: rt.config.media.maxPixels });
+      const { allowedTypes, maxPixels } = rt.config.media;
+      const inspection = await startInspection(body.file.bytes, { allowedTypes, maxPixels, decodeSlots: rt.uploadDecodes });
       image = { bytes: body.file.bytes, fileName: body.file.fileName, inspection };
     } catch (err) {
       return refused(err, body.file.bytes.length);
