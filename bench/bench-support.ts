@@ -326,7 +326,7 @@ export class Browser {
   /** A page's flash and field messages and the server's recent log, for an error that says what happened. */
   failure(what: string, res: Answer, expected: string): Error {
     const messages = [...res.body.matchAll(/class="(?:flash[^"]*|field-error[^"]*|error[^"]*)"[^>]*>([^<]+)</g)].map((m) => m[1]!.trim());
-    const text = messages.length > 0 ? messages.join(' | ') : res.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+    const text = messages.length > 0 ? messages.join(' | ') : res.body.replace(/<[^<>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
     const log = this.server.log.slice(-15).join('\n  ');
     return new Error(
       `[${this.server.label}] ${what} answered ${res.status}${res.location ? ` → ${res.location}` : ''}, expected ${expected}.\n` +

@@ -45,7 +45,7 @@ const LABEL = 'bench-fallback';
 const BY = 'bench/fallback.bench.ts';
 /** What makes fallback decisions quick (the breaker opens after S3_BREAKER_FAILURES=3 failed calls, the default). */
 const QUICK_FALLBACK = { S3_MAX_ATTEMPTS: '2', S3_CONNECT_TIMEOUT_MS: '1000', S3_BREAKER_OPEN_MS: '1000' };
-const SERIES = /^vitrina_(s3_breaker_state|spool_backlog_assets|spool_bytes|uploads_total|s3_errors_total|spool_replicated_total)\b/;
+const SERIES = /^vitrina_(?:s3_breaker_state|spool_backlog_assets|spool_bytes|uploads_total|s3_errors_total|spool_replicated_total)\b/;
 const MB = 1e6;
 const benchStart = performance.now();
 /** Progress on stderr, each step with the seconds since the start. */

@@ -10,6 +10,8 @@
  */
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
+import { redactUrl } from './redact-url.js';
 
 export type StorageDriverName = 's3' | 'local';
 export type ChecksumMode = 'WHEN_REQUIRED' | 'WHEN_SUPPORTED';
@@ -64,6 +66,36 @@ export interface FallbackConfig {
   readonly breakerOpenMs: number;
 }
 
+/**
+ * Which peers may say where a request came from (X-Forwarded-For) and what it is called
+ * (X-Request-Id): none (`false`), any (`true`), the nearest `n` hops, or the listed addresses,
+ * CIDR ranges and names (`loopback`, `linklocal`, `uniquelocal`). Fastify's `trustProxy` forms.
+ */
+export type TrustProxy = boolean | number | readonly string[];
+
+/** The web server's limits on its clients (README, "Timeouts"), and which proxies it believes. */
+export interface HttpConfig {
+  /** Milliseconds for a request's headers to arrive. */
+  readonly headersTimeoutMs: number;
+  /** Milliseconds for a whole request, headers and body, to arrive. */
+  readonly requestTimeoutMs: number;
+  /** Milliseconds a socket may stay silent while the server waits on its client. */
+  readonly idleTimeoutMs: number;
+  /** Milliseconds an idle keep-alive connection is kept open for the next request. */
+  readonly keepAliveTimeoutMs: number;
+  readonly trustProxy: TrustProxy;
+}
+
+/** Who may read /metrics (http/metrics-access.ts). */
+export interface MetricsConfig {
+  /** The Bearer token /metrics requires when set; a secret, never logged. */
+  readonly token: string | undefined;
+  /** A listener of its own for /metrics, which is then not served on PORT. */
+  readonly port: number | undefined;
+  /** Where that listener binds. */
+  readonly host: string;
+}
+
 export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -77,12 +109,16 @@ export interface Config {
   readonly appUrl: string;
   /** HMAC key for sessions and app-served signed URLs; undefined means one kept in DATA_DIR. */
   readonly secretKey: string | undefined;
+  /** scrypt's cost as log2 N for password hashes (17: OWASP's minimum); older hashes are re-hashed at log-in. */
+  readonly passwordHashCost: number;
   /** Lifetime of signed URLs, in seconds. */
   readonly signedUrlTtl: number;
   /** Create the bucket (and its public policy when S3_PUBLIC_URL is set) on start. */
   readonly storageAutoInit: boolean;
   readonly media: MediaConfig;
   readonly fallback: FallbackConfig;
+  readonly http: HttpConfig;
+  readonly metrics: MetricsConfig;
   /**
    * Where this instance's background work (image processing, purges, spool replication) runs:
    * `inline` in the web process, `process` in a child process at a lower CPU priority (so
@@ -94,7 +130,11 @@ export interface Config {
   readonly logLevel: string;
 }
 
-/** A bad configuration value: the message is one line naming the variable and what is expected. */
+/**
+ * A bad configuration value: the message is one line naming the variable and what is expected.
+ * `got` is printed as given: a secret's value (SECRET_KEY, the S3 keys, METRICS_TOKEN) is never
+ * passed, and a URL only through {@link redactUrl}.
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(
@@ -129,24 +169,35 @@ function integer(env: Env, names: string[], fallback: number, min: number, unit:
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const { value } = pick(env, name);
   if (value === undefined) return fallback;
-  if (/^(1|true|yes|on)$/i.test(value)) return true;
-  if (/^(0|false|no|off)$/i.test(value)) return false;
+  if (/^(?:1|true|yes|on)$/i.test(value)) return true;
+  if (/^(?:0|false|no|off)$/i.test(value)) return false;
   throw new ConfigError(name, 'must be true or false', value);
 }
 
-function url(env: Env, names: string[], protocols: string[]): string | undefined {
+/**
+ * An absolute URL. A bad value is shown with its password and secret query parameters masked
+ * (`postgress://user:***@db/x`). A base URL (`credentials: false`: S3_ENDPOINT, S3_PUBLIC_URL,
+ * APP_URL) may hold no `user:password@` at all: nothing would use it, and doctor and the logs
+ * print these URLs.
+ */
+function url(env: Env, names: string[], protocols: string[], options: { credentials: boolean }): string | undefined {
   const { name, value } = pick(env, ...names);
   if (value === undefined) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    throw new ConfigError(name, `must be an absolute URL such as ${protocols[0]}//host:port`, value);
+    throw new ConfigError(name, `must be an absolute URL such as ${protocols[0]}//host:port`, redactUrl(value));
   }
   if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `must start with ${protocols.join(' or ')}`, value);
+    throw new ConfigError(name, `must start with ${protocols.join(' or ')}`, redactUrl(value));
   }
-  return value.replace(/\/+$/, '');
+  if (!options.credentials && (parsed.username !== '' || parsed.password !== '')) {
+    const instead = name === 'APP_URL' ? '' : ' (the S3 keys go in S3_ACCESS_KEY and S3_SECRET_KEY)';
+    throw new ConfigError(name, `must not contain a user name or password${instead}`, redactUrl(value));
+  }
+  // Trailing slashes off; the lookbehind lets a match start only where a run of slashes does, so it stays linear.
+  return value.replace(/(?<!\/)\/+$/, '');
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -192,7 +243,7 @@ function jobsMode(env: Env, databaseUrl: string | undefined): JobsMode {
   // An embedded database belongs to one process, so the work runs beside the web server.
   const fallback: JobsMode = databaseUrl === undefined ? 'inline' : 'process';
   if (value === undefined) return fallback;
-  const mode = /^(1|true|yes|on|inline)$/i.test(value) ? 'inline' : /^(0|false|no|off)$/i.test(value) ? 'off' : /^process$/i.test(value) ? 'process' : undefined;
+  const mode = /^(?:1|true|yes|on|inline)$/i.test(value) ? 'inline' : /^(?:0|false|no|off)$/i.test(value) ? 'off' : /^process$/i.test(value) ? 'process' : undefined;
   if (mode === undefined) throw new ConfigError('JOBS', 'must be inline, process or off', value);
   if (mode === 'process' && databaseUrl === undefined) {
     throw new ConfigError('JOBS', 'can be process only with DATABASE_URL (the embedded database belongs to one process); use inline', value);
@@ -200,11 +251,72 @@ function jobsMode(env: Env, databaseUrl: string | undefined): JobsMode {
   return mode;
 }
 
+/** log2 of scrypt's N: 14 is the least that is still a real cost (tests), 20 needs 1 GiB per hash. */
+function passwordHashCost(env: Env): number {
+  const cost = integer(env, ['PASSWORD_HASH_COST'], 17, 14, 'log2 N (scrypt cost)');
+  if (cost > 20) throw new ConfigError('PASSWORD_HASH_COST', 'must be between 14 and 20 (log2 of scrypt N; 17 is the default)', String(cost));
+  return cost;
+}
+
+/** Generous for a 2 MiB upload from a phone (2 MiB at 256 kbit/s takes 66 s); a stalled socket goes far sooner. */
+function httpConfig(env: Env): HttpConfig {
+  const requestTimeoutMs = integer(env, ['HTTP_REQUEST_TIMEOUT_MS'], 120_000, 1, 'milliseconds');
+  const headersTimeoutMs = integer(env, ['HTTP_HEADERS_TIMEOUT_MS'], Math.min(20_000, requestTimeoutMs), 1, 'milliseconds');
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', `must not be longer than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`, String(headersTimeoutMs));
+  }
+  return Object.freeze({
+    headersTimeoutMs,
+    requestTimeoutMs,
+    idleTimeoutMs: integer(env, ['HTTP_IDLE_TIMEOUT_MS'], 30_000, 1, 'milliseconds'),
+    // Above the 60 s idle timeout of common load balancers (AWS ALB, nginx), so they close first.
+    keepAliveTimeoutMs: integer(env, ['HTTP_KEEPALIVE_TIMEOUT_MS'], 72_000, 1, 'milliseconds'),
+    trustProxy: trustProxy(env),
+  });
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: Env): TrustProxy {
+  const { value } = pick(env, 'TRUST_PROXY');
+  if (value === undefined) return false;
+  if (/^(?:true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  if (/^\d{1,3}$/.test(value)) return Number(value) === 0 ? false : Number(value);
+  const entries = value.length > 4096 ? [] : value.split(',').map((v) => v.trim().toLowerCase());
+  const bad = entries.find((entry) => !isProxyEntry(entry));
+  if (entries.length === 0 || bad !== undefined) {
+    throw new ConfigError('TRUST_PROXY', 'must be true, false, a number of proxy hops, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal', bad ?? value.slice(0, 64));
+  }
+  return Object.freeze(entries);
+}
+
+function isProxyEntry(entry: string): boolean {
+  if (entry.length > 64) return false;
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address = '', bits, extra] = entry.split('/');
+  // Four-part IPv4 only: ipaddr.js would also take 127.1 or 0x7f.1, which nobody means here.
+  if (extra !== undefined || !(ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address))) return false;
+  return bits === undefined || ipaddr.isValidCIDR(entry);
+}
+
+function metricsConfig(env: Env, port: number): MetricsConfig {
+  const token = pick(env, 'METRICS_TOKEN').value;
+  // Never echoed: the token is a secret.
+  if (token !== undefined && (token.length < 16 || token.length > 256 || !/^[\x21-\x7e]+$/.test(token))) {
+    throw new ConfigError('METRICS_TOKEN', 'must be 16 to 256 visible ASCII characters without spaces (e.g. `openssl rand -hex 32`)');
+  }
+  const metricsPort = pick(env, 'METRICS_PORT').value === undefined ? undefined : integer(env, ['METRICS_PORT'], 0, 1, 'a TCP port');
+  if (metricsPort !== undefined && (metricsPort > 65535 || metricsPort === port)) {
+    throw new ConfigError('METRICS_PORT', `must be a TCP port between 1 and 65535 other than PORT (${port})`, String(metricsPort));
+  }
+  return Object.freeze({ token, port: metricsPort, host: pick(env, 'METRICS_HOST').value ?? '127.0.0.1' });
+}
+
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Parses and validates the environment; throws {@link ConfigError} on the first bad value. */
 export function loadConfig(env: Env = {}): Config {
-  const databaseUrl = url(env, ['DATABASE_URL'], ['postgres:', 'postgresql:']);
+  const databaseUrl = url(env, ['DATABASE_URL'], ['postgres:', 'postgresql:'], { credentials: true });
   const dataDir = path.resolve(pick(env, 'DATA_DIR').value ?? './data');
 
   const bucketSetting = pick(env, 'S3_BUCKET', 'S3_BUCKET_NAME');
@@ -219,7 +331,7 @@ export function loadConfig(env: Env = {}): Config {
     bucketSetting.value !== undefined ? 's3' : 'local',
   );
 
-  const endpoint = url(env, ['S3_ENDPOINT'], ['http:', 'https:']);
+  const endpoint = url(env, ['S3_ENDPOINT'], ['http:', 'https:'], { credentials: false });
   const accessKey = pick(env, 'S3_ACCESS_KEY', 'AWS_ACCESS_KEY_ID');
   const secretKey = pick(env, 'S3_SECRET_KEY', 'AWS_SECRET_ACCESS_KEY');
   if ((accessKey.value === undefined) !== (secretKey.value === undefined)) {
@@ -235,7 +347,7 @@ export function loadConfig(env: Env = {}): Config {
     secretAccessKey: secretKey.value,
     bucket,
     region,
-    publicUrl: url(env, ['S3_PUBLIC_URL', 'CDN_URL'], ['http:', 'https:']),
+    publicUrl: url(env, ['S3_PUBLIC_URL', 'CDN_URL'], ['http:', 'https:'], { credentials: false }),
     forcePathStyle: boolean(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined),
     checksumMode: oneOf<ChecksumMode>(
       env,
@@ -252,7 +364,7 @@ export function loadConfig(env: Env = {}): Config {
   const port = integer(env, ['PORT'], 3000, 0, 'a TCP port');
   if (port > 65535) throw new ConfigError('PORT', 'must be a TCP port between 0 and 65535', String(port));
   const host = pick(env, 'HOST').value ?? '127.0.0.1';
-  const appUrl = url(env, ['APP_URL'], ['http:', 'https:']) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const appUrl = url(env, ['APP_URL'], ['http:', 'https:'], { credentials: false }) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const secret = pick(env, 'SECRET_KEY').value;
   if (secret !== undefined && secret.length < 32) {
@@ -269,6 +381,7 @@ export function loadConfig(env: Env = {}): Config {
     host,
     appUrl,
     secretKey: secret,
+    passwordHashCost: passwordHashCost(env),
     signedUrlTtl: integer(env, ['SIGNED_URL_TTL'], 3600, 1, 'seconds'),
     storageAutoInit: boolean(env, 'STORAGE_AUTO_INIT', true),
     media: mediaConfig(env),
@@ -277,6 +390,8 @@ export function loadConfig(env: Env = {}): Config {
       breakerFailures: integer(env, ['S3_BREAKER_FAILURES'], 3, 1, 'failures'),
       breakerOpenMs: integer(env, ['S3_BREAKER_OPEN_MS'], 5000, 100, 'milliseconds'),
     }),
+    http: httpConfig(env),
+    metrics: metricsConfig(env, port),
     jobs: jobsMode(env, databaseUrl),
     demoData: oneOf<DemoData>(env, 'DEMO_DATA', ['auto', 'on', 'off'], 'auto'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),

@@ -25,6 +25,8 @@ export const ERROR_TABLE = {
   Conflict: { status: 409, message: 'This conflicts with something that already exists.' },
   UnsupportedMediaType: { status: 415, message: 'This type of file is not allowed.' },
   Unprocessable: { status: 422, message: 'The data is not valid.' },
+  RequestTimeout: { status: 408, message: 'The request took too long to arrive; check the connection and send it again.' },
+  HeadersTooLarge: { status: 431, message: 'The request headers are too large.' },
   Unavailable: { status: 503, message: 'The service is temporarily unavailable; try again shortly.' },
   Internal: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -87,8 +87,10 @@ export interface RuntimeOptions {
 }
 
 const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
-/** No request in flight for this long is a lull: an upload's redirect is followed well within it. */
+/** No busy request for this long is a lull: an upload's redirect is followed well within it. */
 const LULL_MS = 50;
+/** A request whose client has moved no byte for this long, while the server waits on it, is not busy. */
+const STALL_MS = 500;
 /** Image processing waits at most this long for a lull before it goes ahead anyway. */
 const MAX_PROCESSING_DEFER_MS = 10_000;
 
@@ -149,7 +151,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const onStored = (location: AssetLocation, bytes: number) => m.count('storedBytes', { location }, bytes);
   const idleGate = new IdleGate(MAX_PROCESSING_DEFER_MS);
   if (options.startBusy) idleGate.setBusy(true);
-  const activity = new RequestActivity(LULL_MS, (busy) => (remote !== undefined ? remote.busy(busy) : idleGate.setBusy(busy)));
+  const activity = new RequestActivity({ quietMs: LULL_MS, stallMs: STALL_MS }, (busy) => (remote !== undefined ? remote.busy(busy) : idleGate.setBusy(busy)));
   const processing = processWorker({
     db,
     logger,

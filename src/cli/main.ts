@@ -18,6 +18,7 @@ const COMMANDS: ReadonlyArray<[name: string, load: () => Promise<(program: Comma
   ['db', async () => (await import('./commands/db.js')).registerDb],
   ['tenant', async () => (await import('./commands/tenant.js')).registerTenant],
   ['apikey', async () => (await import('./commands/apikey.js')).registerApiKey],
+  ['user', async () => (await import('./commands/user.js')).registerUser],
   ['import', async () => (await import('./commands/import-legacy.js')).registerImportLegacy],
 ];
 

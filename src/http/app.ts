@@ -6,10 +6,16 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { Semaphore } from '../media/semaphore.js';
 import type { Runtime } from '../runtime.js';
+import { LoginThrottle } from '../tenancy/login-throttle.js';
+import { scryptParams } from '../tenancy/password.js';
+import { PasswordHashing } from '../tenancy/password-hashing.js';
+import { SessionStore } from '../tenancy/session-store.js';
+import { requestProbe } from './client-wait.js';
 import { createErrorHandlers } from './error-handler.js';
 import type { HttpContext } from './http-context.js';
 import { ImageUrls } from './media/image-urls.js';
@@ -43,6 +49,8 @@ import signupPage from './routes/signup-page.js';
 import signupSubmit from './routes/signup-submit.js';
 import staticAssets from './routes/static-assets.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { cutIdleSockets } from './idle-sockets.js';
+import { serverOptions } from './server-options.js';
 
 type Route<C> = (app: FastifyInstance, ctx: C) => Promise<void>;
 
@@ -60,12 +68,15 @@ const API_ROUTES: Route<HttpContext>[] = [
 const STORE_ROUTES: Route<AppContext>[] = [healthz, mediaGet, mediaUpload, staticAssets];
 
 async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
+  const { errorHandler, notFoundHandler, frameworkErrors } = createErrorHandlers(ctx);
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
-    // Behind a load balancer the client's address comes from X-Forwarded-For.
-    trustProxy: true,
-    requestIdHeader: 'x-request-id',
+    // A malformed URL (`/products/%E0%A4%A`) gets the app's 400 page or JSON, not Fastify's own.
+    frameworkErrors,
+    // Timeouts, and the proxies whose X-Forwarded-For and X-Request-Id count (TRUST_PROXY).
+    ...serverOptions(ctx.config.http),
   });
+  cutIdleSockets(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   // Uploads read `part.file.truncated` themselves (http/forms/multipart-form.ts).
@@ -78,24 +89,33 @@ async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
     return payload;
   });
   registerRequestState(app, ctx);
-  const { errorHandler, notFoundHandler } = createErrorHandlers(ctx);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   return app;
 }
 
-export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
+export interface BuildAppOptions {
+  /** The clock of sessions and log-in throttling (tests move it instead of waiting). */
+  now?: () => number;
+}
+
+export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = await baseApp(rt);
+  const sessions = new SessionStore(rt.db, rt.secret, { now: options.now });
   const hc: HttpContext = {
     ...rt,
     urls: new ImageUrls({ storeFor: rt.storeFor, signedUrlTtl: rt.config.signedUrlTtl }),
-    requireLogin: loginRequired(rt),
+    requireLogin: loginRequired(rt.config, sessions),
+    sessions,
+    loginThrottle: new LoginThrottle(rt.db, { now: options.now }),
+    passwords: new PasswordHashing(scryptParams(rt.config.passwordHashCost)),
+    uploadDecodes: new Semaphore(availableParallelism()),
   };
-  // Image processing runs in the lulls between requests (jobs/idle-gate.ts). 'close' comes for
-  // every response, sent in full or cut off.
-  app.addHook('onRequest', (_request, reply, done) => {
-    rt.activity.begin();
-    reply.raw.once('close', () => rt.activity.end());
+  // Image processing runs in the lulls between requests (jobs/idle-gate.ts); a request that only
+  // waits on a silent client does not hold it back. 'close' comes for every response, sent in
+  // full or cut off.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.raw.once('close', rt.activity.begin(requestProbe(request.raw, reply.raw)));
     done();
   });
   for (const route of STORE_ROUTES) await app.register(async (scope) => route(scope, rt));

@@ -14,11 +14,16 @@
  *   const gate = new IdleGate(10_000);
  *   await gate.wait(signal);   // then claim and process the next image
  */
+import { systemClock, type Clock } from './clock.js';
+
 export class IdleGate {
   private busy = false;
   private readonly waiters = new Set<() => void>();
 
-  constructor(private readonly maxWaitMs: number) {}
+  constructor(
+    private readonly maxWaitMs: number,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   get isBusy(): boolean {
     return this.busy;
@@ -31,23 +36,29 @@ export class IdleGate {
 
   /**
    * Resolves at once when the web server is quiet; otherwise when it becomes quiet, after
-   * `maxWaitMs`, or when `signal` fires (never rejects: the caller checks its signal).
+   * `maxWaitMs`, or when `signal` fires (never rejects: the caller checks its signal). A quiet
+   * spell already over when the waiter gets to run — the worker process reading a backlog of
+   * busy/quiet messages at once — does not count: it goes on waiting, to the same limit.
    * @returns how long it waited, in milliseconds
    */
   async wait(signal?: AbortSignal): Promise<number> {
-    if (!this.busy || signal?.aborted) return 0;
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.maxWaitMs);
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
-    return performance.now() - started;
+    const started = this.clock.now();
+    let timedOut = false;
+    while (this.busy && !timedOut && !signal?.aborted) {
+      timedOut = await new Promise<boolean>((resolve) => {
+        const done = (expired: boolean) => {
+          cancel();
+          signal?.removeEventListener('abort', onAbort);
+          this.waiters.delete(onQuiet);
+          resolve(expired);
+        };
+        const onQuiet = () => done(false);
+        const onAbort = () => done(false);
+        const cancel = this.clock.after(Math.max(0, started + this.maxWaitMs - this.clock.now()), () => done(true));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiters.add(onQuiet);
+      });
+    }
+    return this.clock.now() - started;
   }
 }

@@ -86,7 +86,7 @@ function pngProblem(buf: Buffer): string | undefined {
   while (pos + 12 <= buf.length) {
     const length = buf.readUInt32BE(pos);
     const type = buf.toString('latin1', pos + 4, pos + 8);
-    if (length > 0x7fffffff || !/^[A-Za-z]{4}$/.test(type)) return `a PNG chunk at offset ${pos} is malformed`;
+    if (length > 0x7fffffff || !/^[a-z]{4}$/i.test(type)) return `a PNG chunk at offset ${pos} is malformed`;
     if (first && type !== 'IHDR') return 'the PNG does not start with its header chunk';
     first = false;
     if (pos + 12 + length > buf.length) return CUT;

@@ -37,8 +37,10 @@ function bucket(): string {
 function table(stdout: string): Record<string, string> {
   const rows: Record<string, string> = {};
   for (const line of stdout.split('\n')) {
-    const m = /^([✓✗–])  (\S.*?)  +\S/.exec(line);
-    if (m) rows[m[2]!.trim()] = m[1]!;
+    // "✓  name of the check  what it found": the name ends at the first double space.
+    const [, mark, rest = ''] = /^([✓✗–]) {2}(\S.*)$/.exec(line) ?? [];
+    const end = rest.indexOf('  ');
+    if (mark !== undefined && end > 0) rows[rest.slice(0, end).trim()] = mark;
   }
   return rows;
 }

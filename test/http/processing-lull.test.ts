@@ -1,21 +1,23 @@
 /**
  * Image processing runs in the lulls between the web server's requests (jobs/idle-gate.ts): an
  * upload is answered as soon as it is stored, and its image is processed once no request has
- * been in flight for a moment — on both stacks through the pages (JOBS=inline), and with the
- * real `vitrina serve`, whose worker process hears of the lulls over IPC (JOBS=process).
+ * been busy for a moment — on both stacks through the pages (JOBS=inline), and with the real
+ * `vitrina serve`, whose worker process hears of the lulls over IPC (JOBS=process). A request
+ * the server works on, or whose bytes move, is busy; one that only waits on a silent client is
+ * not (issue 13, finding 2).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../src/free-port.js';
 import { makeImage } from '../media/media-fixtures.js';
 import { createBucket, destroyBucket, rawS3Client, s3Env, testS3Config, uniqueBucketName } from '../storage/s3-test-env.js';
 import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { rawRequest } from '../support/raw-request.js';
 import { startServer } from '../support/run-cli.js';
 import { productIdFrom, WebClient } from '../support/web-client.js';
 
@@ -51,21 +53,20 @@ describe.each(STACKS)('image processing and requests on %s', (stack) => {
     expect(t.runtime.activity.busy).toBe(true);
     expect(t.runtime.idleGate.isBusy).toBe(true);
     // …and in a lull soon after.
-    await sleep(150);
+    await vi.waitFor(() => expect(t.runtime.idleGate.isBusy).toBe(false), { timeout: 1000, interval: 10 });
     expect(t.runtime.activity.busy).toBe(false);
-    expect(t.runtime.idleGate.isBusy).toBe(false);
   });
 
-  it('leaves an upload waiting while a request is in flight, and processes it in the lull', async () => {
+  it('leaves an upload waiting while the server works on a request, and processes it in the lull', async () => {
     const assetId = await upload();
-    // A slow request (a large download, say) is still being answered.
-    t.runtime.activity.begin();
+    // A request the server is still working on (begun without a probe: the server's turn throughout).
+    const end = t.runtime.activity.begin();
     let drained = false;
     const draining = t.drain().then(() => (drained = true));
     await sleep(400);
     expect(drained).toBe(false);
     expect(await statusOf(assetId)).toBe('processing');
-    t.runtime.activity.end();
+    end();
     await draining;
     expect(await statusOf(assetId)).toBe('ready');
   });
@@ -87,9 +88,11 @@ describe('vitrina serve with its worker process (JOBS=process)', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = await startServer(
-      { DATABASE_URL: database.url!, DATA_DIR: dataDir, SECRET_KEY: 'lull-test-secret-key-0123456789abcdef', ...s3Env(s3, bucket), LOG_LEVEL: 'warn', DEMO_DATA: 'off', JOBS: 'process', PORT: String(port), HOST: '127.0.0.1' },
+      { DATABASE_URL: database.url!, DATA_DIR: dataDir, SECRET_KEY: 'lull-test-secret-key-0123456789abcdef', ...s3Env(s3, bucket), LOG_LEVEL: 'info', DEMO_DATA: 'off', JOBS: 'process', PORT: String(port), HOST: '127.0.0.1' },
       base,
     );
+    // The web server answers before its worker process is up (it starts once the port is taken).
+    await vi.waitFor(() => expect(server!.output()).toContain('"event":"workers-started"'), { timeout: 30_000, interval: 50 });
   }, 60_000);
   afterAll(async () => {
     server?.child.kill('SIGTERM');
@@ -100,38 +103,39 @@ describe('vitrina serve with its worker process (JOBS=process)', () => {
     await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  /** A request whose body is still on its way: in flight until `finish` sends the rest. */
-  async function slowRequest(): Promise<{ finish(): Promise<string> }> {
-    const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
-    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    const body = 'email=nobody%40lull.test&password=x';
-    socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`);
-    return {
-      finish: () =>
-        new Promise((resolve) => {
-          let answer = '';
-          socket.on('data', (d: Buffer) => (answer += d.toString()));
-          socket.once('close', () => resolve(answer.split('\r\n')[0] ?? ''));
-          socket.end(body.slice(5));
-        }),
-    };
-  }
-
-  it('leaves an upload unprocessed while another request is in flight, and processes it once that one ends', async () => {
+  it("holds an upload's processing back while another request's bytes move, and not once that request only waits on its silent client", async () => {
     const web = new WebClient(base);
     await web.signUp('Lull Co', 'lull@lull.test');
     await web.get('/products/new');
-    const slow = await slowRequest();
-    const res = await web.postMultipart('/products/new', { name: 'Lamp', sku: 'LAMP-P', uom_id: '1', sale_price: '12.00', _csrf: web.csrf() }, { name: 'lamp.jpg', bytes: await makeImage('jpeg', 640, 480), type: 'image/jpeg' });
-    const productId = productIdFrom(res);
-    const status = async () =>
-      (await database.db.selectFrom('products as p').innerJoin('assets as a', 'a.id', 'p.image_asset_id').select('a.status').where('p.id', '=', productId).executeTakeFirstOrThrow()).status;
-    await sleep(1500);
-    expect(await status()).toBe('processing');
-    // The slow request is answered (the form again: wrong credentials), and the lull begins.
-    expect(await slow.finish()).toMatch(/^HTTP\/1\.1 (200|403)/);
-    const deadline = Date.now() + 15_000;
-    while ((await status()) !== 'ready' && Date.now() < deadline) await sleep(100);
-    expect(await status()).toBe('ready');
+    const bytes = await makeImage('jpeg', 640, 480);
+    // A lull first, so the worker is not in the middle of a wait begun earlier (which ends after
+    // at most 10 s, whatever the requests do).
+    await sleep(500);
+    // A log-in form whose body comes one byte every 100 ms (a poor connection), then stops.
+    const body = `email=nobody%40lull.test&password=${'x'.repeat(400)}`;
+    const slow = await rawRequest(base, `POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`);
+    let sent = 0;
+    const trickle = setInterval(() => void slow.write(body[sent++]!).catch(() => undefined), 100);
+    let productId: number;
+    try {
+      const res = await web.postMultipart('/products/new', { name: 'Lamp', sku: 'LAMP-P', uom_id: '1', sale_price: '12.00', _csrf: web.csrf() }, { name: 'lamp.jpg', bytes, type: 'image/jpeg' });
+      productId = productIdFrom(res);
+      // The other request's bytes keep moving: it is busy, and processing waits for it (the
+      // worker has not even claimed the image, so a slow machine cannot be what holds it back).
+      await sleep(1000);
+      expect(await image(productId)).toEqual({ status: 'processing', claimed_until: null });
+    } finally {
+      clearInterval(trickle);
+    }
+    // Now it only waits on a client that sends nothing: the worker claims the image at once (well
+    // within the gate's 10 s limit), while that request is still open.
+    await vi.waitFor(async () => expect((await image(productId)).claimed_until).not.toBeNull(), { timeout: 4000, interval: 25 });
+    expect(slow.open).toBe(true);
+    slow.destroy();
+    // Decoding and encoding at nice 10 may take a while on a busy machine.
+    await vi.waitFor(async () => expect((await image(productId)).status).toBe('ready'), { timeout: 15_000, interval: 50 });
   }, 60_000);
+
+  const image = (productId: number) =>
+    database.db.selectFrom('products as p').innerJoin('assets as a', 'a.id', 'p.image_asset_id').select(['a.status', 'a.claimed_until']).where('p.id', '=', productId).executeTakeFirstOrThrow();
 });

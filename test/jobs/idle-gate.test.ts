@@ -1,80 +1,184 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+/**
+ * The lull detector and the gate image processing waits at, on a clock the tests move by hand
+ * (no sleeping against real timers).
+ */
 import { describe, expect, it } from 'vitest';
 import { IdleGate } from '../../src/jobs/idle-gate.js';
-import { RequestActivity } from '../../src/jobs/request-activity.js';
+import { RequestActivity, type RequestProbe } from '../../src/jobs/request-activity.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+const QUIET_MS = 40;
+const STALL_MS = 400;
+
+function setup() {
+  const clock = new ManualClock();
+  const changes: boolean[] = [];
+  const activity = new RequestActivity({ quietMs: QUIET_MS, stallMs: STALL_MS, clock }, (busy) => changes.push(busy));
+  return { clock, changes, activity };
+}
+
+/** A request on a connection: `bytes` moved so far, and whose turn it is. */
+function probe(state: { bytes: number; waitsOnClient: boolean }): RequestProbe {
+  return { bytesMoved: () => state.bytes, waitsOnClient: () => state.waitsOnClient };
+}
 
 describe('RequestActivity', () => {
-  it('says busy at the first request and quiet only after a lull of quietMs', async () => {
-    const changes: boolean[] = [];
-    const activity = new RequestActivity(40, (busy) => changes.push(busy));
-    activity.begin();
-    activity.begin();
+  it('says busy at the first request and quiet only after a lull of quietMs', () => {
+    const { clock, changes, activity } = setup();
+    const endA = activity.begin();
+    const endB = activity.begin();
     expect(changes).toEqual([true]);
     expect(activity.inFlight).toBe(2);
-    activity.end();
-    activity.end();
+    endA();
+    endB();
     expect(activity.inFlight).toBe(0);
     // Still busy: the lull has only begun.
     expect(activity.busy).toBe(true);
-    await sleep(15);
+    clock.advance(15);
     // A request within the lull (a redirect being followed) keeps the same busy spell.
-    activity.begin();
-    activity.end();
-    await sleep(25);
+    activity.begin()();
+    clock.advance(QUIET_MS - 1);
     expect(changes).toEqual([true]);
-    await sleep(40);
+    clock.advance(1);
     expect(changes).toEqual([true, false]);
     expect(activity.busy).toBe(false);
   });
 
-  it('never counts below zero requests', async () => {
-    const changes: boolean[] = [];
-    const activity = new RequestActivity(5, (busy) => changes.push(busy));
-    activity.end();
-    expect(activity.inFlight).toBe(0);
-    await sleep(20);
-    expect(changes).toEqual([]);
-    activity.begin();
+  it('counts an ended request once, however often its end is called', () => {
+    const { clock, changes, activity } = setup();
+    const end = activity.begin();
+    const other = activity.begin();
+    end();
+    end();
     expect(activity.inFlight).toBe(1);
+    clock.advance(QUIET_MS * 10);
+    expect(changes).toEqual([true]);
+    other();
+    expect(activity.inFlight).toBe(0);
+  });
+
+  it('stops counting a request that waits on a client that sends nothing', () => {
+    const { clock, changes, activity } = setup();
+    // Headers and half a body in, the rest never comes.
+    const stalled = { bytes: 900, waitsOnClient: true };
+    const end = activity.begin(probe(stalled));
+    expect(changes).toEqual([true]);
+    clock.advance(STALL_MS - 1);
+    expect(activity.busy).toBe(true);
+    clock.advance(STALL_MS / 4 + QUIET_MS);
+    expect(changes).toEqual([true, false]);
+    // Still in flight (its socket is open), only not busy.
+    expect(activity.inFlight).toBe(1);
+    // Its bytes move again: busy again at the next look.
+    stalled.bytes += 100;
+    clock.advance(STALL_MS / 4);
+    expect(changes).toEqual([true, false, true]);
+    end();
+    clock.advance(QUIET_MS);
+    expect(changes).toEqual([true, false, true, false]);
+    // Nothing probed is left: after one last look, nothing keeps looking.
+    clock.advance(STALL_MS / 4);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('keeps counting a request whose bytes keep moving, however slowly', () => {
+    const { clock, changes, activity } = setup();
+    const trickle = { bytes: 0, waitsOnClient: true };
+    activity.begin(probe(trickle));
+    for (let i = 0; i < 40; i++) {
+      trickle.bytes += 1;
+      clock.advance(STALL_MS / 2);
+    }
+    expect(changes).toEqual([true]);
+  });
+
+  it('keeps counting a request the server works on, even with no byte moving', () => {
+    const { clock, changes, activity } = setup();
+    const working = { bytes: 5000, waitsOnClient: false };
+    activity.begin(probe(working));
+    clock.advance(STALL_MS * 20);
+    expect(changes).toEqual([true]);
+    // The answer is written and the client does not take it: now the client's turn.
+    working.waitsOnClient = true;
+    clock.advance(STALL_MS / 4 + QUIET_MS);
+    expect(changes).toEqual([true, false]);
+  });
+
+  it('is quiet while every request in flight is stalled, and busy as soon as another begins', () => {
+    const { clock, changes, activity } = setup();
+    activity.begin(probe({ bytes: 1, waitsOnClient: true }));
+    clock.advance(STALL_MS * 2);
+    expect(changes).toEqual([true, false]);
+    const end = activity.begin();
+    expect(changes).toEqual([true, false, true]);
+    end();
+    clock.advance(QUIET_MS);
+    expect(changes).toEqual([true, false, true, false]);
   });
 });
 
 describe('IdleGate', () => {
   it('does not wait while the server is quiet', async () => {
-    const gate = new IdleGate(5_000);
+    const gate = new IdleGate(5_000, new ManualClock());
     expect(await gate.wait()).toBe(0);
   });
 
   it('waits while busy and opens when the lull comes', async () => {
-    const gate = new IdleGate(5_000);
+    const clock = new ManualClock();
+    const gate = new IdleGate(5_000, clock);
     gate.setBusy(true);
     let opened = false;
     const waiting = gate.wait().then((ms) => {
       opened = true;
       return ms;
     });
-    await sleep(30);
+    clock.advance(30);
+    await Promise.resolve();
     expect(opened).toBe(false);
     gate.setBusy(false);
-    const waited = await waiting;
-    expect(waited).toBeGreaterThanOrEqual(25);
-    expect(waited).toBeLessThan(5_000);
+    expect(await waiting).toBe(30);
+  });
+
+  it('keeps waiting through a quiet spell that is over before the waiter runs', async () => {
+    const clock = new ManualClock();
+    const gate = new IdleGate(5_000, clock);
+    gate.setBusy(true);
+    let opened = false;
+    const waiting = gate.wait().then((ms) => {
+      opened = true;
+      return ms;
+    });
+    clock.advance(10);
+    // A backlog of busy/quiet messages read in one go: the quiet one is stale by the time it counts.
+    gate.setBusy(false);
+    gate.setBusy(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened).toBe(false);
+    // The limit still counts from the start of the wait.
+    clock.advance(4_990);
+    expect(await waiting).toBe(5_000);
   });
 
   it('goes ahead after maxWaitMs when the server never gets quiet', async () => {
-    const gate = new IdleGate(60);
+    const clock = new ManualClock();
+    const gate = new IdleGate(60, clock);
     gate.setBusy(true);
-    const waited = await gate.wait();
-    expect(waited).toBeGreaterThanOrEqual(55);
+    const waiting = gate.wait();
+    clock.advance(60);
+    expect(await waiting).toBe(60);
     expect(gate.isBusy).toBe(true);
   });
 
   it('stops waiting when the signal fires', async () => {
-    const gate = new IdleGate(5_000);
+    const clock = new ManualClock();
+    const gate = new IdleGate(5_000, clock);
     gate.setBusy(true);
     const controller = new AbortController();
     const waiting = gate.wait(controller.signal);
+    clock.advance(7);
     controller.abort();
-    expect(await waiting).toBeLessThan(1_000);
+    expect(await waiting).toBe(7);
+    // Its timer is cancelled, not left behind.
+    expect(clock.pending).toBe(0);
   });
 });

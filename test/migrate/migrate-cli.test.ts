@@ -120,7 +120,7 @@ describe('vitrina storage migrate', () => {
     const bucket = uniqueBucketName('mig-onwrite');
     const run = await vitrina(['storage', 'migrate', '--from', 'local', '--to', 's3'], bucketEnv(bucket));
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^  migrated +300 objects, .*, 300 verified as written \(the destination checked the sha256 of each\)$/m);
+    expect(run.stdout).toMatch(/^ {2}migrated +300 objects, .*, 300 verified as written \(the destination checked the sha256 of each\)$/m);
     const raw = createS3RawInspector(admin(), bucket);
     for (const o of objects.filter((_, i) => i % 10 === 0)) expect(sha256((await raw.read(o.key))!)).toBe(o.sha256);
     // The probe that found out RGW checks sha256 left nothing behind.

@@ -57,6 +57,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Listen on a free loopback port (APP_URL set to it) with the background workers running, for a browser. */
   listen?: boolean;
+  /** The clock of sessions and log-in throttling (buildApp's `now`), to move instead of waiting. */
+  now?: () => number;
 }
 
 export async function startTestApp(stack: Stack, options: TestAppOptions = {}): Promise<TestApp> {
@@ -68,6 +70,8 @@ export async function startTestApp(stack: Stack, options: TestAppOptions = {}): 
     SECRET_KEY: 'test-secret-key-for-vitrina-tests-0123456789',
     JOBS: options.listen ? 'true' : 'false',
     LOG_LEVEL: 'silent',
+    // scrypt at N=2^14 instead of 2^17: the suite signs up and logs in hundreds of times.
+    PASSWORD_HASH_COST: '14',
     ...(port === undefined ? {} : { PORT: String(port), HOST: '127.0.0.1' }),
   };
   if (stack === 'postgres+s3') {
@@ -92,7 +96,7 @@ export async function startTestApp(stack: Stack, options: TestAppOptions = {}): 
   // The runtime closes the handle it is given; a shared database must outlive this instance.
   const handle = options.database === undefined ? database : { ...database, close: async () => {} };
   const runtime = await startRuntime(config, options.logger ?? silentLogger, { database: handle });
-  const app = await buildApp(runtime);
+  const app = await buildApp(runtime, { now: options.now });
   if (port !== undefined) await app.listen({ port, host: '127.0.0.1' });
   const admin = stack === 'postgres+s3' ? rawS3Client(config.s3) : undefined;
   const raw = admin !== undefined ? createS3RawInspector(admin, config.s3.bucket) : localRawInspector(path.join(dataDir, 'objects'));

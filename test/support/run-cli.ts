@@ -13,7 +13,7 @@ export interface CliRun {
 
 /** The parent's environment without any Vitrina setting, so only `env` configures the child. */
 export function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|DATA_DIR|S3_|AWS_|STORAGE_|PORT$|HOST$|APP_URL|SECRET_KEY)/.test(k)));
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(?:DATABASE_URL|DATA_DIR|S3_|AWS_|STORAGE_|PORT$|HOST$|APP_URL|SECRET_KEY)/.test(k)));
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...base, ...env })) if (v !== undefined) out[k] = v;
   return out;

@@ -132,7 +132,7 @@ function checkOptions(o: Options): Checked | string {
   if (o.toDir !== undefined && o.to !== 'local') return '--to-dir goes with --to local.';
   const s3Flag = S3_DESTINATION_FLAGS.find((f) => o[f] !== undefined);
   if (s3Flag !== undefined && o.to !== 's3') return `--${s3Flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --to s3.`;
-  if (o.toPathStyle !== undefined && !/^(true|false)$/.test(o.toPathStyle)) return `--to-path-style must be true or false (got ${JSON.stringify(o.toPathStyle)}).`;
+  if (o.toPathStyle !== undefined && !/^(?:true|false)$/.test(o.toPathStyle)) return `--to-path-style must be true or false (got ${JSON.stringify(o.toPathStyle)}).`;
   return { from: o.from as EndKind, to: o.to as EndKind, tenantId: o.tenant === undefined ? undefined : Number(o.tenant), concurrency: Number(o.concurrency), check: o.check as CheckMode | undefined };
 }
 

@@ -51,6 +51,8 @@ export function registerWork(program: Command): void {
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       // The parent went away without a signal (crashed): don't outlive it.
       process.once('disconnect', () => void shutdown('disconnect'));
+      // …or went away while this process was still starting, before that listener was there.
+      if (send !== undefined && !process.connected) void shutdown('disconnect');
       logger.info({ event: 'workers-started', workers: config.media.workers }, 'background workers running');
     });
 }

@@ -16,6 +16,9 @@ import type { Db } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { verifyApiKey } from '../../tenancy/api-keys.js';
 
+/** `Bearer ` and a 60-character key, with room to spare: a longer header is not a key and is not parsed. */
+const MAX_AUTHORIZATION_LENGTH = 200;
+
 export const HOW_TO_GET_A_KEY = 'Create one with `vitrina apikey create --tenant ID --name NAME`.';
 
 /** The tenant each authenticated request acts for; a WeakMap, so nothing outlives the request. */
@@ -25,8 +28,8 @@ export type ApiKeyHook = (request: FastifyRequest, reply: FastifyReply) => Promi
 
 export function apiKeyRequired(deps: { db: Db }): ApiKeyHook {
   return async function requireApiKey(request, reply) {
-    const header = request.headers.authorization;
-    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+    const header = request.headers.authorization ?? '';
+    const match = header.length <= MAX_AUTHORIZATION_LENGTH ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
     if (match === null) {
       reply.header('www-authenticate', 'Bearer realm="vitrina"');
       throw new AppError('Unauthorized', `Send an API key as \`Authorization: Bearer vk_…\`. ${HOW_TO_GET_A_KEY}`);

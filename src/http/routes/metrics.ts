@@ -1,14 +1,23 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Metrics } from '../../metrics.js';
 import type { HttpContext } from '../http-context.js';
+import { metricsGuard } from '../metrics-access.js';
 
 /**
  * GET /metrics: Prometheus text format — uploads by outcome, bytes stored, upload latency,
  * S3 errors by kind, the breaker's state, and the spool, processing and purge backlogs.
- * Expose it on the private network only (the load balancer should not route it).
+ * On the public port only when METRICS_PORT does not give it a listener of its own
+ * (http/metrics-app.ts); who may read it: http/metrics-access.ts.
  */
 export default async function metrics(app: FastifyInstance, hc: HttpContext): Promise<void> {
-  app.get('/metrics', async (_request, reply) => {
-    const text = await hc.metrics.registry.metrics();
-    return reply.header('cache-control', 'no-store').type(hc.metrics.registry.contentType).send(text);
+  if (hc.config.metrics.port !== undefined) return;
+  serveMetrics(app, hc.metrics, metricsGuard(hc.config.metrics, 'public'));
+}
+
+export function serveMetrics(app: FastifyInstance, metrics: Metrics, guard: (request: FastifyRequest) => void): void {
+  app.get('/metrics', async (request, reply) => {
+    guard(request);
+    const text = await metrics.registry.metrics();
+    return reply.header('cache-control', 'no-store').type(metrics.registry.contentType).send(text);
   });
 }

@@ -66,8 +66,9 @@ export class LocalObjectStore implements ObjectStore {
 
   constructor(private readonly options: LocalObjectStoreOptions) {
     this.location = path.resolve(options.root);
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.publicBaseUrl = options.publicBaseUrl?.replace(/\/+$/, '');
+    // Trailing slashes off; the lookbehind lets a match start only where a run of slashes does, so it stays linear.
+    this.baseUrl = options.baseUrl.replace(/(?<!\/)\/+$/, '');
+    this.publicBaseUrl = options.publicBaseUrl?.replace(/(?<!\/)\/+$/, '');
   }
 
   /** The folders, created on first use (so constructing a store does no I/O). */

@@ -64,7 +64,8 @@ export class DirectPut {
     const secure = base.protocol === 'https:';
     this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: MAX_SOCKETS });
     this.request = secure ? https.request : http.request;
-    this.pathPrefix = base.pathname.replace(/\/+$/, '');
+    // Trailing slashes off; the lookbehind lets a match start only where a run of slashes does, so it stays linear.
+    this.pathPrefix = base.pathname.replace(/(?<!\/)\/+$/, '');
     this.connectHost = base.hostname.replace(/^\[(.*)\]$/, '$1');
     this.pathStyle = s3.forcePathStyle || isIP(this.connectHost) !== 0;
   }

@@ -41,7 +41,8 @@ export class DatabaseSpoolStore implements ObjectStore {
   private readonly baseUrl: string;
 
   constructor(private readonly options: DatabaseSpoolOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    // Trailing slashes off; the lookbehind lets a match start only where a run of slashes does, so it stays linear.
+    this.baseUrl = options.baseUrl.replace(/(?<!\/)\/+$/, '');
   }
 
   private get db(): Db {
