@@ -12,10 +12,42 @@ import tseslint from 'typescript-eslint';
 const readonly = (names) => Object.fromEntries(names.map((name) => [name, 'readonly']));
 
 /** The globals our plain-JS files use (the `globals` package is not a dependency). */
-const NODE_GLOBALS = readonly(['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'AbortController', 'TextEncoder', 'TextDecoder', 'fetch', 'performance']);
+const NODE_GLOBALS = readonly([
+  'process',
+  'console',
+  'Buffer',
+  'URL',
+  'URLSearchParams',
+  'setTimeout',
+  'clearTimeout',
+  'AbortController',
+  'TextEncoder',
+  'TextDecoder',
+  'fetch',
+  'performance',
+]);
 const BROWSER_GLOBALS = readonly([
-  'window', 'document', 'navigator', 'location', 'history', 'console', 'URL', 'URLSearchParams', 'fetch', 'FormData', 'DataTransfer', 'DOMParser',
-  'XMLHttpRequest', 'Event', 'CustomEvent', 'HTMLElement', 'HTMLFormElement', 'HTMLInputElement', 'HTMLImageElement', 'setTimeout', 'clearTimeout',
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'history',
+  'console',
+  'URL',
+  'URLSearchParams',
+  'fetch',
+  'FormData',
+  'DataTransfer',
+  'DOMParser',
+  'XMLHttpRequest',
+  'Event',
+  'CustomEvent',
+  'HTMLElement',
+  'HTMLFormElement',
+  'HTMLInputElement',
+  'HTMLImageElement',
+  'setTimeout',
+  'clearTimeout',
   'requestAnimationFrame',
 ]);
 
@@ -30,7 +62,10 @@ export default defineConfig(
       'regexp/no-super-linear-backtracking': 'error',
       'regexp/no-super-linear-move': 'error',
       // A leading underscore marks a parameter a signature requires, or a property left out of a rest copy.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // `let x; … () => x … ; x = …`: a closure made before the value it reads is declared with let on purpose.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },

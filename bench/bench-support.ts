@@ -41,7 +41,10 @@ async function sendRaw<T>(s3: S3Client, what: string, send: (abortSignal: AbortS
     return await send(signal);
   } catch (err) {
     if (!signal.aborted) throw err;
-    const endpoint = await s3.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port ?? ''}`, () => 'the S3 server');
+    const endpoint = await s3.config.endpoint?.().then(
+      (e) => `${e.protocol}//${e.hostname}:${e.port ?? ''}`,
+      () => 'the S3 server',
+    );
     throw new Error(`${what} to ${endpoint} got no answer within ${RAW_CALL_MS / 1000} s (is that RGW stuck or full?)`, { cause: err });
   }
 }
@@ -183,7 +186,8 @@ export async function startServer(label: string, env: Record<string, string>): P
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrina-bench-'));
   onCleanup(() => rm(dataDir, { recursive: true, force: true }));
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['S3_PUBLIC_URL', 'CDN_URL', 'IMAGE_VARIANTS', 'IMAGE_WORKERS', 'APP_URL', 'S3_BUCKET_NAME', 'JOBS']) delete childEnv[name];
+  for (const name of ['S3_PUBLIC_URL', 'CDN_URL', 'IMAGE_VARIANTS', 'IMAGE_WORKERS', 'APP_URL', 'S3_BUCKET_NAME', 'JOBS'])
+    delete childEnv[name];
   Object.assign(childEnv, {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -197,7 +201,11 @@ export async function startServer(label: string, env: Record<string, string>): P
   });
   // BENCH_SERVER_NODE_ARGS: node flags for the server (e.g. --cpu-prof), to look inside a run.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/vitrina.js'), 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/vitrina.js'), 'serve'], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log: string[] = [];
   const collect = (stream: NodeJS.ReadableStream, prefix: string) => {
     let rest = '';
@@ -239,7 +247,10 @@ export async function startServer(label: string, env: Record<string, string>): P
   for (;;) {
     if (exitedWith !== undefined) throw new Error(`[${label}] server exited (${exitedWith}) before answering /healthz:\n${log.join('\n')}`);
     if (Date.now() > deadline) throw new Error(`[${label}] server did not answer /healthz within 60 s:\n${log.join('\n')}`);
-    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await sleep(100);
   }
@@ -289,7 +300,9 @@ export class Browser {
       const req = http.request(this.server.base + pathname, { method, headers, agent: KEEP_ALIVE }, (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        incoming.on('end', () =>
+          resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         incoming.on('error', reject);
       });
       req.on('error', reject);
@@ -319,14 +332,25 @@ export class Browser {
 
   async signUp(tenantName: string, email: string): Promise<void> {
     const csrf = await this.csrfOf('/signup');
-    const res = await this.send('POST', '/signup', new URLSearchParams({ tenant_name: tenantName, email, password: PASSWORD, _csrf: csrf }));
+    const res = await this.send(
+      'POST',
+      '/signup',
+      new URLSearchParams({ tenant_name: tenantName, email, password: PASSWORD, _csrf: csrf }),
+    );
     if (res.status !== 302 || res.location !== '/products') throw this.failure('POST /signup', res, '302 to /products');
   }
 
   /** A page's flash and field messages and the server's recent log, for an error that says what happened. */
   failure(what: string, res: Answer, expected: string): Error {
     const messages = [...res.body.matchAll(/class="(?:flash[^"]*|field-error[^"]*|error[^"]*)"[^>]*>([^<]+)</g)].map((m) => m[1]!.trim());
-    const text = messages.length > 0 ? messages.join(' | ') : res.body.replace(/<[^<>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+    const text =
+      messages.length > 0
+        ? messages.join(' | ')
+        : res.body
+            .replace(/<[^<>]+>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim()
+            .slice(0, 300);
     const log = this.server.log.slice(-15).join('\n  ');
     return new Error(
       `[${this.server.label}] ${what} answered ${res.status}${res.location ? ` → ${res.location}` : ''}, expected ${expected}.\n` +
@@ -351,21 +375,33 @@ export async function uploader(browser: Browser, photo: Buffer, options: { label
     async upload() {
       const sku = `BENCH-${++n}`;
       const body = multipartBody(
-        { _csrf: csrf, name: `Bench photo ${n}`, sku, uom_id: '1', sale_price: '19.90', description: `uploaded by ${options.by} (${options.label})` },
+        {
+          _csrf: csrf,
+          name: `Bench photo ${n}`,
+          sku,
+          uom_id: '1',
+          sale_price: '19.90',
+          description: `uploaded by ${options.by} (${options.label})`,
+        },
         { field: 'image', fileName: `IMG_${String(n).padStart(4, '0')}.jpg`, type: 'image/jpeg', bytes: photo },
       );
       const res = await browser.send('POST', '/products/new', body);
-      if (res.status !== 302 || !/^\/products\/\d+$/.test(res.location)) throw browser.failure(`POST /products/new (sku ${sku})`, res, '302 to /products/{id}');
+      if (res.status !== 302 || !/^\/products\/\d+$/.test(res.location))
+        throw browser.failure(`POST /products/new (sku ${sku})`, res, '302 to /products/{id}');
       return res.ms;
     },
   };
 }
 
 /** A multipart/form-data body as a browser sends it: the text fields, then one file. */
-export function multipartBody(fields: Record<string, string>, file: { field: string; fileName: string; type: string; bytes: Buffer }): EncodedBody {
+export function multipartBody(
+  fields: Record<string, string>,
+  file: { field: string; fileName: string; type: string; bytes: Buffer },
+): EncodedBody {
   const boundary = `----vitrina-bench-${randomBytes(12).toString('hex')}`;
   let head = '';
-  for (const [name, value] of Object.entries(fields)) head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  for (const [name, value] of Object.entries(fields))
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
   head += `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.fileName}"\r\nContent-Type: ${file.type}\r\n\r\n`;
   const bytes = Buffer.concat([Buffer.from(head, 'utf8'), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
   return { type: `multipart/form-data; boundary=${boundary}`, bytes };
@@ -374,12 +410,18 @@ export function multipartBody(fields: Record<string, string>, file: { field: str
 /** One raw SDK PutObject; resolves to its time in ms. */
 export async function rawPut(s3: S3Client, bucket: string, key: string, bytes: Buffer): Promise<number> {
   const t0 = performance.now();
-  await sendRaw(s3, `PutObject ${bucket}/${key}`, (abortSignal) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }), { abortSignal }));
+  await sendRaw(s3, `PutObject ${bucket}/${key}`, (abortSignal) =>
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }), { abortSignal }),
+  );
   return performance.now() - t0;
 }
 
 /** Runs `total` tasks, `concurrency` at a time; stops starting new ones after the first failure. */
-export async function atConcurrency(total: number, concurrency: number, task: (i: number) => Promise<number>): Promise<{ ms: number; times: number[] }> {
+export async function atConcurrency(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<number>,
+): Promise<{ ms: number; times: number[] }> {
   let next = 0;
   let failed = false;
   const times: number[] = [];

@@ -30,8 +30,24 @@ import { loadConfig } from '../src/config.js';
 import { faultRgwDir, removeFaultRgw, startFaultRgw, type FaultRgw } from '../test/support/fault-rgw.js';
 import { rawS3Client, testS3Config } from '../test/storage/s3-test-env.js';
 import {
-  Browser, databasePool, machineLine, onCleanup, p50p99, postgresVersion, rawPut, ROOT, runBench, scratchBucket,
-  scratchDatabase, sleep, startServer, untilProcessed, untilPurged, uploader, type Server, type Uploader,
+  Browser,
+  databasePool,
+  machineLine,
+  onCleanup,
+  p50p99,
+  postgresVersion,
+  rawPut,
+  ROOT,
+  runBench,
+  scratchBucket,
+  scratchDatabase,
+  sleep,
+  startServer,
+  untilProcessed,
+  untilPurged,
+  uploader,
+  type Server,
+  type Uploader,
 } from './bench-support.js';
 import { makePhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './make-photo.js';
 
@@ -146,7 +162,10 @@ function logSummary(server: Server, lines: readonly string[] = server.log): stri
     group.n += 1;
     groups.set(key, group);
   }
-  return [...groups].map(([key, g]) => `${String(g.n).padStart(4)} × ${key}\n         e.g. ${g.example.length > 500 ? `${g.example.slice(0, 500)}…` : g.example}`);
+  return [...groups].map(
+    ([key, g]) =>
+      `${String(g.n).padStart(4)} × ${key}\n         e.g. ${g.example.length > 500 ? `${g.example.slice(0, 500)}…` : g.example}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -226,7 +245,13 @@ async function normalMode(env: Env): Promise<NormalFigures> {
   step('done');
   process.stderr.write('\n');
   await server.stop();
-  return { server, app: p50p99(times.app), rawBench: p50p99(times.bench), rawShared: p50p99(times.shared), processedS: (processed - end) / 1000 };
+  return {
+    server,
+    app: p50p99(times.app),
+    rawBench: p50p99(times.bench),
+    rawShared: p50p99(times.shared),
+    processedS: (processed - end) / 1000,
+  };
 }
 
 interface OutageFigures {
@@ -298,14 +323,19 @@ async function outageMode(env: Env): Promise<OutageFigures> {
 
   step('processing…');
   const processed = await untilProcessed(pool, WARMUP + all.length, 'fallback');
-  const { rows: where } = await pool.query<{ location: 'spool' | 'store'; n: number }>('select location, count(*)::int as n from assets group by location');
+  const { rows: where } = await pool.query<{ location: 'spool' | 'store'; n: number }>(
+    'select location, count(*)::int as n from assets group by location',
+  );
   const locations = { spool: 0, store: 0, ...Object.fromEntries(where.map((r) => [r.location, r.n])) };
 
   // A spooled image is served by the app from the database.
   const page = await browser.send('GET', '/products');
   const src = /<img class="thumb" src="([^"]+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
   const image = src === undefined ? undefined : await fetch(new URL(src, server.base));
-  const served = image === undefined ? `no image on GET /products (${page.status})` : `${new URL(src!, server.base).pathname.replace(/\/t\/.*/, '/t/…')} → ${image.status} ${image.headers.get('content-type')} ${(await image.arrayBuffer()).byteLength} bytes`;
+  const served =
+    image === undefined
+      ? `no image on GET /products (${page.status})`
+      : `${new URL(src!, server.base).pathname.replace(/\/t\/.*/, '/t/…')} → ${image.status} ${image.headers.get('content-type')} ${(await image.arrayBuffer()).byteLength} bytes`;
   const readyzDuring = await fetch(`${server.base}/readyz`).then(async (r) => `${r.status} ${await r.text()}`);
   const metricsDuring = grepped(await scrape(server));
 
@@ -416,14 +446,22 @@ async function main(): Promise<void> {
   // Registered first, so it runs last: the servers and databases go before their cluster.
   onCleanup(async () => {
     await removeFaultRgw(LABEL);
-    if (existsSync(faultRgwDir(LABEL))) console.error(`cleanup: ${faultRgwDir(LABEL)} is still there; stop it with: PURGE=1 npm run rgw:stop -- ${faultRgwDir(LABEL)}`);
+    if (existsSync(faultRgwDir(LABEL)))
+      console.error(`cleanup: ${faultRgwDir(LABEL)} is still there; stop it with: PURGE=1 npm run rgw:stop -- ${faultRgwDir(LABEL)}`);
   });
   await removeFaultRgw(LABEL); // what an interrupted earlier run may have left
   const rgwT0 = performance.now();
   const rgw = await startFaultRgw(LABEL, port);
   const rgwS = (performance.now() - rgwT0) / 1000;
   step(`up on ${rgw.endpoint}`);
-  const benchS3 = rawS3Client(loadConfig({ S3_ENDPOINT: rgw.endpoint, S3_REGION: rgw.env.S3_REGION, S3_ACCESS_KEY: rgw.env.S3_ACCESS_KEY, S3_SECRET_KEY: rgw.env.S3_SECRET_KEY }).s3);
+  const benchS3 = rawS3Client(
+    loadConfig({
+      S3_ENDPOINT: rgw.endpoint,
+      S3_REGION: rgw.env.S3_REGION,
+      S3_ACCESS_KEY: rgw.env.S3_ACCESS_KEY,
+      S3_SECRET_KEY: rgw.env.S3_SECRET_KEY,
+    }).s3,
+  );
   const sharedS3 = rawS3Client(sharedConfig);
   onCleanup(async () => {
     benchS3.destroy();
@@ -439,14 +477,18 @@ async function main(): Promise<void> {
   process.stderr.write('\n');
 
   console.log(machineLine(pgVersion, `${rgw.endpoint} (bench RGW) and ${sharedConfig.endpoint} (shared RGW)`));
-  console.log(`photo: ${PHOTO_WIDTH}×${PHOTO_HEIGHT} JPEG, ${(photo.length / 1048576).toFixed(2)} MiB (${photo.length} bytes), EXIF orientation 6 + GPS`);
+  console.log(
+    `photo: ${PHOTO_WIDTH}×${PHOTO_HEIGHT} JPEG, ${(photo.length / 1048576).toFixed(2)} MiB (${photo.length} bytes), EXIF orientation 6 + GPS`,
+  );
   console.log(
     `bench RGW: a Ceph cluster of its own in ${path.relative(ROOT, faultRgwDir(LABEL))}/ (gateway ${rgw.endpoint}, up in ${rgwS.toFixed(1)} s); ` +
       `only its gateway process is stopped and started; the shared RGW ${sharedConfig.endpoint} is not touched (it takes the raw PutObjects while the bench gateway is down)`,
   );
   console.log(
     `server: vitrina serve on PostgreSQL (spool = spool_objects), JOBS=process (default: workers in a niced child), ` +
-      `${Object.entries(QUICK_FALLBACK).map(([k, v]) => `${k}=${v}`).join(' ')}, S3_BREAKER_FAILURES=3 (default) — so fallback decisions are quick`,
+      `${Object.entries(QUICK_FALLBACK)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}, S3_BREAKER_FAILURES=3 (default) — so fallback decisions are quick`,
   );
   console.log(
     `runs: normal: ${WARMUP} warm-up, then ${UPLOADS} uploads each interleaved with a raw PutObject to the bench RGW and one to the shared RGW; ` +
@@ -462,7 +504,9 @@ async function main(): Promise<void> {
   const row = (mode: string, baseline: string, app: Timed | undefined, raw: Timed) =>
     `${mode.padEnd(24)} ${baseline.padEnd(18)} ${f(raw.p50)}  ${app ? f(app.p50, 10) : ' '.repeat(10)}  ${app ? x(app.p50 / raw.p50) : ' '.repeat(7)}   ` +
     `${f(raw.p99)}  ${app ? f(app.p99, 10) : ' '.repeat(10)}  ${app ? x(app.p99 / raw.p99) : ''}`;
-  console.log(`\nuploads at c=1: POST /products/new (multipart, logged in) beside a raw SDK PutObject of the same bytes (ms; ratio = upload / raw)`);
+  console.log(
+    `\nuploads at c=1: POST /products/new (multipart, logged in) beside a raw SDK PutObject of the same bytes (ms; ratio = upload / raw)`,
+  );
   console.log(`mode                     raw PutObject to   raw p50  upload p50   ratio   raw p99  upload p99   ratio`);
   console.log(row('normal (S3 up)', 'bench RGW', normal.app, normal.rawBench));
   console.log(row('', 'shared RGW', normal.app, normal.rawShared));
@@ -476,9 +520,13 @@ async function main(): Promise<void> {
   const sw = outage.switchover;
   console.log(
     `switch-over: the first ${sw.ms.length} upload(s) after the gateway stopped: ${sw.ms.map((ms) => ms.toFixed(0)).join(', ')} ms; ` +
-      (sw.breakerOpenAfter === undefined ? 'the breaker was NOT open after them' : `breaker open (vitrina_s3_breaker_state 2) after upload ${sw.breakerOpenAfter}`),
+      (sw.breakerOpenAfter === undefined
+        ? 'the breaker was NOT open after them'
+        : `breaker open (vitrina_s3_breaker_state 2) after upload ${sw.breakerOpenAfter}`),
   );
-  console.log(`  in the ${UPLOADS} measured fallback uploads, ${outage.probes} tried S3 first (half-open probes, one per S3_BREAKER_OPEN_MS) and then spooled`);
+  console.log(
+    `  in the ${UPLOADS} measured fallback uploads, ${outage.probes} tried S3 first (half-open probes, one per S3_BREAKER_OPEN_MS) and then spooled`,
+  );
   console.log(
     `all ${outage.all.n} uploads during the outage: ${outage.all.n} answered 302 (any other answer stops the run), p50 ${outage.all.p50.toFixed(1)} ms, ` +
       `p99 ${outage.all.p99.toFixed(1)} ms, max ${outage.all.max.toFixed(1)} ms`,
@@ -491,12 +539,16 @@ async function main(): Promise<void> {
   console.log(`GET /readyz during the outage: ${outage.readyzDuring}`);
 
   const curl = `$ curl -s ${outage.server.base}/metrics | grep -E '${SERIES.source}'`;
-  console.log(`\nGET /metrics during the outage (${outage.all.n} images spooled and processed, gateway down; breaker 0 closed, 1 half-open, 2 open):\n${curl}`);
+  console.log(
+    `\nGET /metrics during the outage (${outage.all.n} images spooled and processed, gateway down; breaker 0 closed, 1 half-open, 2 open):\n${curl}`,
+  );
   for (const line of outage.metricsDuring) console.log(line);
 
   const r = outage.atReturn;
   const imageBytes = r.bytes - r.incomingBytes;
-  console.log(`\nspool drain after S3's return (the gateway answered ${outage.gatewayStartS.toFixed(1)} s after radosgw was started; times from then):`);
+  console.log(
+    `\nspool drain after S3's return (the gateway answered ${outage.gatewayStartS.toFixed(1)} s after radosgw was started; times from then):`,
+  );
   console.log(
     `  at S3's return: ${r.assets} assets in the spool, spool_objects ${r.objects} rows, ${(r.bytes / MB).toFixed(1)} MB ` +
       `(${r.objects - r.incoming} image objects, ${(imageBytes / MB).toFixed(1)} MB; ${r.incoming} upload copies under incoming/, ${(r.incomingBytes / MB).toFixed(1)} MB); ` +
@@ -504,10 +556,14 @@ async function main(): Promise<void> {
       `${r.leased} spooled assets under a replication lease${r.leased > 0 ? ` (the last ends in ${r.leaseEndsInS.toFixed(1)} s)` : ''}`,
   );
   if (outage.progress.length > 0) {
-    console.log(`  progress (s: assets in the spool / spool_objects rows / assets leased / purges queued): ${outage.progress.map(([s, a, o, l, p]) => `${s.toFixed(0)}: ${a}/${o}/${l}/${p}`).join(', ')}`);
+    console.log(
+      `  progress (s: assets in the spool / spool_objects rows / assets leased / purges queued): ${outage.progress.map(([s, a, o, l, p]) => `${s.toFixed(0)}: ${a}/${o}/${l}/${p}`).join(', ')}`,
+    );
   }
   const at = (s: number | undefined) => (s === undefined ? '—' : `${s.toFixed(1)} s`);
-  console.log(`  assets out of the spool: the first after ${at(outage.firstMovedS)}, half after ${at(outage.halfS)}, 90 % after ${at(outage.ninetyS)}, all after ${at(outage.assetsEmptyS)}`);
+  console.log(
+    `  assets out of the spool: the first after ${at(outage.firstMovedS)}, half after ${at(outage.halfS)}, 90 % after ${at(outage.ninetyS)}, all after ${at(outage.assetsEmptyS)}`,
+  );
   console.log(
     `  no asset left in the spool after ${outage.assetsEmptyS.toFixed(1)} s: ${(r.assets / outage.assetsEmptyS).toFixed(1)} images/s, ` +
       `${(imageBytes / MB / outage.assetsEmptyS).toFixed(1)} MB/s of image objects`,
@@ -519,17 +575,26 @@ async function main(): Promise<void> {
   console.log(`\nGET /metrics after the drain:\n${curl}`);
   for (const line of outage.metricsAfter) console.log(line);
   if (outage.readyzAfter !== undefined) {
-    console.log(`  the web process's breaker is not closed yet (it has made no S3 call since the outage); GET /readyz: ${outage.readyzAfter}`);
+    console.log(
+      `  the web process's breaker is not closed yet (it has made no S3 call since the outage); GET /readyz: ${outage.readyzAfter}`,
+    );
     console.log(`  then: ${outage.breakerAfterReadyz.join(' ') || '(no breaker line)'}`);
   }
   console.log(`after the drain: ${outage.verified}`);
 
-  for (const [mode, server] of [['normal', normal.server], ['fallback', outage.server]] as const) {
-    console.log(`\nserver log at LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'warn'}, ${mode} mode (web and worker process), grouped: ${server.log.length === 0 ? 'nothing' : `${server.log.length} lines`}`);
+  for (const [mode, server] of [
+    ['normal', normal.server],
+    ['fallback', outage.server],
+  ] as const) {
+    console.log(
+      `\nserver log at LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'warn'}, ${mode} mode (web and worker process), grouped: ${server.log.length === 0 ? 'nothing' : `${server.log.length} lines`}`,
+    );
     for (const line of logSummary(server)) console.log(`  ${line}`);
   }
   const afterReturn = outage.server.log.slice(outage.logAtReturn);
-  console.log(`\nof these, written after the gateway was started again: ${afterReturn.length === 0 ? 'nothing' : `${afterReturn.length} lines`}`);
+  console.log(
+    `\nof these, written after the gateway was started again: ${afterReturn.length === 0 ? 'nothing' : `${afterReturn.length} lines`}`,
+  );
   for (const line of logSummary(outage.server, afterReturn)) console.log(`  ${line}`);
   console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s (cluster start included, clean-up not)`);
 }

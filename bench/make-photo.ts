@@ -15,7 +15,15 @@ export async function makePhoto(): Promise<Buffer> {
   const W = PHOTO_WIDTH;
   const H = PHOTO_HEIGHT;
   const layer = (scale: number, sigma: number): Promise<Buffer> =>
-    sharp({ create: { width: Math.ceil(W / scale), height: Math.ceil(H / scale), channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma } } })
+    sharp({
+      create: {
+        width: Math.ceil(W / scale),
+        height: Math.ceil(H / scale),
+        channels: 3,
+        background: '#808080',
+        noise: { type: 'gaussian', mean: 128, sigma },
+      },
+    })
       .resize(W, H, { kernel: 'cubic', fit: 'fill' })
       .raw()
       .toBuffer();

@@ -52,13 +52,15 @@ async function throughput(run: () => Promise<unknown>, total: number, concurrenc
   return total / ((performance.now() - t) / 1000);
 }
 
-const ms = ({ p50, p99, cpu }: { p50: number; p99: number; cpu: number }) => `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, CPU ${cpu.toFixed(1)} ms`;
+const ms = ({ p50, p99, cpu }: { p50: number; p99: number; cpu: number }) =>
+  `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, CPU ${cpu.toFixed(1)} ms`;
 
 /** Each request-time check on `bytes` alone, then the whole inspection at c=8 through one decode slot per core. */
 async function checks(label: string, bytes: Buffer): Promise<void> {
   const type = await sniffImageType(bytes);
   const header = await readHeader(bytes, type);
-  const stored = header.orientation !== undefined && header.orientation >= 5 ? `${header.height}×${header.width}` : `${header.width}×${header.height}`;
+  const stored =
+    header.orientation !== undefined && header.orientation >= 5 ? `${header.height}×${header.width}` : `${header.width}×${header.height}`;
   for (let i = 0; i < 3; i++) await inspectUpload(bytes); // warm up
   const slots = new Semaphore(availableParallelism());
   console.log(
@@ -75,8 +77,12 @@ configureSharp({ threadsPerImage: process.env.THREADS === undefined ? undefined 
 const threads = sharp.concurrency();
 const photo = await makePhoto();
 const meta = await sharp(photo).metadata();
-console.log(`input: ${meta.width}×${meta.height} JPEG, ${(photo.length / 1048576).toFixed(2)} MiB, EXIF orientation ${meta.orientation}, GPS`);
-console.log(`libvips threads per image: ${threads}, UV_THREADPOOL_SIZE: ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}, cores: ${availableParallelism()}`);
+console.log(
+  `input: ${meta.width}×${meta.height} JPEG, ${(photo.length / 1048576).toFixed(2)} MiB, EXIF orientation ${meta.orientation}, GPS`,
+);
+console.log(
+  `libvips threads per image: ${threads}, UV_THREADPOOL_SIZE: ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}, cores: ${availableParallelism()}`,
+);
 
 await checks('the JPEG photo', photo);
 // A PNG of the photo's noisy detail is heavy for its pixels; a flat graphic is light for its bytes.
@@ -84,7 +90,13 @@ await checks('PNG of the photo at 640 px wide', await sharp(photo).autoOrient().
 await checks(
   'PNG graphic (flat shapes, gradient)',
   await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#e8e4dc' } })
-    .composite([{ input: Buffer.from('<svg width="2400" height="1600"><defs><linearGradient id="g"><stop offset="0" stop-color="#1d4e89"/><stop offset="1" stop-color="#f2a541"/></linearGradient></defs><circle cx="1200" cy="800" r="600" fill="url(#g)"/><rect x="200" y="200" width="500" height="300" fill="#c0392b"/><text x="300" y="1400" font-size="160" fill="#333">Vitrina</text></svg>') }])
+    .composite([
+      {
+        input: Buffer.from(
+          '<svg width="2400" height="1600"><defs><linearGradient id="g"><stop offset="0" stop-color="#1d4e89"/><stop offset="1" stop-color="#f2a541"/></linearGradient></defs><circle cx="1200" cy="800" r="600" fill="url(#g)"/><rect x="200" y="200" width="500" height="300" fill="#c0392b"/><text x="300" y="1400" font-size="160" fill="#333">Vitrina</text></svg>',
+        ),
+      },
+    ])
     .png()
     .toBuffer(),
 );
@@ -99,6 +111,10 @@ for (const [label, options] of [
   const { p50, p99 } = await latency(() => processImage(photo, options), 30);
   const rate = await throughput(() => processImage(photo, options), 80, 8);
   const sample = await processImage(photo, options);
-  const sizes = [sample.original, ...sample.variants].map((v) => `${v.name} ${v.width}×${v.height} ${(v.data.length / 1024).toFixed(0)} KiB`);
-  console.log(`\n${label}\n  c=1: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms\n  c=8: ${rate.toFixed(1)} images/s\n  out: ${sizes.join(', ')}`);
+  const sizes = [sample.original, ...sample.variants].map(
+    (v) => `${v.name} ${v.width}×${v.height} ${(v.data.length / 1024).toFixed(0)} KiB`,
+  );
+  console.log(
+    `\n${label}\n  c=1: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms\n  c=8: ${rate.toFixed(1)} images/s\n  out: ${sizes.join(', ')}`,
+  );
 }

@@ -57,9 +57,13 @@ const VARIANTS = ['original', 'w160', 'w480', 'w1200'];
 function ensureRclone(): string {
   const found = spawnSync('rclone', ['version'], { encoding: 'utf8' });
   if (found.status !== 0) {
-    console.error('rclone is missing: installing it from Debian\'s packages');
+    console.error("rclone is missing: installing it from Debian's packages");
     const asRoot = process.getuid?.() === 0 ? [] : ['sudo'];
-    const run = (args: string[]) => execFileSync(asRoot[0] ?? args[0]!, asRoot.length ? args : args.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const run = (args: string[]) =>
+      execFileSync(asRoot[0] ?? args[0]!, asRoot.length ? args : args.slice(1), {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     run(['apt-get', 'update', '-qq']);
     run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'rclone']);
   }
@@ -69,7 +73,15 @@ function ensureRclone(): string {
 /** A JPEG of roughly `target` bytes: noise compresses about as badly as a detailed photo. */
 async function jpegOfSize(target: number, seed: number, bytesPerPixel: number): Promise<Buffer> {
   const side = Math.max(48, Math.round(Math.sqrt(target / bytesPerPixel / 0.75)));
-  return sharp({ create: { width: side, height: Math.round(side * 0.75), channels: 3, background: { r: seed % 255, g: 90, b: 160 }, noise: { type: 'gaussian', mean: 128, sigma: 30 } } })
+  return sharp({
+    create: {
+      width: side,
+      height: Math.round(side * 0.75),
+      channels: 3,
+      background: { r: seed % 255, g: 90, b: 160 },
+      noise: { type: 'gaussian', mean: 128, sigma: 30 },
+    },
+  })
     .jpeg({ quality: 78 })
     .toBuffer();
 }
@@ -115,18 +127,43 @@ async function seed(): Promise<Seeded> {
       await mkdir(path.dirname(dataFile), { recursive: true });
       await mkdir(path.dirname(metaFile), { recursive: true });
       await writeFile(dataFile, file.bytes);
-      await writeFile(metaFile, serializeMeta({ contentType: 'image/jpeg', cacheControl: IMMUTABLE_CACHE_CONTROL, metadata: {}, size: file.bytes.length, sha256: file.sha256, etag: `"${file.sha256}"`, lastModified: new Date().toISOString() }));
+      await writeFile(
+        metaFile,
+        serializeMeta({
+          contentType: 'image/jpeg',
+          cacheControl: IMMUTABLE_CACHE_CONTROL,
+          metadata: {},
+          size: file.bytes.length,
+          sha256: file.sha256,
+          etag: `"${file.sha256}"`,
+          lastModified: new Date().toISOString(),
+        }),
+      );
       variants.push({ name, key, width: 1, height: 1, bytes: file.bytes.length, contentType: 'image/jpeg' });
       total += file.bytes.length;
       n++;
     }
-    await insertAsset(database.db, { id, tenantId: tenant.id, keyPrefix: prefix, status: 'ready', contentType: 'image/jpeg', bytes: variants[0]!.bytes, sha256: '', width: 1, height: 1, variants, originalName: 'bench.jpg' });
+    await insertAsset(database.db, {
+      id,
+      tenantId: tenant.id,
+      keyPrefix: prefix,
+      status: 'ready',
+      contentType: 'image/jpeg',
+      bytes: variants[0]!.bytes,
+      sha256: '',
+      width: 1,
+      height: 1,
+      variants,
+      originalName: 'bench.jpg',
+    });
   }
   await database.close();
   // The ~1.2 GB just written goes to disk now, not as writeback during the first timed run.
   execFileSync('sync');
   const sizes = files.map((f) => f.bytes.length).sort((x, y) => x - y);
-  console.log(`seeded ${OBJECTS} objects (${DISTINCT} distinct JPEGs of ${(sizes[0]! / 1e3).toFixed(0)} KB to ${(sizes.at(-1)! / 1e3).toFixed(0)} KB, median ${(sizes[sizes.length >> 1]! / 1e3).toFixed(0)} KB), ${(total / 1e6).toFixed(1)} MB in all, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${OBJECTS} objects (${DISTINCT} distinct JPEGs of ${(sizes[0]! / 1e3).toFixed(0)} KB to ${(sizes.at(-1)! / 1e3).toFixed(0)} KB, median ${(sizes[sizes.length >> 1]! / 1e3).toFixed(0)} KB), ${(total / 1e6).toFixed(1)} MB in all, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { dataDir, folder: path.join(root, 'objects'), bytes: total };
 }
 
@@ -147,13 +184,17 @@ function time(run: () => void): number {
 }
 
 const GUARANTEES = {
-  'on-write': "each copy proven as the store took it (vitrina: the store checked its sha256; rclone: size + MD5 ETag by a HEAD)",
+  'on-write': 'each copy proven as the store took it (vitrina: the store checked its sha256; rclone: size + MD5 ETag by a HEAD)',
   'read-back': 'every object read back and compared',
   'put-answer': "for reference: the put's answer (its ETag) trusted, no HEAD after it",
 } as const;
 type Guarantee = keyof typeof GUARANTEES;
 /** Whose vitrina rows each group compares with (the reference group: vitrina's default, whose proof is also the put's answer). */
-const VITRINA_CHECK: Record<Guarantee, 'on-write' | 'read-back'> = { 'on-write': 'on-write', 'read-back': 'read-back', 'put-answer': 'on-write' };
+const VITRINA_CHECK: Record<Guarantee, 'on-write' | 'read-back'> = {
+  'on-write': 'on-write',
+  'read-back': 'read-back',
+  'put-answer': 'on-write',
+};
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -210,41 +251,94 @@ async function main(): Promise<void> {
     const name = bucket(`v-${check === 'on-write' ? 'w' : 'r'}${concurrency}`);
     let out = '';
     const seconds = time(() => {
-      out = execFileSync(process.execPath, ['bin/vitrina.js', 'storage', 'migrate', '--from', 'local', '--to', 's3', '--check', check, '--concurrency', String(concurrency), '--json', '--no-progress'], {
-        cwd: ROOT,
-        env: { ...env, DATA_DIR: seeded.dataDir, STORAGE_DRIVER: 'local', S3_BUCKET: name, DATABASE_URL: '' },
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-      });
+      out = execFileSync(
+        process.execPath,
+        [
+          'bin/vitrina.js',
+          'storage',
+          'migrate',
+          '--from',
+          'local',
+          '--to',
+          's3',
+          '--check',
+          check,
+          '--concurrency',
+          String(concurrency),
+          '--json',
+          '--no-progress',
+        ],
+        {
+          cwd: ROOT,
+          env: { ...env, DATA_DIR: seeded.dataDir, STORAGE_DRIVER: 'local', S3_BUCKET: name, DATABASE_URL: '' },
+          encoding: 'utf8',
+          maxBuffer: 256 * 1024 * 1024,
+        },
+      );
     });
-    const report = JSON.parse(out) as { migrated: { objects: number; bytes: number }; readBack: number; failed: unknown[]; elapsedMs: number };
-    if (report.failed.length > 0 || report.migrated.objects !== OBJECTS) throw new Error(`vitrina migrated ${report.migrated.objects} of ${OBJECTS}, ${report.failed.length} failed`);
+    const report = JSON.parse(out) as {
+      migrated: { objects: number; bytes: number };
+      readBack: number;
+      failed: unknown[];
+      elapsedMs: number;
+    };
+    if (report.failed.length > 0 || report.migrated.objects !== OBJECTS)
+      throw new Error(`vitrina migrated ${report.migrated.objects} of ${OBJECTS}, ${report.failed.length} failed`);
     const listed = await countBucket(name);
-    if (listed.files !== OBJECTS || listed.bytes !== seeded.bytes) throw new Error(`the bucket holds ${listed.files} objects, ${listed.bytes} bytes after vitrina`);
-    const how = check === 'on-write' ? `sha256 checked by the store as it took each put (${report.readBack} read back), recorded` : 'every object read back, sha256 compared, recorded';
-    rows.push({ tool: `vitrina storage migrate --check ${check} --concurrency ${concurrency}`, guarantee: check, seconds, files: report.migrated.objects, bytes: report.migrated.bytes, note: `copy ${(report.elapsedMs / 1000).toFixed(1)} s + start-up; ${how}` });
+    if (listed.files !== OBJECTS || listed.bytes !== seeded.bytes)
+      throw new Error(`the bucket holds ${listed.files} objects, ${listed.bytes} bytes after vitrina`);
+    const how =
+      check === 'on-write'
+        ? `sha256 checked by the store as it took each put (${report.readBack} read back), recorded`
+        : 'every object read back, sha256 compared, recorded';
+    rows.push({
+      tool: `vitrina storage migrate --check ${check} --concurrency ${concurrency}`,
+      guarantee: check,
+      seconds,
+      files: report.migrated.objects,
+      bytes: report.migrated.bytes,
+      note: `copy ${(report.elapsedMs / 1000).toFixed(1)} s + start-up; ${how}`,
+    });
     await drop(name);
   };
 
-  const rclone = (check: 'read-back' | 'on-write', transfers: number, noHead = false) => async () => {
-    const name = bucket(`r-${check === 'on-write' ? 'w' : 'r'}${noHead ? 'n' : ''}${transfers}`);
-    // 4 is rclone's default --transfers: then rclone runs with no flags at all (its --checkers default is 8).
-    const defaults = transfers === 4 && !noHead;
-    const parallel = defaults ? [] : ['--transfers', String(transfers), '--checkers', String(transfers), ...(noHead ? ['--s3-no-head'] : [])];
-    // rclone creates the bucket itself, as vitrina does: no head start for either.
-    const seconds = time(() => {
-      execFileSync('rclone', ['copy', seeded.folder, `vrgw:${name}`, ...parallel], { env: rcloneEnv, stdio: ['ignore', 'ignore', 'inherit'] });
-      if (check === 'read-back') execFileSync('rclone', ['check', '--download', seeded.folder, `vrgw:${name}`, ...(defaults ? [] : ['--checkers', String(transfers)])], { env: rcloneEnv, stdio: ['ignore', 'ignore', 'ignore'] });
-    });
-    const listed = await countBucket(name);
-    if (listed.files !== OBJECTS || listed.bytes !== seeded.bytes) throw new Error(`rclone copied ${listed.files} of ${OBJECTS} objects, ${listed.bytes} of ${seeded.bytes} bytes`);
-    const flags = defaults ? '(defaults: --transfers 4)' : `--transfers ${transfers}${noHead ? ' --s3-no-head' : ''}`;
-    const label = check === 'on-write' ? `rclone copy ${flags}` : `rclone copy ${flags} + check --download`;
-    const guarantee: Guarantee = check === 'on-write' && noHead ? 'put-answer' : check;
-    const note = guarantee === 'on-write' ? 'size + MD5 (ETag) checked by a HEAD after each put' : guarantee === 'put-answer' ? "MD5 from the put's answer (ETag), no HEAD" : GUARANTEES[guarantee];
-    rows.push({ tool: label, guarantee, seconds, files: listed.files, bytes: listed.bytes, note });
-    await drop(name);
-  };
+  const rclone =
+    (check: 'read-back' | 'on-write', transfers: number, noHead = false) =>
+    async () => {
+      const name = bucket(`r-${check === 'on-write' ? 'w' : 'r'}${noHead ? 'n' : ''}${transfers}`);
+      // 4 is rclone's default --transfers: then rclone runs with no flags at all (its --checkers default is 8).
+      const defaults = transfers === 4 && !noHead;
+      const parallel = defaults
+        ? []
+        : ['--transfers', String(transfers), '--checkers', String(transfers), ...(noHead ? ['--s3-no-head'] : [])];
+      // rclone creates the bucket itself, as vitrina does: no head start for either.
+      const seconds = time(() => {
+        execFileSync('rclone', ['copy', seeded.folder, `vrgw:${name}`, ...parallel], {
+          env: rcloneEnv,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+        if (check === 'read-back')
+          execFileSync(
+            'rclone',
+            ['check', '--download', seeded.folder, `vrgw:${name}`, ...(defaults ? [] : ['--checkers', String(transfers)])],
+            { env: rcloneEnv, stdio: ['ignore', 'ignore', 'ignore'] },
+          );
+      });
+      const listed = await countBucket(name);
+      if (listed.files !== OBJECTS || listed.bytes !== seeded.bytes)
+        throw new Error(`rclone copied ${listed.files} of ${OBJECTS} objects, ${listed.bytes} of ${seeded.bytes} bytes`);
+      const flags = defaults ? '(defaults: --transfers 4)' : `--transfers ${transfers}${noHead ? ' --s3-no-head' : ''}`;
+      const label = check === 'on-write' ? `rclone copy ${flags}` : `rclone copy ${flags} + check --download`;
+      const guarantee: Guarantee = check === 'on-write' && noHead ? 'put-answer' : check;
+      const note =
+        guarantee === 'on-write'
+          ? 'size + MD5 (ETag) checked by a HEAD after each put'
+          : guarantee === 'put-answer'
+            ? "MD5 from the put's answer (ETag), no HEAD"
+            : GUARANTEES[guarantee];
+      rows.push({ tool: label, guarantee, seconds, files: listed.files, bytes: listed.bytes, note });
+      await drop(name);
+    };
 
   try {
     const concurrencies = (env.BENCH_CONCURRENCY ?? '8,16,32').split(',').map(Number);
@@ -252,8 +346,14 @@ async function main(): Promise<void> {
     const rounds = Number(env.BENCH_ROUNDS ?? 1);
     // Alternate the tools so that a drift in the machine's state (the RGW, other load) does not favour one.
     const vitrinaRuns = (['on-write', 'read-back'] as const).flatMap((check) => concurrencies.map((c) => vitrina(check, c)));
-    const noHeadTransfers = (env.BENCH_RCLONE_NO_HEAD_TRANSFERS ?? '16,32').split(',').filter((t) => t !== '').map(Number);
-    const rcloneRuns = (['on-write', 'read-back'] as const).flatMap((check) => [...transfers.map((t) => rclone(check, t)), ...noHeadTransfers.map((t) => rclone(check, t, true))]);
+    const noHeadTransfers = (env.BENCH_RCLONE_NO_HEAD_TRANSFERS ?? '16,32')
+      .split(',')
+      .filter((t) => t !== '')
+      .map(Number);
+    const rcloneRuns = (['on-write', 'read-back'] as const).flatMap((check) => [
+      ...transfers.map((t) => rclone(check, t)),
+      ...noHeadTransfers.map((t) => rclone(check, t, true)),
+    ]);
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < Math.max(vitrinaRuns.length, rcloneRuns.length); i++) {
         await vitrinaRuns[i]?.();
@@ -261,17 +361,25 @@ async function main(): Promise<void> {
       }
     }
 
-    console.log(`\nstorage migrate benchmark: ${OBJECTS} objects, ${(seeded.bytes / 1e6).toFixed(1)} MB, local folder → Ceph RGW at ${s3.endpoint} (${rcloneVersion}); wall time of each command${rounds > 1 ? `, best of ${rounds} rounds` : ''}`);
+    console.log(
+      `\nstorage migrate benchmark: ${OBJECTS} objects, ${(seeded.bytes / 1e6).toFixed(1)} MB, local folder → Ceph RGW at ${s3.endpoint} (${rcloneVersion}); wall time of each command${rounds > 1 ? `, best of ${rounds} rounds` : ''}`,
+    );
     const best = new Map<string, Row>();
     for (const r of rows) if (!best.has(r.tool) || best.get(r.tool)!.seconds > r.seconds) best.set(r.tool, r);
     const table = [...best.values()];
-    console.log(`${'tool'.padEnd(58)} ${'files'.padStart(6)} ${'MB'.padStart(8)} ${'s'.padStart(7)} ${'files/s'.padStart(8)} ${'MB/s'.padStart(7)}  note`);
-    const groups = (['on-write', 'read-back', 'put-answer'] as const).filter((g) => table.some((r) => r.guarantee === g && r.tool.startsWith('rclone')));
+    console.log(
+      `${'tool'.padEnd(58)} ${'files'.padStart(6)} ${'MB'.padStart(8)} ${'s'.padStart(7)} ${'files/s'.padStart(8)} ${'MB/s'.padStart(7)}  note`,
+    );
+    const groups = (['on-write', 'read-back', 'put-answer'] as const).filter((g) =>
+      table.some((r) => r.guarantee === g && r.tool.startsWith('rclone')),
+    );
     for (const guarantee of groups) {
       console.log(`-- ${GUARANTEES[guarantee]}`);
       // The reference group shows only rclone's rows: vitrina's default (on-write) rows are in the first group.
       for (const r of table.filter((t) => t.guarantee === guarantee)) {
-        console.log(`${r.tool.padEnd(58)} ${String(r.files).padStart(6)} ${(r.bytes / 1e6).toFixed(1).padStart(8)} ${r.seconds.toFixed(2).padStart(7)} ${(r.files / r.seconds).toFixed(0).padStart(8)} ${(r.bytes / 1e6 / r.seconds).toFixed(1).padStart(7)}  ${r.note}`);
+        console.log(
+          `${r.tool.padEnd(58)} ${String(r.files).padStart(6)} ${(r.bytes / 1e6).toFixed(1).padStart(8)} ${r.seconds.toFixed(2).padStart(7)} ${(r.files / r.seconds).toFixed(0).padStart(8)} ${(r.bytes / 1e6 / r.seconds).toFixed(1).padStart(7)}  ${r.note}`,
+        );
       }
     }
     console.log('');
@@ -280,7 +388,9 @@ async function main(): Promise<void> {
       const v = fastest(table.filter((r) => r.guarantee === VITRINA_CHECK[guarantee] && r.tool.startsWith('vitrina')));
       const r = fastest(table.filter((r) => r.guarantee === guarantee && r.tool.startsWith('rclone')));
       const ratio = r.seconds / v.seconds;
-      console.log(`${GUARANTEES[guarantee]}: best vitrina ${(v.files / v.seconds).toFixed(0)} files/s (${v.tool.replace('vitrina storage migrate ', '')}) vs best rclone ${(r.files / r.seconds).toFixed(0)} files/s (${r.tool.replace('rclone ', '')}): ${ratio >= 1 ? `vitrina ${ratio.toFixed(2)}× as fast` : `vitrina SLOWER (${ratio.toFixed(2)}×)`}`);
+      console.log(
+        `${GUARANTEES[guarantee]}: best vitrina ${(v.files / v.seconds).toFixed(0)} files/s (${v.tool.replace('vitrina storage migrate ', '')}) vs best rclone ${(r.files / r.seconds).toFixed(0)} files/s (${r.tool.replace('rclone ', '')}): ${ratio >= 1 ? `vitrina ${ratio.toFixed(2)}× as fast` : `vitrina SLOWER (${ratio.toFixed(2)}×)`}`,
+      );
     }
   } finally {
     for (const name of buckets) await destroyBucket(admin, name).catch(() => undefined);

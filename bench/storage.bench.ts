@@ -12,13 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
@@ -71,7 +65,9 @@ async function latency(bucket: string, client: S3Client, store: S3ObjectStore, s
     for (const who of order) {
       const ms =
         who === 'raw'
-          ? await time(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: rawKey, Body: body, ContentType: 'application/octet-stream' })))
+          ? await time(() =>
+              client.send(new PutObjectCommand({ Bucket: bucket, Key: rawKey, Body: body, ContentType: 'application/octet-stream' })),
+            )
           : await time(() => store.put(drvKey, body, { contentType: 'application/octet-stream' }));
       if (i >= warmup) put[who === 'raw' ? 0 : 1].push(ms);
     }
@@ -141,23 +137,34 @@ async function main(): Promise<void> {
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   try {
     const iterations = Number(process.env.BENCH_ITERATIONS ?? 150);
-    const rows = [...(await latency(bucket, client, store, 64 * 1024, iterations)), ...(await latency(bucket, client, store, 1024 * 1024, iterations))];
+    const rows = [
+      ...(await latency(bucket, client, store, 64 * 1024, iterations)),
+      ...(await latency(bucket, client, store, 1024 * 1024, iterations)),
+    ];
     console.log(`\nstorage latency, ${iterations} requests each, interleaved (ms; ratio = driver / raw SDK)`);
     console.log('op            raw p50  drv p50  ratio    raw p99  drv p99  ratio');
     for (const r of rows) {
       const f = (n: number) => n.toFixed(2).padStart(7);
-      console.log(`${r.op.padEnd(12)} ${f(r.p50[0])}  ${f(r.p50[1])}  ${(r.p50[1] / r.p50[0]).toFixed(3)}   ${f(r.p99[0])}  ${f(r.p99[1])}  ${(r.p99[1] / r.p99[0]).toFixed(3)}`);
+      console.log(
+        `${r.op.padEnd(12)} ${f(r.p50[0])}  ${f(r.p50[1])}  ${(r.p50[1] / r.p50[0]).toFixed(3)}   ${f(r.p99[0])}  ${f(r.p99[1])}  ${(r.p99[1] / r.p99[0]).toFixed(3)}`,
+      );
     }
 
     console.log(`\n${STREAM_BYTES / 1024 / 1024} MiB streamed put of unknown length (multipart), each in a fresh process`);
     for (const mode of ['raw', 'driver'] as const) {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--stream-child', mode, bucket], {
-        env: process.env,
-        encoding: 'utf8',
-      });
+      const child = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--stream-child', mode, bucket],
+        {
+          env: process.env,
+          encoding: 'utf8',
+        },
+      );
       if (child.status !== 0) throw new Error(`${mode} stream child failed: ${child.stderr}`);
       const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { peakGrowthMb: number; ms: number };
-      console.log(`${mode.padEnd(7)} peak RSS growth ${result.peakGrowthMb.toFixed(1).padStart(6)} MB   ${(result.ms / 1000).toFixed(2)} s   ${((STREAM_BYTES / 1e6) / (result.ms / 1000)).toFixed(0)} MB/s`);
+      console.log(
+        `${mode.padEnd(7)} peak RSS growth ${result.peakGrowthMb.toFixed(1).padStart(6)} MB   ${(result.ms / 1000).toFixed(2)} s   ${(STREAM_BYTES / 1e6 / (result.ms / 1000)).toFixed(0)} MB/s`,
+      );
     }
   } finally {
     for await (const object of store.listAll('')) await store.delete(object.key);

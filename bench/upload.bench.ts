@@ -24,8 +24,23 @@ import os from 'node:os';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { rawS3Client, testS3Config } from '../test/storage/s3-test-env.js';
 import {
-  atConcurrency, Browser, databasePool, dropBucket, machineLine, onCleanup, p50p99, pendingAssets, postgresVersion, rawPut, runBench, scratchBucket,
-  scratchDatabase, startServer, untilProcessed, untilPurged, uploader,
+  atConcurrency,
+  Browser,
+  databasePool,
+  dropBucket,
+  machineLine,
+  onCleanup,
+  p50p99,
+  pendingAssets,
+  postgresVersion,
+  rawPut,
+  runBench,
+  scratchBucket,
+  scratchDatabase,
+  startServer,
+  untilProcessed,
+  untilPurged,
+  uploader,
 } from './bench-support.js';
 import { makePhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './make-photo.js';
 
@@ -140,7 +155,11 @@ async function listMode(label: string, env: Env, mode: 'public' | 'signed'): Pro
   const databaseUrl = await scratchDatabase();
   const bucket = await scratchBucket(env.s3);
   const publicUrl = `${env.endpoint}/${bucket}`;
-  const server = await startServer(label, { DATABASE_URL: databaseUrl, S3_BUCKET: bucket, ...(mode === 'public' ? { S3_PUBLIC_URL: publicUrl } : {}) });
+  const server = await startServer(label, {
+    DATABASE_URL: databaseUrl,
+    S3_BUCKET: bucket,
+    ...(mode === 'public' ? { S3_PUBLIC_URL: publicUrl } : {}),
+  });
   const pool = databasePool(databaseUrl);
   const browser = new Browser(server);
   await browser.signUp(`Bench ${label}`, `bench@${label.replace(/\W+/g, '-')}.test`);
@@ -155,7 +174,8 @@ async function listMode(label: string, env: Env, mode: 'public' | 'signed'): Pro
   if (page.status !== 200) throw browser.failure('GET /products', page, '200');
   const srcs = [...page.body.matchAll(/<img class="thumb" src="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
   const wrong = srcs.filter((src) => (mode === 'public' ? !src.startsWith(`${publicUrl}/t/`) : !/X-Amz-Signature=/.test(src)));
-  if (srcs.length === 0 || wrong.length > 0) throw new Error(`[${label}] GET /products shows ${srcs.length} images, ${wrong.length} not ${mode} URLs: ${wrong[0] ?? ''}`);
+  if (srcs.length === 0 || wrong.length > 0)
+    throw new Error(`[${label}] GET /products shows ${srcs.length} images, ${wrong.length} not ${mode} URLs: ${wrong[0] ?? ''}`);
   const image = await fetch(srcs[0]!);
   const imageCheck = `${image.status} ${image.headers.get('content-type')} ${(await image.arrayBuffer()).byteLength} bytes${mode === 'public' ? ', anonymous' : ''}`;
 
@@ -178,7 +198,16 @@ async function listMode(label: string, env: Env, mode: 'public' | 'signed'): Pro
   process.stderr.write('done\n');
   await server.stop();
   await dropBucket(env.s3, bucket);
-  return { label, list: p50p99(list), healthz: p50p99(healthz), onPage: srcs.length, imageCheck, firstMs: page.ms, purgeLeft, log: server.log };
+  return {
+    label,
+    list: p50p99(list),
+    healthz: p50p99(healthz),
+    onPage: srcs.length,
+    imageCheck,
+    firstMs: page.ms,
+    purgeLeft,
+    log: server.log,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,24 +223,27 @@ async function main(): Promise<void> {
   const env: Env = { s3, endpoint: s3Config.endpoint!, photo };
   const cores = os.availableParallelism();
   console.log(machineLine(pgVersion, s3Config.endpoint!));
-  console.log(`  the client, the server, the RGW and PostgreSQL share these cores; the server's image workers (IMAGE_WORKERS default): ${Math.max(1, cores - 1)}`);
-  console.log(`photo: ${PHOTO_WIDTH}×${PHOTO_HEIGHT} JPEG, ${(photo.length / 1048576).toFixed(2)} MiB (${photo.length} bytes), EXIF orientation 6 + GPS`);
+  console.log(
+    `  the client, the server, the RGW and PostgreSQL share these cores; the server's image workers (IMAGE_WORKERS default): ${Math.max(1, cores - 1)}`,
+  );
+  console.log(
+    `photo: ${PHOTO_WIDTH}×${PHOTO_HEIGHT} JPEG, ${(photo.length / 1048576).toFixed(2)} MiB (${photo.length} bytes), EXIF orientation 6 + GPS`,
+  );
   console.log(
     `runs: per upload mode ${WARMUP} warm-up uploads, c=1 ${UPLOADS_C1} uploads interleaved with ${UPLOADS_C1} raw PutObjects, ` +
       `c=${CONCURRENCY} ${UPLOADS_C8} raw PutObjects then ${UPLOADS_C8} uploads; list: ${LIST_PRODUCTS} products, ${LIST_REQUESTS} GETs interleaved with GET /healthz\n`,
   );
 
   const started = performance.now();
-  const uploads = [
-    await uploadMode('full processing', env, {}),
-    await uploadMode('variants off', env, { IMAGE_VARIANTS: 'false' }),
-  ];
+  const uploads = [await uploadMode('full processing', env, {}), await uploadMode('variants off', env, { IMAGE_VARIANTS: 'false' })];
   const lists = [await listMode('public URLs', env, 'public'), await listMode('signed URLs', env, 'signed')];
 
   const f = (n: number, width = 7, digits = 1) => n.toFixed(digits).padStart(width);
   const x = (n: number) => `${n.toFixed(2)}×`.padStart(7);
 
-  console.log(`\nuploads at c=1: POST /products/new (multipart, logged in) beside a raw SDK PutObject of the same bytes (ms; ratio = upload / raw)`);
+  console.log(
+    `\nuploads at c=1: POST /products/new (multipart, logged in) beside a raw SDK PutObject of the same bytes (ms; ratio = upload / raw)`,
+  );
   console.log('mode               raw p50  upload p50   ratio    raw p99  upload p99   ratio   backlog after run, drained in');
   for (const u of uploads) {
     const { app, raw } = u.c1;
@@ -224,7 +256,9 @@ async function main(): Promise<void> {
   console.log(`  (p99 of ${UPLOADS_C1} samples, nearest rank: ${beyond === 0 ? 'the slowest one' : `${beyond} slower than it`})`);
 
   console.log(`\nuploads at c=${CONCURRENCY}, ${UPLOADS_C8} each (per second; ratio = upload / raw PutObject)`);
-  console.log('mode               raw puts/s  accepted/s   ratio   sustained/s   ratio   backlog at last 302   drain (images/s)   upload p50/p99 ms');
+  console.log(
+    'mode               raw puts/s  accepted/s   ratio   sustained/s   ratio   backlog at last 302   drain (images/s)   upload p50/p99 ms',
+  );
   for (const u of uploads) {
     const c = u.c8;
     console.log(
@@ -235,8 +269,12 @@ async function main(): Promise<void> {
   console.log('  accepted = 302s answered per second; sustained = uploads per second until every image is processed (assets all ready);');
   console.log('  drain = from the last 302 until no asset is left that is not ready, with the processing rate meanwhile');
 
-  console.log(`\nGET /products with ${LIST_PRODUCTS} ready products, c=1, ${LIST_REQUESTS} requests (ms; ratio = list / GET /healthz on the same server)`);
-  console.log('mode               healthz p50  list p50   ratio   healthz p99  list p99   ratio   first GET   images on the page; first image fetched');
+  console.log(
+    `\nGET /products with ${LIST_PRODUCTS} ready products, c=1, ${LIST_REQUESTS} requests (ms; ratio = list / GET /healthz on the same server)`,
+  );
+  console.log(
+    'mode               healthz p50  list p50   ratio   healthz p99  list p99   ratio   first GET   images on the page; first image fetched',
+  );
   for (const l of lists) {
     console.log(
       `${l.label.padEnd(17)} ${f(l.healthz.p50, 11, 2)}  ${f(l.list.p50, 8, 2)}  ${x(l.list.p50 / l.healthz.p50)}   ${f(l.healthz.p99, 11, 2)}  ${f(l.list.p99, 8, 2)}  ${x(l.list.p99 / l.healthz.p99)}   ` +
@@ -246,7 +284,9 @@ async function main(): Promise<void> {
 
   console.log('  first GET = the first render after the images were ready, before the warm-up (signed mode: no URL signed yet)');
 
-  console.log('\nreference figures from issue 3 — the first app (Flask + boto3, no image processing), measured elsewhere, NOT in this run:');
+  console.log(
+    '\nreference figures from issue 3 — the first app (Flask + boto3, no image processing), measured elsewhere, NOT in this run:',
+  );
   console.log('  upload p50 ≈ 40 ms; ≈ 40 uploads/s at c=8; GET /products p50 ≈ 11 ms');
 
   for (const r of [...uploads, ...lists]) {

@@ -35,7 +35,9 @@ export function rerunWithLargerYoungGeneration() {
   const pass = (signal) => child.kill(signal);
   for (const signal of FORWARDED) process.on(signal, pass);
   child.on('error', (err) => {
-    process.stderr.write(`vitrina: could not start the command in a process of its own (${err.message}); run it with NODE_OPTIONS=${FLAG} instead\n`);
+    process.stderr.write(
+      `vitrina: could not start the command in a process of its own (${err.message}); run it with NODE_OPTIONS=${FLAG} instead\n`,
+    );
     process.exit(1);
   });
   child.on('exit', (code, signal) => {

@@ -11,13 +11,17 @@
   }
 
   // Delete buttons and other destructive forms ask first.
-  document.addEventListener('submit', function (event) {
-    var form = event.target;
-    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-    }
-  }, true);
+  document.addEventListener(
+    'submit',
+    function (event) {
+      var form = event.target;
+      if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true,
+  );
 
   function enhanceUploadForm(form) {
     var input = form.querySelector('input[type="file"]');
@@ -32,15 +36,24 @@
     var allowed = (input.dataset.allowedTypes || '').split(',').filter(Boolean);
     var previewUrl = null;
 
-    function setStatus(text) { if (status) status.textContent = text; }
+    function setStatus(text) {
+      if (status) status.textContent = text;
+    }
 
     function showError(text) {
       if (!fileError) return;
       fileError.textContent = text;
       fileError.hidden = !text;
-      if (text) { fileError.setAttribute('role', 'alert'); input.setAttribute('aria-invalid', 'true'); }
-      else { fileError.removeAttribute('role'); input.removeAttribute('aria-invalid'); }
-      var ids = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) { return id && id !== fileError.id; });
+      if (text) {
+        fileError.setAttribute('role', 'alert');
+        input.setAttribute('aria-invalid', 'true');
+      } else {
+        fileError.removeAttribute('role');
+        input.removeAttribute('aria-invalid');
+      }
+      var ids = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+        return id && id !== fileError.id;
+      });
       if (text && fileError.id) ids.push(fileError.id);
       input.setAttribute('aria-describedby', ids.join(' '));
     }
@@ -56,7 +69,10 @@
     function clearPreview() {
       if (previewUrl) URL.revokeObjectURL(previewUrl);
       previewUrl = null;
-      if (preview) { preview.hidden = true; preview.removeAttribute('src'); }
+      if (preview) {
+        preview.hidden = true;
+        preview.removeAttribute('src');
+      }
     }
 
     function onFileChosen() {
@@ -109,7 +125,11 @@
       if (event.defaultPrevented) return;
       var file = input.files && input.files[0];
       var problem = file ? problemWith(file) : '';
-      if (problem) { event.preventDefault(); showError(problem); return; }
+      if (problem) {
+        event.preventDefault();
+        showError(problem);
+        return;
+      }
       event.preventDefault();
       send();
     });
@@ -121,7 +141,10 @@
       xhr.setRequestHeader('Accept', 'text/html');
       if (submit) submit.disabled = true;
       form.setAttribute('aria-busy', 'true');
-      if (progress) { progress.hidden = false; progress.value = 0; }
+      if (progress) {
+        progress.hidden = false;
+        progress.value = 0;
+      }
       setStatus(fmt(form.dataset.msgUploading, { percent: 0 }));
 
       xhr.upload.onprogress = function (event) {
@@ -157,27 +180,36 @@
     }
   }
 
-  function stripHash(url) { return String(url).split('#')[0]; }
+  function stripHash(url) {
+    return String(url).split('#')[0];
+  }
 
   // Images are processed after the upload is answered: while a placeholder says
   // "Processing…", fetch the page again now and then and swap in the finished image.
   function refreshProcessing(attempt) {
     if (attempt > 40 || !window.fetch || !window.DOMParser) return;
     if (!document.querySelector('[data-image-slot] [data-image-status="processing"]')) return;
-    setTimeout(function () {
-      fetch(window.location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' })
-        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
-        .then(function (text) {
-          var fresh = new DOMParser().parseFromString(text, 'text/html');
-          document.querySelectorAll('[data-image-slot]').forEach(function (slot) {
-            if (!slot.querySelector('[data-image-status="processing"]')) return;
-            var next = fresh.querySelector('[data-image-slot="' + slot.getAttribute('data-image-slot') + '"]');
-            if (next) slot.innerHTML = next.innerHTML;
+    setTimeout(
+      function () {
+        fetch(window.location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' })
+          .then(function (response) {
+            return response.ok ? response.text() : Promise.reject(response.status);
+          })
+          .then(function (text) {
+            var fresh = new DOMParser().parseFromString(text, 'text/html');
+            document.querySelectorAll('[data-image-slot]').forEach(function (slot) {
+              if (!slot.querySelector('[data-image-status="processing"]')) return;
+              var next = fresh.querySelector('[data-image-slot="' + slot.getAttribute('data-image-slot') + '"]');
+              if (next) slot.innerHTML = next.innerHTML;
+            });
+            refreshProcessing(attempt + 1);
+          })
+          .catch(function () {
+            refreshProcessing(attempt + 1);
           });
-          refreshProcessing(attempt + 1);
-        })
-        .catch(function () { refreshProcessing(attempt + 1); });
-    }, Math.min(500 + attempt * 250, 5000));
+      },
+      Math.min(500 + attempt * 250, 5000),
+    );
   }
   refreshProcessing(0);
 

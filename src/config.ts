@@ -215,7 +215,10 @@ const DEFAULT_IMAGE_TYPES = 'image/jpeg,image/png,image/gif,image/webp';
 
 function list(env: Env, name: string, fallback: string): string[] {
   const value = pick(env, name).value ?? fallback;
-  return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 function mediaConfig(env: Env): MediaConfig {
@@ -226,7 +229,11 @@ function mediaConfig(env: Env): MediaConfig {
   }
   const widths = list(env, 'IMAGE_VARIANT_WIDTHS', '160,480,1200');
   if (widths.length === 0 || widths.some((w) => !/^\d{1,5}$/.test(w) || Number(w) < 16 || Number(w) > 4096)) {
-    throw new ConfigError('IMAGE_VARIANT_WIDTHS', 'must be a comma-separated list of widths in pixels between 16 and 4096', widths.join(','));
+    throw new ConfigError(
+      'IMAGE_VARIANT_WIDTHS',
+      'must be a comma-separated list of widths in pixels between 16 and 4096',
+      widths.join(','),
+    );
   }
   return Object.freeze({
     allowedTypes: Object.freeze(allowedTypes),
@@ -243,10 +250,20 @@ function jobsMode(env: Env, databaseUrl: string | undefined): JobsMode {
   // An embedded database belongs to one process, so the work runs beside the web server.
   const fallback: JobsMode = databaseUrl === undefined ? 'inline' : 'process';
   if (value === undefined) return fallback;
-  const mode = /^(?:1|true|yes|on|inline)$/i.test(value) ? 'inline' : /^(?:0|false|no|off)$/i.test(value) ? 'off' : /^process$/i.test(value) ? 'process' : undefined;
+  const mode = /^(?:1|true|yes|on|inline)$/i.test(value)
+    ? 'inline'
+    : /^(?:0|false|no|off)$/i.test(value)
+      ? 'off'
+      : /^process$/i.test(value)
+        ? 'process'
+        : undefined;
   if (mode === undefined) throw new ConfigError('JOBS', 'must be inline, process or off', value);
   if (mode === 'process' && databaseUrl === undefined) {
-    throw new ConfigError('JOBS', 'can be process only with DATABASE_URL (the embedded database belongs to one process); use inline', value);
+    throw new ConfigError(
+      'JOBS',
+      'can be process only with DATABASE_URL (the embedded database belongs to one process); use inline',
+      value,
+    );
   }
   return mode;
 }
@@ -254,7 +271,8 @@ function jobsMode(env: Env, databaseUrl: string | undefined): JobsMode {
 /** log2 of scrypt's N: 14 is the least that is still a real cost (tests), 20 needs 1 GiB per hash. */
 function passwordHashCost(env: Env): number {
   const cost = integer(env, ['PASSWORD_HASH_COST'], 17, 14, 'log2 N (scrypt cost)');
-  if (cost > 20) throw new ConfigError('PASSWORD_HASH_COST', 'must be between 14 and 20 (log2 of scrypt N; 17 is the default)', String(cost));
+  if (cost > 20)
+    throw new ConfigError('PASSWORD_HASH_COST', 'must be between 14 and 20 (log2 of scrypt N; 17 is the default)', String(cost));
   return cost;
 }
 
@@ -263,7 +281,11 @@ function httpConfig(env: Env): HttpConfig {
   const requestTimeoutMs = integer(env, ['HTTP_REQUEST_TIMEOUT_MS'], 120_000, 1, 'milliseconds');
   const headersTimeoutMs = integer(env, ['HTTP_HEADERS_TIMEOUT_MS'], Math.min(20_000, requestTimeoutMs), 1, 'milliseconds');
   if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', `must not be longer than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`, String(headersTimeoutMs));
+    throw new ConfigError(
+      'HTTP_HEADERS_TIMEOUT_MS',
+      `must not be longer than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+      String(headersTimeoutMs),
+    );
   }
   return Object.freeze({
     headersTimeoutMs,
@@ -285,7 +307,11 @@ function trustProxy(env: Env): TrustProxy {
   const entries = value.length > 4096 ? [] : value.split(',').map((v) => v.trim().toLowerCase());
   const bad = entries.find((entry) => !isProxyEntry(entry));
   if (entries.length === 0 || bad !== undefined) {
-    throw new ConfigError('TRUST_PROXY', 'must be true, false, a number of proxy hops, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal', bad ?? value.slice(0, 64));
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'must be true, false, a number of proxy hops, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal',
+      bad ?? value.slice(0, 64),
+    );
   }
   return Object.freeze(entries);
 }
@@ -364,7 +390,8 @@ export function loadConfig(env: Env = {}): Config {
   const port = integer(env, ['PORT'], 3000, 0, 'a TCP port');
   if (port > 65535) throw new ConfigError('PORT', 'must be a TCP port between 0 and 65535', String(port));
   const host = pick(env, 'HOST').value ?? '127.0.0.1';
-  const appUrl = url(env, ['APP_URL'], ['http:', 'https:'], { credentials: false }) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const appUrl =
+    url(env, ['APP_URL'], ['http:', 'https:'], { credentials: false }) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const secret = pick(env, 'SECRET_KEY').value;
   if (secret !== undefined && secret.length < 32) {

@@ -104,7 +104,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     if (options.initStorage ?? config.storageAutoInit) {
       const outcome = await initStorage(config, ctx.store, { logger });
       for (const message of outcome.messages) logger.info({ event: 'storage-init' }, message);
-      if (outcome.manualPolicy !== undefined) logger.warn({ event: 'storage-init', policy: JSON.parse(outcome.manualPolicy) as unknown }, 'apply this bucket policy by hand');
+      if (outcome.manualPolicy !== undefined)
+        logger.warn({ event: 'storage-init', policy: JSON.parse(outcome.manualPolicy) as unknown }, 'apply this bucket policy by hand');
     }
   } catch (err) {
     await database?.close();
@@ -115,13 +116,16 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
 
   // S3 goes behind a breaker with a spool beside it; the local driver needs neither.
   const s3 = ctx.store.driver === 's3';
-  const breaker = s3 ? new CircuitBreaker({ failureThreshold: config.fallback.breakerFailures, openMs: config.fallback.breakerOpenMs }) : undefined;
+  const breaker = s3
+    ? new CircuitBreaker({ failureThreshold: config.fallback.breakerFailures, openMs: config.fallback.breakerOpenMs })
+    : undefined;
   let metrics: Metrics | undefined;
   const primary = breaker === undefined ? ctx.store : new BreakerStore(ctx.store, breaker, (kind) => metrics?.count('s3Errors', { kind }));
   const spool = s3 && config.fallback.maxSpoolBytes > 0 ? makeSpool(config, ctx.secret, db) : undefined;
   const stores = new FallbackStores({ primary, spool, breaker, maxSpoolBytes: config.fallback.maxSpoolBytes, logger });
   breaker?.onChange((state) => {
-    if (state === 'open') logger.error({ event: 'breaker-open', store: ctx.store.location }, 'the object store is failing: uploads go to the fallback spool');
+    if (state === 'open')
+      logger.error({ event: 'breaker-open', store: ctx.store.location }, 'the object store is failing: uploads go to the fallback spool');
     else if (state === 'closed') logger.info({ event: 'breaker-closed', store: ctx.store.location }, 'the object store answers again');
   });
   metrics = new Metrics(
@@ -138,9 +142,12 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const prober =
     breaker === undefined
       ? undefined
-      : setInterval(() => {
-          if (breaker.state === 'half-open') void primary.list('_vitrina/', { limit: 1 }).catch(() => undefined);
-        }, Math.min(Math.max(config.fallback.breakerOpenMs / 2, 250), 5000));
+      : setInterval(
+          () => {
+            if (breaker.state === 'half-open') void primary.list('_vitrina/', { limit: 1 }).catch(() => undefined);
+          },
+          Math.min(Math.max(config.fallback.breakerOpenMs / 2, 250), 5000),
+        );
   prober?.unref();
   const m = metrics;
 
@@ -151,7 +158,9 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const onStored = (location: AssetLocation, bytes: number) => m.count('storedBytes', { location }, bytes);
   const idleGate = new IdleGate(MAX_PROCESSING_DEFER_MS);
   if (options.startBusy) idleGate.setBusy(true);
-  const activity = new RequestActivity({ quietMs: LULL_MS, stallMs: STALL_MS }, (busy) => (remote !== undefined ? remote.busy(busy) : idleGate.setBusy(busy)));
+  const activity = new RequestActivity({ quietMs: LULL_MS, stallMs: STALL_MS }, (busy) =>
+    remote !== undefined ? remote.busy(busy) : idleGate.setBusy(busy),
+  );
   const processing = processWorker({
     db,
     logger,
@@ -225,5 +234,7 @@ function makeSpool(config: Config, secret: string, db: Db): Spool {
     const store = new DatabaseSpoolStore({ db, baseUrl: config.appUrl, secret, signedUrlTtl: config.signedUrlTtl });
     return { store, usedBytes: () => store.usedBytes() };
   }
-  return folderSpool(new LocalObjectStore({ root: path.join(config.dataDir, 'spool'), baseUrl: config.appUrl, secret, signedUrlTtl: config.signedUrlTtl }));
+  return folderSpool(
+    new LocalObjectStore({ root: path.join(config.dataDir, 'spool'), baseUrl: config.appUrl, secret, signedUrlTtl: config.signedUrlTtl }),
+  );
 }

@@ -24,7 +24,13 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       appUrl: 'http://127.0.0.1:3000',
     });
-    expect(config.s3).toMatchObject({ bucket: 'uploads', region: 'us-east-1', endpoint: undefined, forcePathStyle: false, checksumMode: 'WHEN_SUPPORTED' });
+    expect(config.s3).toMatchObject({
+      bucket: 'uploads',
+      region: 'us-east-1',
+      endpoint: undefined,
+      forcePathStyle: false,
+      checksumMode: 'WHEN_SUPPORTED',
+    });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.s3)).toBe(true);
   });
@@ -32,11 +38,21 @@ describe('loadConfig', () => {
   it('chooses S3 when a bucket is set, with provider-aware defaults for a custom endpoint', () => {
     const config = loadConfig({ S3_BUCKET: 'photos', S3_ENDPOINT: 'http://127.0.0.1:9000/', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b' });
     expect(config.storageDriver).toBe('s3');
-    expect(config.s3).toMatchObject({ bucket: 'photos', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, checksumMode: 'WHEN_REQUIRED' });
+    expect(config.s3).toMatchObject({
+      bucket: 'photos',
+      endpoint: 'http://127.0.0.1:9000',
+      forcePathStyle: true,
+      checksumMode: 'WHEN_REQUIRED',
+    });
   });
 
   it("accepts the second app's names as aliases, the first app's names winning", () => {
-    const config = loadConfig({ S3_BUCKET_NAME: 'legacy', AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' });
+    const config = loadConfig({
+      S3_BUCKET_NAME: 'legacy',
+      AWS_ACCESS_KEY_ID: 'id',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: 'eu-west-1',
+    });
     expect(config.s3).toMatchObject({ bucket: 'legacy', accessKeyId: 'id', secretAccessKey: 'secret', region: 'eu-west-1' });
     expect(loadConfig({ S3_BUCKET: 'first', S3_BUCKET_NAME: 'second' }).s3.bucket).toBe('first');
   });

@@ -71,7 +71,13 @@ function notFound(): AppError {
   return new AppError('NotFound', 'There is no such product.');
 }
 
-export async function createProduct(deps: CatalogDeps, tenantId: number, input: ProductInput, image?: ImageUpload, signal?: AbortSignal): Promise<Product> {
+export async function createProduct(
+  deps: CatalogDeps,
+  tenantId: number,
+  input: ProductInput,
+  image?: ImageUpload,
+  signal?: AbortSignal,
+): Promise<Product> {
   return withUpload(deps, tenantId, image, signal, (asset) => insertProduct(deps.db, tenantId, input, asset));
 }
 
@@ -177,8 +183,18 @@ async function withUpload<T>(
     throw err;
   }
   deps.logger.info(
-    { event: location === 'spool' ? 'spooled' : 'stored', tenantId, assetId: id, key: sourceKey, bytes: put.size, type: asset.contentType, location },
-    location === 'spool' ? 'upload kept in the fallback spool (object store failing); processing queued' : 'upload stored; processing queued',
+    {
+      event: location === 'spool' ? 'spooled' : 'stored',
+      tenantId,
+      assetId: id,
+      key: sourceKey,
+      bytes: put.size,
+      type: asset.contentType,
+      location,
+    },
+    location === 'spool'
+      ? 'upload kept in the fallback spool (object store failing); processing queued'
+      : 'upload stored; processing queued',
   );
   deps.onStored?.(location, put.size);
   deps.onImageQueued?.(id, image.bytes);
@@ -187,7 +203,10 @@ async function withUpload<T>(
 
 /** Deletes an upload that will have no rows (refused, or its rows failed); reconcile finds it if even this fails. */
 async function discardUpload(deps: CatalogDeps, location: AssetLocation, key: string, tenantId: number): Promise<void> {
-  await deps.stores.storeFor(location).delete(key).catch((err: unknown) =>
-    deps.logger.warn({ err, key, tenantId }, 'could not delete an upload that has no rows; reconcile will find it'),
-  );
+  await deps.stores
+    .storeFor(location)
+    .delete(key)
+    .catch((err: unknown) =>
+      deps.logger.warn({ err, key, tenantId }, 'could not delete an upload that has no rows; reconcile will find it'),
+    );
 }

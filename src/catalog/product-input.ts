@@ -21,8 +21,15 @@ export interface ProductInput {
 export type ProductField = 'sku' | 'name' | 'description' | 'uom_id' | 'sale_price';
 /** What is wrong with a field, for pages to translate (`error.{code}`); `errors` has the English text. */
 export type ProductErrorCode =
-  | 'name_required' | 'name_too_long' | 'name_invalid' | 'sku_required' | 'sku_invalid' | 'uom_invalid' | 'price_invalid'
-  | 'description_too_long' | 'description_invalid';
+  | 'name_required'
+  | 'name_too_long'
+  | 'name_invalid'
+  | 'sku_required'
+  | 'sku_invalid'
+  | 'uom_invalid'
+  | 'price_invalid'
+  | 'description_too_long'
+  | 'description_invalid';
 export type ProductInputResult<T> =
   | { ok: true; value: T }
   | { ok: false; errors: Partial<Record<ProductField, string>>; codes: Partial<Record<ProductField, ProductErrorCode>> };
@@ -61,14 +68,20 @@ export function parseProductInput(raw: Raw, options: { partial?: boolean } = {})
   if (name !== undefined || !partial) {
     if (!name) problem('name', 'name_required', 'Enter a name.');
     else if (name.length > 200) problem('name', 'name_too_long', 'Keep the name under 200 characters.');
-    else if (!isPlainText(name)) problem('name', 'name_invalid', 'Remove the control characters (such as NUL or a tab), and any unpaired \\uD800-style escape, from the name.');
+    else if (!isPlainText(name))
+      problem(
+        'name',
+        'name_invalid',
+        'Remove the control characters (such as NUL or a tab), and any unpaired \\uD800-style escape, from the name.',
+      );
     else value.name = name;
   }
 
   const sku = text(raw, 'sku');
   if (sku !== undefined || !partial) {
     if (!sku) problem('sku', 'sku_required', 'Enter a SKU.');
-    else if (sku.length > MAX_SKU_UNITS || !SKU.test(sku)) problem('sku', 'sku_invalid', 'Use up to 64 letters, digits, and . _ - / (starting with a letter or digit).');
+    else if (sku.length > MAX_SKU_UNITS || !SKU.test(sku))
+      problem('sku', 'sku_invalid', 'Use up to 64 letters, digits, and . _ - / (starting with a letter or digit).');
     else value.sku = sku;
   }
 
@@ -76,7 +89,11 @@ export function parseProductInput(raw: Raw, options: { partial?: boolean } = {})
   if (description !== undefined || !partial) {
     if ((description ?? '').length > 5000) problem('description', 'description_too_long', 'Keep the description under 5000 characters.');
     else if (!isPlainText(description ?? '', { lineBreaks: true })) {
-      problem('description', 'description_invalid', 'Remove the control characters (such as NUL), and any unpaired \\uD800-style escape, from the description; line breaks are fine.');
+      problem(
+        'description',
+        'description_invalid',
+        'Remove the control characters (such as NUL), and any unpaired \\uD800-style escape, from the description; line breaks are fine.',
+      );
     } else value.description = description ?? '';
   }
 
@@ -91,7 +108,8 @@ export function parseProductInput(raw: Raw, options: { partial?: boolean } = {})
   const rawPrice = raw['sale_price'] ?? raw['salePrice'];
   if (rawPrice !== undefined || !partial) {
     const price = typeof rawPrice === 'string' || typeof rawPrice === 'number' ? normalizePrice(rawPrice) : undefined;
-    if (price === undefined) problem('sale_price', 'price_invalid', rawPrice === undefined || rawPrice === '' ? 'Enter a sale price.' : PRICE_HINT);
+    if (price === undefined)
+      problem('sale_price', 'price_invalid', rawPrice === undefined || rawPrice === '' ? 'Enter a sale price.' : PRICE_HINT);
     else value.salePrice = price;
   }
 

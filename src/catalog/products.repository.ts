@@ -47,7 +47,9 @@ function baseQuery(db: Db, tenantId: number) {
     .where('p.tenant_id', '=', tenantId);
 }
 
-function withColumns<O>(query: SelectQueryBuilder<Database & { p: Database['products']; u: Database['units']; a: Database['assets'] }, 'p' | 'u' | 'a', O>) {
+function withColumns<O>(
+  query: SelectQueryBuilder<Database & { p: Database['products']; u: Database['units']; a: Database['assets'] }, 'p' | 'u' | 'a', O>,
+) {
   return query
     .selectAll('p')
     .select([
@@ -109,7 +111,10 @@ export async function listProducts(
   const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
   const q = options.q?.trim() ?? '';
 
-  let count = db.selectFrom('products as p').select(sql<number>`count(*)::int`.as('total')).where('p.tenant_id', '=', tenantId);
+  let count = db
+    .selectFrom('products as p')
+    .select(sql<number>`count(*)::int`.as('total'))
+    .where('p.tenant_id', '=', tenantId);
   let page = withColumns(baseQuery(db, tenantId));
   if (q !== '') {
     count = count.where(matches(q));

@@ -128,7 +128,8 @@ function mbOf(s: ProgressState): string {
 
 function eta(s: ProgressState, perSecond: number, bytesPerSecond: number): string {
   const leftBytes = s.totalBytes - s.doneBytes;
-  const seconds = s.totalBytes > 0 && bytesPerSecond > 0 ? leftBytes / bytesPerSecond : perSecond > 0 ? (s.total - s.done) / perSecond : undefined;
+  const seconds =
+    s.totalBytes > 0 && bytesPerSecond > 0 ? leftBytes / bytesPerSecond : perSecond > 0 ? (s.total - s.done) / perSecond : undefined;
   if (s.done >= s.total) return '0s';
   if (seconds === undefined || !Number.isFinite(seconds)) return '…';
   const whole = Math.ceil(seconds);

@@ -46,7 +46,9 @@ export async function readEnvFile(file: string): Promise<Record<string, string>>
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new S3SettingsError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new S3SettingsError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
   return parseEnvFile(text, file);
 }

@@ -35,12 +35,16 @@ export function startWorkerProcess(logger: Logger, onMetric: (event: CounterEven
   const spawnChild = () => {
     const started = Date.now();
     // 'advanced' serialization sends a Buffer as bytes (the default JSON would spell out every byte).
-    const c = fork(BIN, ['work'], { env: { ...process.env, JOBS: 'inline' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const c = fork(BIN, ['work'], {
+      env: { ...process.env, JOBS: 'inline' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
     child = c;
     try {
       if (c.pid !== undefined) setPriority(c.pid, NICENESS);
     } catch (err) {
-      logger.warn({ err }, 'could not lower the workers\' CPU priority');
+      logger.warn({ err }, "could not lower the workers' CPU priority");
     }
     c.on('error', (err) => logger.error({ err }, 'the worker process failed'));
     c.on('message', (message: unknown) => {

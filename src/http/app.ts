@@ -55,13 +55,33 @@ import { serverOptions } from './server-options.js';
 type Route<C> = (app: FastifyInstance, ctx: C) => Promise<void>;
 
 const PAGE_ROUTES: Route<HttpContext>[] = [
-  readyz, metrics, home, loginPage, loginSubmit, logout, signupPage, signupSubmit,
-  productsList, productNewPage, productCreate, productPage, productEditPage, productUpdate, productDelete,
+  readyz,
+  metrics,
+  home,
+  loginPage,
+  loginSubmit,
+  logout,
+  signupPage,
+  signupSubmit,
+  productsList,
+  productNewPage,
+  productCreate,
+  productPage,
+  productEditPage,
+  productUpdate,
+  productDelete,
 ];
 
 /** The JSON API under /api/v1: API keys as Bearer tokens, errors as {"error":{"code","message"}}. */
 const API_ROUTES: Route<HttpContext>[] = [
-  apiOpenApi, apiProductsList, apiProductGet, apiProductCreate, apiProductUpdate, apiProductDelete, apiProductImagePut, apiProductImageDelete,
+  apiOpenApi,
+  apiProductsList,
+  apiProductGet,
+  apiProductCreate,
+  apiProductUpdate,
+  apiProductDelete,
+  apiProductImagePut,
+  apiProductImageDelete,
 ];
 
 /** Routes that need only the store: health, app-served media, static files. */

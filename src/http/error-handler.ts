@@ -27,7 +27,14 @@ interface RenderedError {
 
 /** Fastify's own 4xx errors (bad JSON, an unknown Content-Type…) get the table's code, so clients see one vocabulary. */
 const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 413: 'TooLarge', 415: 'UnsupportedMediaType', 422: 'Unprocessable',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  413: 'TooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'Unprocessable',
 };
 
 /** A database refusal of a value, found on the error or its causes (a service may wrap it). */
@@ -45,7 +52,11 @@ function toRendered(err: FastifyError | Error): RenderedError {
   if (dataException(err)) return { status: 400, code: 'BadRequest', message: REFUSED_VALUE };
   const fastifyErr = err as FastifyError;
   if (typeof fastifyErr.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
-    return { status: fastifyErr.statusCode, code: CODE_FOR_STATUS[fastifyErr.statusCode] ?? fastifyErr.code ?? 'BadRequest', message: fastifyErr.message };
+    return {
+      status: fastifyErr.statusCode,
+      code: CODE_FOR_STATUS[fastifyErr.statusCode] ?? fastifyErr.code ?? 'BadRequest',
+      message: fastifyErr.message,
+    };
   }
   return { status: 500, code: 'Internal', message: ERROR_TABLE.Internal.message };
 }
@@ -61,7 +72,11 @@ function wantsHtml(request: FastifyRequest): boolean {
  */
 function frameworkAppError(err: FastifyError): AppError | undefined {
   if (err.code === 'FST_ERR_BAD_URL') {
-    return new AppError('BadRequest', 'This address is not valid: it has a broken %-escape (such as %E0%A4%A). Check the link or type the address again.', { cause: err });
+    return new AppError(
+      'BadRequest',
+      'This address is not valid: it has a broken %-escape (such as %E0%A4%A). Check the link or type the address again.',
+      { cause: err },
+    );
   }
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('NotFound', undefined, { cause: err });
   return undefined;
@@ -101,7 +116,8 @@ export function createErrorHandlers(ctx: AppContext) {
       const rendered = toRendered(err);
       if (rendered.status >= 500) request.log.error({ err }, 'request failed');
       // Logged with its cause: the input check that should have caught it is missing somewhere.
-      else if (dataException(err)) request.log.warn({ err, code: rendered.code, status: rendered.status }, 'the database refused a value from the request');
+      else if (dataException(err))
+        request.log.warn({ err, code: rendered.code, status: rendered.status }, 'the database refused a value from the request');
       else request.log.info({ code: rendered.code, status: rendered.status }, rendered.message);
       return send(request, reply, rendered);
     },

@@ -112,14 +112,23 @@ export async function processAsset(deps: ProcessDeps, asset: Asset, bytes?: Buff
   return outcome;
 }
 
-async function processOnce(deps: ProcessDeps, asset: Asset, bytes: Buffer | undefined, signal: AbortSignal | undefined): Promise<ProcessOutcome> {
+async function processOnce(
+  deps: ProcessDeps,
+  asset: Asset,
+  bytes: Buffer | undefined,
+  signal: AbortSignal | undefined,
+): Promise<ProcessOutcome> {
   const log = deps.logger.child({ tenantId: asset.tenant_id, assetId: asset.id, key: asset.key_prefix });
   const started = performance.now();
   let source = bytes;
   try {
     if (source === undefined) {
       if (asset.source_key === null) return await fail(deps, asset, new Error('the upload is missing (no source key)'), true, log);
-      source = await readWithLimit((await deps.stores.storeFor(asset.location).get(asset.source_key, { signal })).body, MAX_SOURCE_BYTES, signal);
+      source = await readWithLimit(
+        (await deps.stores.storeFor(asset.location).get(asset.source_key, { signal })).body,
+        MAX_SOURCE_BYTES,
+        signal,
+      );
     }
   } catch (err) {
     return fail(deps, asset, err, isStorageError(err, 'ObjectNotFound'), log);
@@ -137,7 +146,8 @@ async function processOnce(deps: ProcessDeps, asset: Asset, bytes: Buffer | unde
         maxPixels: deps.media.maxPixels,
       });
     const processed = deps.decodeSlots ? await deps.decodeSlots.run(work) : await work();
-    const put = (where: AssetLocation) => storeProcessedImage(deps.stores.storeFor(where), asset.tenant_id, processed, asset.original_name, signal, asset.key_prefix);
+    const put = (where: AssetLocation) =>
+      storeProcessedImage(deps.stores.storeFor(where), asset.tenant_id, processed, asset.original_name, signal, asset.key_prefix);
     try {
       stored = await put(location);
     } catch (err) {
@@ -166,7 +176,13 @@ async function processOnce(deps: ProcessDeps, asset: Asset, bytes: Buffer | unde
   deps.onPurgeQueued?.();
   for (const v of variants) deps.onStored?.(location, v.bytes);
   log.info(
-    { event: outcome === 'ready' ? 'processed' : 'processed-orphan', variants: variants.length, bytes: stored.bytes, location, ms: Math.round(performance.now() - started) },
+    {
+      event: outcome === 'ready' ? 'processed' : 'processed-orphan',
+      variants: variants.length,
+      bytes: stored.bytes,
+      location,
+      ms: Math.round(performance.now() - started),
+    },
     outcome === 'ready' ? 'image processed' : 'image processed after its asset was deleted; queued for purge',
   );
   return outcome;
@@ -198,7 +214,11 @@ async function commitProcessed(
       contentType: stored.contentType,
     });
     // Deleted while we worked: what we just stored belongs to nobody.
-    await enqueuePurge(trx, done === undefined ? assetObjectKeys(asset) : asset.source_key === null ? [] : [asset.source_key], asset.tenant_id);
+    await enqueuePurge(
+      trx,
+      done === undefined ? assetObjectKeys(asset) : asset.source_key === null ? [] : [asset.source_key],
+      asset.tenant_id,
+    );
     return done === undefined ? 'gone' : 'ready';
   });
 }
@@ -219,7 +239,8 @@ async function fail(deps: ProcessDeps, asset: Asset, err: unknown, finalBecauseB
     log.error({ err: dbErr }, 'could not record a processing failure; the lease will run out and it is tried again');
     return 'retry';
   }
-  if (final) log.warn({ event: 'refused', err: message, attempts: asset.attempts + 1 }, 'image could not be processed; asset marked broken');
+  if (final)
+    log.warn({ event: 'refused', err: message, attempts: asset.attempts + 1 }, 'image could not be processed; asset marked broken');
   else log.warn({ event: 'process-retry', err: message, attempts: asset.attempts + 1 }, 'image processing failed; will retry');
   return final ? 'broken' : 'retry';
 }

@@ -23,7 +23,12 @@ export const DEFAULT_LEASE_SECONDS = 60;
 export const MAX_BACKOFF_SECONDS = 3600;
 
 /** Queues keys (or asset prefixes ending in `/`) for deletion; pass the caller's transaction. */
-export async function enqueuePurge(trx: Db, keys: readonly string[], tenantId: number | null, options: { delaySeconds?: number } = {}): Promise<void> {
+export async function enqueuePurge(
+  trx: Db,
+  keys: readonly string[],
+  tenantId: number | null,
+  options: { delaySeconds?: number } = {},
+): Promise<void> {
   if (keys.length === 0) return;
   const notBefore = sql<Date>`now() + make_interval(secs => ${options.delaySeconds ?? 0})`;
   await trx

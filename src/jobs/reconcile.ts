@@ -137,7 +137,10 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
       if (orphan.action === 'deleted') doomed.push(orphan);
     }
     if (doomed.length > 0) {
-      const result = await stores.storeFor(location).deleteMany(doomed.map((o) => o.key), { signal: options.signal });
+      const result = await stores.storeFor(location).deleteMany(
+        doomed.map((o) => o.key),
+        { signal: options.signal },
+      );
       const failed = new Set(result.failed.map((f) => f.key));
       for (const o of doomed) if (failed.has(o.key)) o.action = 'delete failed';
     }

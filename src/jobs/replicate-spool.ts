@@ -71,7 +71,9 @@ export async function replicateDue(deps: ReplicateDeps, signal?: AbortSignal): P
         log.info({ event: 'replicated', objects: keys.length }, 'spooled image replicated to the object store and verified');
       }
       // The row no longer points at the spool (or the asset is gone): its spool copies go.
-      await spool.store.deleteMany(keys).catch((err: unknown) => log.warn({ err }, 'spool copies could not be dropped; reconcile will find them'));
+      await spool.store
+        .deleteMany(keys)
+        .catch((err: unknown) => log.warn({ err }, 'spool copies could not be dropped; reconcile will find them'));
     } catch (err) {
       // Decided once: the breaker may change while the claims are given back.
       const outage = isOutage(err) || failing();

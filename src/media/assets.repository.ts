@@ -117,10 +117,7 @@ export async function listAssetKeys(
  * skipped, so any number of instances share the work. `ids` restricts the claim (the
  * instance that took the upload processes it at once, from the bytes it still holds).
  */
-export async function claimProcessing(
-  db: Db,
-  options: { limit: number; leaseSeconds: number; ids?: readonly string[] },
-): Promise<Asset[]> {
+export async function claimProcessing(db: Db, options: { limit: number; leaseSeconds: number; ids?: readonly string[] }): Promise<Asset[]> {
   if (options.ids !== undefined && options.ids.length === 0) return [];
   return db
     .updateTable('assets')
@@ -132,7 +129,11 @@ export async function claimProcessing(
         .where('status', '=', 'processing')
         .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<=', sql<Date>`now()`)]));
       if (options.ids !== undefined) q = q.where('id', 'in', options.ids);
-      return q.orderBy('created_at').limit(Math.max(1, Math.trunc(options.limit))).forUpdate().skipLocked();
+      return q
+        .orderBy('created_at')
+        .limit(Math.max(1, Math.trunc(options.limit)))
+        .forUpdate()
+        .skipLocked();
     })
     .returningAll()
     .execute();
@@ -146,7 +147,15 @@ export async function claimProcessing(
 export async function finishProcessing(
   db: Db,
   id: string,
-  values: { variants: AssetVariant[]; width: number; height: number; bytes: number; sha256: string; contentType: string; location: AssetLocation },
+  values: {
+    variants: AssetVariant[];
+    width: number;
+    height: number;
+    bytes: number;
+    sha256: string;
+    contentType: string;
+    location: AssetLocation;
+  },
 ): Promise<Asset | undefined> {
   return db
     .updateTable('assets')
@@ -175,7 +184,12 @@ export async function finishProcessing(
  * 2^attempts seconds (capped at 10 minutes) before another try. An outage of the store
  * (`outage`) is not the image's fault: it does not count as an attempt and waits 10 s.
  */
-export async function failProcessing(db: Db, id: string, error: string, options: { final: boolean; outage?: boolean }): Promise<Asset | undefined> {
+export async function failProcessing(
+  db: Db,
+  id: string,
+  error: string,
+  options: { final: boolean; outage?: boolean },
+): Promise<Asset | undefined> {
   return db
     .updateTable('assets')
     .set((eb) => ({
@@ -232,7 +246,11 @@ export async function finishReplication(db: Db, id: string): Promise<boolean> {
 
 /** Gives a claimed asset back, to be tried again after `seconds`. */
 export async function releaseClaim(db: Db, id: string, seconds: number): Promise<void> {
-  await db.updateTable('assets').set({ claimed_until: sql<Date>`now() + make_interval(secs => ${seconds})` }).where('id', '=', id).execute();
+  await db
+    .updateTable('assets')
+    .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${seconds})` })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Assets (not broken) whose objects are in the spool, and the bytes the spool holds for them. */
@@ -248,6 +266,10 @@ export async function spoolBacklog(db: Db): Promise<number> {
 
 /** Uploads waiting to be processed. */
 export async function processingBacklog(db: Db): Promise<number> {
-  const row = await db.selectFrom('assets').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'processing').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('assets')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('status', '=', 'processing')
+    .executeTakeFirstOrThrow();
   return row.n;
 }

@@ -76,7 +76,10 @@ export function inspected(upload: InspectedUpload): Inspection {
 
 /** What `inspection` refused the upload with, or undefined when it passed every check. */
 export function refusalOf(inspection: Inspection): Promise<unknown> {
-  return inspection.result.then(() => undefined, (err: unknown) => err);
+  return inspection.result.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
 }
 
 async function checkSniffed(bytes: Uint8Array, type: ImageType, options: InspectOptions): Promise<InspectedUpload> {

@@ -56,7 +56,8 @@ export async function processImage(bytes: Uint8Array, options: ProcessOptions = 
   const type = await sniffImageType(bytes, options.allowedTypes ?? DEFAULT_ALLOWED_TYPES);
   if (options.refusePolyglots) {
     const marker = findMarkup(bytes);
-    if (marker !== undefined) throw new AppError('UnsupportedMediaType', `File type not allowed: ${type.mime} with embedded markup (${marker})`);
+    if (marker !== undefined)
+      throw new AppError('UnsupportedMediaType', `File type not allowed: ${type.mime} with embedded markup (${marker})`);
   }
   const header = await readHeader(bytes, type, options);
   let original: EncodedImage;

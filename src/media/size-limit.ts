@@ -40,7 +40,10 @@ export async function readWithLimit(source: ByteSource, maxBytes: number, signal
         finished = true;
         break;
       }
-      const chunk = typeof step.value === 'string' ? Buffer.from(step.value) : Buffer.from(step.value.buffer, step.value.byteOffset, step.value.byteLength);
+      const chunk =
+        typeof step.value === 'string'
+          ? Buffer.from(step.value)
+          : Buffer.from(step.value.buffer, step.value.byteOffset, step.value.byteLength);
       total += chunk.length;
       if (total > maxBytes) throw tooLargeError(maxBytes);
       chunks.push(chunk);

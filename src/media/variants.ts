@@ -76,7 +76,12 @@ export async function makeVariants(raw: RawImage, widths?: readonly number[], se
   return results.map((r) => (r as PromiseFulfilledResult<EncodedImage>).value).reverse();
 }
 
-async function resizeCascade(raw: RawImage, targets: number[], settings: EncodeSettings | undefined, encodes: Promise<EncodedImage>[]): Promise<void> {
+async function resizeCascade(
+  raw: RawImage,
+  targets: number[],
+  settings: EncodeSettings | undefined,
+  encodes: Promise<EncodedImage>[],
+): Promise<void> {
   let source = raw;
   for (const target of targets) {
     const { data, info } = await fromRaw(source)

@@ -9,11 +9,7 @@ export class StorageError extends AppError {
   override readonly name = 'StorageError';
   declare readonly code: StorageErrorCode;
 
-  constructor(
-    code: StorageErrorCode,
-    message?: string,
-    options?: { cause?: unknown; key?: string | undefined },
-  ) {
+  constructor(code: StorageErrorCode, message?: string, options?: { cause?: unknown; key?: string | undefined }) {
     super(code, message, { cause: options?.cause });
     this.key = options?.key;
   }

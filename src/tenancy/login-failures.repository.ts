@@ -10,11 +10,7 @@ export interface LoginFailures {
 
 export async function findLoginFailures(db: Db, keys: readonly string[]): Promise<LoginFailures[]> {
   if (keys.length === 0) return [];
-  return db
-    .selectFrom('login_failures')
-    .select(['key', 'failures', 'last_failed_at as lastFailedAt'])
-    .where('key', 'in', keys)
-    .execute();
+  return db.selectFrom('login_failures').select(['key', 'failures', 'last_failed_at as lastFailedAt']).where('key', 'in', keys).execute();
 }
 
 /**

@@ -83,7 +83,12 @@ export class LoginThrottle {
 
   async failed(attempt: LoginAttempt): Promise<void> {
     const now = this.now();
-    await addLoginFailure(this.db, [accountKey(attempt.email), addressKey(attempt.address)], new Date(now), new Date(now - this.policy.forgetAfterMs));
+    await addLoginFailure(
+      this.db,
+      [accountKey(attempt.email), addressKey(attempt.address)],
+      new Date(now),
+      new Date(now - this.policy.forgetAfterMs),
+    );
   }
 
   /** Clears the account's count, and removes counts that are old enough to be forgotten. */

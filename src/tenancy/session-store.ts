@@ -29,7 +29,10 @@ export class SessionStore {
     options: { now?: () => number; ttlMs?: number } = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.accounts = new RecentAccounts((id) => findSessionAccount(db, id, new Date(this.now())), { ttlMs: options.ttlMs ?? ACCOUNT_TTL_MS, now: this.now });
+    this.accounts = new RecentAccounts((id) => findSessionAccount(db, id, new Date(this.now())), {
+      ttlMs: options.ttlMs ?? ACCOUNT_TTL_MS,
+      now: this.now,
+    });
   }
 
   /**

@@ -66,7 +66,8 @@ export async function signUp(
   const problem = signUpProblem(input);
   if (problem !== undefined) throw new AppError('Unprocessable', problem);
   const email = normalizeEmail(input.email);
-  const passwordHash = options.passwords !== undefined ? await options.passwords.hash(input.password) : await hashPassword(input.password, options.scrypt);
+  const passwordHash =
+    options.passwords !== undefined ? await options.passwords.hash(input.password) : await hashPassword(input.password, options.scrypt);
   const base = slugify(input.tenantName);
   for (let attempt = 0; ; attempt++) {
     try {

@@ -20,7 +20,10 @@ async function tenant(db: Db): Promise<number> {
 const base = { description: '', uomId: 1 };
 
 async function error(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => undefined, (err: unknown) => err);
+  return promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
 }
 
 describe('prices', () => {

@@ -16,8 +16,15 @@ describe.each(BACKENDS)('assets and the purge queue on %s', (backend) => {
     const prefix = newAssetPrefix(a, id);
     const key = `${prefix}original.jpg`;
     await insertAsset(t.db, {
-      id, tenantId: a, keyPrefix: prefix, contentType: 'image/jpeg', bytes: 5_000_000_000, sha256: 'f'.repeat(64),
-      width: 1, height: 1, originalName: 'x.jpg',
+      id,
+      tenantId: a,
+      keyPrefix: prefix,
+      contentType: 'image/jpeg',
+      bytes: 5_000_000_000,
+      sha256: 'f'.repeat(64),
+      width: 1,
+      height: 1,
+      originalName: 'x.jpg',
       variants: [{ name: 'original', key, width: 1, height: 1, bytes: 10, contentType: 'image/jpeg' }],
     });
     expect((await getAsset(t.db, a, id))?.bytes).toBe(5_000_000_000);
@@ -78,7 +85,11 @@ describe('the purge queue on postgres, concurrently', () => {
 
   it('gives two concurrent claiming transactions disjoint rows (SKIP LOCKED)', async () => {
     await t.db.deleteFrom('purge_queue').execute();
-    await enqueuePurge(t.db, Array.from({ length: 10 }, (_, i) => `key-${i}`), null);
+    await enqueuePurge(
+      t.db,
+      Array.from({ length: 10 }, (_, i) => `key-${i}`),
+      null,
+    );
 
     let releaseFirst!: () => void;
     const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));

@@ -50,8 +50,14 @@ describe('vitrina doctor', () => {
     const run = await vitrina(['doctor'], { ...s3Env(s3, bucket()), DATA_DIR: await dataDir() });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(table(run.stdout)).toMatchObject({
-      configuration: '✓', 'endpoint reachable': '✓', credentials: '✓', bucket: '✓',
-      'put / head / get / delete': '✓', 'signed URL': '✓', 'presigned POST': '✓', 'public URL': '–',
+      configuration: '✓',
+      'endpoint reachable': '✓',
+      credentials: '✓',
+      bucket: '✓',
+      'put / head / get / delete': '✓',
+      'signed URL': '✓',
+      'presigned POST': '✓',
+      'public URL': '–',
     });
     expect(run.stdout).toMatch(/All \d+ checks passed\./);
   }, 60_000);

@@ -26,7 +26,11 @@ describe('configuration errors', () => {
     // [env, variable named, what the line shows of the value (undefined: nothing)]
     [{ DATABASE_URL: `postgress://user:${SECRET}@db/x` }, 'DATABASE_URL', '"postgress://user:***@db/x"'],
     [{ DATABASE_URL: `postgres://user:${SECRET}@db:port/x` }, 'DATABASE_URL', '"postgres://user:***@db:port/x"'],
-    [{ DATABASE_URL: `postgress://db/x?sslmode=require&password=${SECRET}` }, 'DATABASE_URL', '"postgress://db/x?sslmode=require&password=***"'],
+    [
+      { DATABASE_URL: `postgress://db/x?sslmode=require&password=${SECRET}` },
+      'DATABASE_URL',
+      '"postgress://db/x?sslmode=require&password=***"',
+    ],
     [{ DATABASE_URL: `user:${SECRET}@db/x` }, 'DATABASE_URL', '"user:***@db/x"'],
     [{ SECRET_KEY: SECRET }, 'SECRET_KEY', undefined],
     [{ S3_SECRET_KEY: SECRET }, 'S3_ACCESS_KEY', undefined],
@@ -73,20 +77,44 @@ describe('the vitrina command', () => {
     const closedPort = await freePort();
     const [typo, endpoint, refused, unreachable] = await Promise.all([
       vitrina(['serve'], { DATABASE_URL: `postgress://user:${secrets.password}@db/x` }, { timeoutMs: 30_000 }),
-      vitrina(['doctor'], { S3_BUCKET: 'uploads', S3_ENDPOINT: `http://user:${secrets.endpointPassword}@127.0.0.1:${closedPort}` }, { timeoutMs: 30_000 }),
+      vitrina(
+        ['doctor'],
+        { S3_BUCKET: 'uploads', S3_ENDPOINT: `http://user:${secrets.endpointPassword}@127.0.0.1:${closedPort}` },
+        { timeoutMs: 30_000 },
+      ),
       // The real store, with keys it does not know.
-      vitrina(['doctor'], {
-        S3_BUCKET: 'uploads', S3_ENDPOINT: process.env.S3_ENDPOINT, S3_REGION: process.env.S3_REGION,
-        S3_ACCESS_KEY: secrets.s3Access, S3_SECRET_KEY: secrets.s3Secret, SECRET_KEY: secrets.secretKey, METRICS_TOKEN: secrets.metricsToken,
-      }, { timeoutMs: 30_000 }),
+      vitrina(
+        ['doctor'],
+        {
+          S3_BUCKET: 'uploads',
+          S3_ENDPOINT: process.env.S3_ENDPOINT,
+          S3_REGION: process.env.S3_REGION,
+          S3_ACCESS_KEY: secrets.s3Access,
+          S3_SECRET_KEY: secrets.s3Secret,
+          SECRET_KEY: secrets.secretKey,
+          METRICS_TOKEN: secrets.metricsToken,
+        },
+        { timeoutMs: 30_000 },
+      ),
       // A database that refuses the connection, named with a password in the URL and in its query.
-      vitrina(['serve'], {
-        DATABASE_URL: `postgres://vitrina:${secrets.password}@127.0.0.1:${closedPort}/x?sslpassword=${secrets.sslPassword}`,
-        JOBS: 'off', PORT: '0', SECRET_KEY: secrets.secretKey, METRICS_TOKEN: secrets.metricsToken, LOG_LEVEL: 'debug',
-      }, { timeoutMs: 30_000 }),
+      vitrina(
+        ['serve'],
+        {
+          DATABASE_URL: `postgres://vitrina:${secrets.password}@127.0.0.1:${closedPort}/x?sslpassword=${secrets.sslPassword}`,
+          JOBS: 'off',
+          PORT: '0',
+          SECRET_KEY: secrets.secretKey,
+          METRICS_TOKEN: secrets.metricsToken,
+          LOG_LEVEL: 'debug',
+        },
+        { timeoutMs: 30_000 },
+      ),
     ]);
 
-    expect([typo.code, typo.stderr]).toEqual([2, 'vitrina: configuration error: DATABASE_URL must start with postgres: or postgresql: (got "postgress://user:***@db/x")\n']);
+    expect([typo.code, typo.stderr]).toEqual([
+      2,
+      'vitrina: configuration error: DATABASE_URL must start with postgres: or postgresql: (got "postgress://user:***@db/x")\n',
+    ]);
     expect(endpoint.code).toBe(1);
     expect(endpoint.stdout).toContain('S3_ENDPOINT must not contain a user name or password');
     expect(refused.code).toBe(1);

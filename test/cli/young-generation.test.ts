@@ -25,7 +25,15 @@ beforeAll(async () => {
   silent = net.createServer((socket) => sockets.add(socket));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const port = (silent.address() as net.AddressInfo).port;
-  env = cleanEnv({ DATA_DIR: dataDir, STORAGE_DRIVER: 'local', S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: 'stalled', S3_ACCESS_KEY: 'k', S3_SECRET_KEY: 's', S3_MAX_ATTEMPTS: '1' });
+  env = cleanEnv({
+    DATA_DIR: dataDir,
+    STORAGE_DRIVER: 'local',
+    S3_ENDPOINT: `http://127.0.0.1:${port}`,
+    S3_BUCKET: 'stalled',
+    S3_ACCESS_KEY: 'k',
+    S3_SECRET_KEY: 's',
+    S3_MAX_ATTEMPTS: '1',
+  });
 });
 
 afterAll(async () => {
@@ -36,7 +44,11 @@ afterAll(async () => {
 });
 
 function start(nodeArgs: string[]): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, VITRINA_BIN, 'storage', 'migrate', '--from', 'local', '--to', 's3', '--no-progress'], { cwd: PROJECT_ROOT, env, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, VITRINA_BIN, 'storage', 'migrate', '--from', 'local', '--to', 's3', '--no-progress'],
+    { cwd: PROJECT_ROOT, env, stdio: 'ignore' },
+  );
   started.push(child);
   return child;
 }
@@ -47,7 +59,10 @@ async function nodeChildren(pid: number, ms: number): Promise<number[]> {
   for (;;) {
     let pids: number[] = [];
     try {
-      pids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+      pids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map(Number);
     } catch {
       // pgrep exits 1 when there is none yet.
     }
@@ -89,7 +104,11 @@ it('starts no child when the flag is given already', async () => {
 
 it('exits 137 when the child is killed outright, even as PID 1 (a container without an init), where signalling itself does nothing', async () => {
   // PID 1 of a new PID namespace, as in `docker run`: the kernel drops signals it has no handler for.
-  const ns = spawn('unshare', ['--pid', '--fork', process.execPath, VITRINA_BIN, 'storage', 'migrate', '--from', 'local', '--to', 's3', '--no-progress'], { cwd: PROJECT_ROOT, env, stdio: 'ignore' });
+  const ns = spawn(
+    'unshare',
+    ['--pid', '--fork', process.execPath, VITRINA_BIN, 'storage', 'migrate', '--from', 'local', '--to', 's3', '--no-progress'],
+    { cwd: PROJECT_ROOT, env, stdio: 'ignore' },
+  );
   started.push(ns);
   const exited = new Promise<number | null>((resolve) => ns.on('exit', (code) => resolve(code)));
   const [launcher] = await nodeChildren(ns.pid!, 10_000);

@@ -60,7 +60,11 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
   it('returns numeric exactly, bigint as a number and jsonb parsed', async () => {
     const t = await createTestDatabase(backend, { migrate: false });
     try {
-      const { rows } = await sql<{ n: string; b: number; j: unknown }>`select 19.99::numeric(12,2) as n, 42::int8 as b, '[{"a":1}]'::jsonb as j`.execute(t.db);
+      const { rows } = await sql<{
+        n: string;
+        b: number;
+        j: unknown;
+      }>`select 19.99::numeric(12,2) as n, 42::int8 as b, '[{"a":1}]'::jsonb as j`.execute(t.db);
       expect(rows[0]).toEqual({ n: '19.99', b: 42, j: [{ a: 1 }] });
     } finally {
       await t.cleanup();

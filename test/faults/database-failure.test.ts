@@ -36,10 +36,16 @@ const nothingWrong = async () => {
 
 describe('a database failure after the objects were written', () => {
   it('removes the upload when the product cannot be committed, and creates nothing', async () => {
-    await sql`create trigger fail_products before insert on products for each row execute function vitrina_test_fail()`.execute(t.runtime.db);
+    await sql`create trigger fail_products before insert on products for each row execute function vitrina_test_fail()`.execute(
+      t.runtime.db,
+    );
     try {
       await web.get('/products/new');
-      const res = await web.postMultipart('/products/new', { name: 'Lost?', sku: 'DBF-1', uom_id: '1', sale_price: '3.00', _csrf: web.csrf() }, { name: 'a.jpg', bytes: await makeImage('jpeg', 640, 480), type: 'image/jpeg' });
+      const res = await web.postMultipart(
+        '/products/new',
+        { name: 'Lost?', sku: 'DBF-1', uom_id: '1', sale_price: '3.00', _csrf: web.csrf() },
+        { name: 'a.jpg', bytes: await makeImage('jpeg', 640, 480), type: 'image/jpeg' },
+      );
       expect(res.statusCode).toBe(500);
       expect(res.body).toContain('Something went wrong on our side');
     } finally {
@@ -54,11 +60,22 @@ describe('a database failure after the objects were written', () => {
   it('keeps a processed image whose commit failed, and records it once the database works', async () => {
     await web.get('/products/new');
     const id = productIdFrom(
-      await web.postMultipart('/products/new', { name: 'Kept', sku: 'DBF-2', uom_id: '1', sale_price: '3.00', _csrf: web.csrf() }, { name: 'b.jpg', bytes: await makeImage('jpeg', 900, 600), type: 'image/jpeg' }),
+      await web.postMultipart(
+        '/products/new',
+        { name: 'Kept', sku: 'DBF-2', uom_id: '1', sale_price: '3.00', _csrf: web.csrf() },
+        { name: 'b.jpg', bytes: await makeImage('jpeg', 900, 600), type: 'image/jpeg' },
+      ),
     );
-    const asset = await t.runtime.db.selectFrom('assets as a').innerJoin('products as p', 'p.image_asset_id', 'a.id').selectAll('a').where('p.id', '=', id).executeTakeFirstOrThrow();
+    const asset = await t.runtime.db
+      .selectFrom('assets as a')
+      .innerJoin('products as p', 'p.image_asset_id', 'a.id')
+      .selectAll('a')
+      .where('p.id', '=', id)
+      .executeTakeFirstOrThrow();
 
-    await sql`create trigger fail_ready before update on assets for each row when (new.status = 'ready') execute function vitrina_test_fail()`.execute(t.runtime.db);
+    await sql`create trigger fail_ready before update on assets for each row when (new.status = 'ready') execute function vitrina_test_fail()`.execute(
+      t.runtime.db,
+    );
     try {
       await t.drain();
       const after = await t.runtime.db.selectFrom('assets').selectAll().where('id', '=', asset.id).executeTakeFirstOrThrow();

@@ -85,7 +85,13 @@ describe('an instance killed with SIGKILL in the middle of uploads', () => {
         const i = next++;
         const photo = photos[i % photos.length]!;
         try {
-          results.push(await web.postMultipart('/products/new', { name: `P${i}`, sku: `CRASH-${i}`, uom_id: '1', sale_price: '2.50', _csrf: csrf }, { name: `p${i}.jpg`, bytes: photo, type: 'image/png' }));
+          results.push(
+            await web.postMultipart(
+              '/products/new',
+              { name: `P${i}`, sku: `CRASH-${i}`, uom_id: '1', sale_price: '2.50', _csrf: csrf },
+              { name: `p${i}.jpg`, bytes: photo, type: 'image/png' },
+            ),
+          );
         } catch (err) {
           results.push(err as Error);
         }
@@ -96,7 +102,9 @@ describe('an instance killed with SIGKILL in the middle of uploads', () => {
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
-    await new Promise((resolve) => (server!.child.exitCode !== null || server!.child.signalCode !== null ? resolve(undefined) : server!.child.once('exit', resolve)));
+    await new Promise((resolve) =>
+      server!.child.exitCode !== null || server!.child.signalCode !== null ? resolve(undefined) : server!.child.once('exit', resolve),
+    );
     const accepted = results.filter((r): r is WebResponse => !(r instanceof Error) && r.statusCode === 302);
     const failed = results.filter((r) => r instanceof Error);
     expect(accepted.length).toBeGreaterThanOrEqual(14);
@@ -148,10 +156,12 @@ describe('an instance killed with SIGKILL in the middle of uploads', () => {
     expect((await raw.listKeys('t/')).filter((k) => !owned(k))).toEqual([]);
     const again = await vitrina(['storage', 'reconcile', '--grace', '0'], cli);
     expect([again.code, again.stdout.trim().split('\n').pop()]).toEqual([0, 'The bucket and the database agree.']);
-    console.log(`kill -9: ${accepted.length} uploads accepted before the kill, ${failed.length} cut off; ${expected.length - planted.length} objects left without a row by the crash (+${planted.length} planted), all found and removed by reconcile`);
+    console.log(
+      `kill -9: ${accepted.length} uploads accepted before the kill, ${failed.length} cut off; ${expected.length - planted.length} objects left without a row by the crash (+${planted.length} planted), all found and removed by reconcile`,
+    );
 
     // 4. Rows whose objects are gone: reported, then marked broken; the page shows a placeholder.
-    const victim = (await database.db.selectFrom('assets').selectAll().limit(1).executeTakeFirstOrThrow());
+    const victim = await database.db.selectFrom('assets').selectAll().limit(1).executeTakeFirstOrThrow();
     await admin.send(new (await import('@aws-sdk/client-s3')).DeleteObjectCommand({ Bucket: bucket, Key: victim.variants[1]!.key }));
     const missing = await vitrina(['storage', 'reconcile', '--json'], cli);
     expect(missing.code).toBe(1);
@@ -159,7 +169,9 @@ describe('an instance killed with SIGKILL in the middle of uploads', () => {
       expect.objectContaining({ assetId: victim.id, missing: [victim.variants[1]!.key] }),
     ]);
     expect((await vitrina(['storage', 'reconcile', '--apply'], cli)).code).toBe(0);
-    expect((await database.db.selectFrom('assets').select('status').where('id', '=', victim.id).executeTakeFirstOrThrow()).status).toBe('broken');
+    expect((await database.db.selectFrom('assets').select('status').where('id', '=', victim.id).executeTakeFirstOrThrow()).status).toBe(
+      'broken',
+    );
     const product = await database.db.selectFrom('products').select('id').where('image_asset_id', '=', victim.id).executeTakeFirstOrThrow();
     const viewer = new WebClient(survivor.app);
     await viewer.get('/login');
@@ -169,7 +181,10 @@ describe('an instance killed with SIGKILL in the middle of uploads', () => {
 
   it('refuses bad reconcile options with one line and exit code 2', async () => {
     const bad = await vitrina(['storage', 'reconcile', '--grace', 'soon'], { ...env, JOBS: 'off' });
-    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'vitrina storage reconcile: --grace must be a duration such as 0, 90s, 30m, 24h or 7d (got "soon").']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      'vitrina storage reconcile: --grace must be a duration such as 0, 90s, 30m, 24h or 7d (got "soon").',
+    ]);
     const tenant = await vitrina(['storage', 'reconcile', '--tenant', '999999'], { ...env, JOBS: 'off' });
     expect([tenant.code, tenant.stderr.trim()]).toEqual([2, 'vitrina storage reconcile: there is no tenant with id 999999.']);
   }, 60_000);

@@ -47,7 +47,11 @@ afterAll(async () => {
 
 async function upload(i: number): Promise<WebResponse> {
   const photo = await makeImage('jpeg', 480, 360);
-  return web.postMultipart('/products/new', { name: `Item ${i}`, sku: `OUT-${i}`, uom_id: '1', sale_price: '1.00', _csrf: csrf }, { name: `item-${i}.jpg`, bytes: photo, type: 'image/jpeg' });
+  return web.postMultipart(
+    '/products/new',
+    { name: `Item ${i}`, sku: `OUT-${i}`, uom_id: '1', sale_price: '1.00', _csrf: csrf },
+    { name: `item-${i}.jpg`, bytes: photo, type: 'image/jpeg' },
+  );
 }
 
 async function count(query: string): Promise<number> {
@@ -81,7 +85,12 @@ describe('an S3 outage', () => {
     for (const id of ids) {
       const page = await web.get(`/products/${id}`);
       expect(page.statusCode).toBe(200);
-      const asset = await t.runtime.db.selectFrom('assets as a').innerJoin('products as p', 'p.image_asset_id', 'a.id').select(['a.location']).where('p.id', '=', id).executeTakeFirstOrThrow();
+      const asset = await t.runtime.db
+        .selectFrom('assets as a')
+        .innerJoin('products as p', 'p.image_asset_id', 'a.id')
+        .select(['a.location'])
+        .where('p.id', '=', id)
+        .executeTakeFirstOrThrow();
       if (asset.location !== 'spool') continue;
       const [url] = imageUrls(page.body);
       expect(url).toContain('/media/');
@@ -113,7 +122,9 @@ describe('an S3 outage', () => {
     expect(await t.raw.listKeys(`t/`).then((keys) => keys.filter((k) => k.includes('/incoming/')))).toEqual([]);
     expect(await count(`select count(*) as n from purge_queue`)).toBe(0);
     expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ status: 'ready' });
-    console.log(`S3 outage: ${N} uploads accepted (${spooled} images spooled while the gateway was down), 0 lost; every asset back in S3 ${drainMs} ms after it returned, spool and purge queue empty after ${Math.round(performance.now() - back)} ms`);
+    console.log(
+      `S3 outage: ${N} uploads accepted (${spooled} images spooled while the gateway was down), 0 lost; every asset back in S3 ${drainMs} ms after it returned, spool and purge queue empty after ${Math.round(performance.now() - back)} ms`,
+    );
   }, 180_000);
 
   it('retries purges while S3 is down and completes them once it is back', async () => {
@@ -141,6 +152,8 @@ describe('an S3 outage', () => {
     const remaining = new Set(await t.raw.listKeys('t/'));
     const deleted = (await t.runtime.db.selectFrom('assets').select('key_prefix').execute()).map((a) => a.key_prefix);
     for (const prefix of prefixes.filter((p) => !deleted.includes(p))) expect([...remaining].some((k) => k.startsWith(prefix))).toBe(false);
-    console.log(`S3 outage: 4 purges failed while the gateway was down, completed ${Math.round(performance.now() - back)} ms after it returned`);
+    console.log(
+      `S3 outage: 4 purges failed while the gateway was down, completed ${Math.round(performance.now() - back)} ms after it returned`,
+    );
   }, 120_000);
 });

@@ -78,12 +78,25 @@ describe('two instances behind nginx (round robin)', () => {
     };
 
     track(await web.get('/signup'));
-    const signup = track(await web.postForm('/signup', { tenant_name: 'Balanced', email: 'lb@balanced.test', password: 'correct horse battery', _csrf: web.csrf() }));
+    const signup = track(
+      await web.postForm('/signup', {
+        tenant_name: 'Balanced',
+        email: 'lb@balanced.test',
+        password: 'correct horse battery',
+        _csrf: web.csrf(),
+      }),
+    );
     expect([signup.statusCode, signup.headers.location]).toEqual([302, '/products']);
     expect(track(await web.get('/products')).body).toContain('Welcome to Vitrina');
 
     track(await web.get('/products/new'));
-    const created = track(await web.postMultipart('/products/new', { name: 'Lamp', sku: 'LB-1', uom_id: '1', sale_price: '40.00', _csrf: web.csrf() }, { name: 'lamp.jpg', bytes: await makeImage('jpeg', 1300, 900), type: 'image/jpeg' }));
+    const created = track(
+      await web.postMultipart(
+        '/products/new',
+        { name: 'Lamp', sku: 'LB-1', uom_id: '1', sale_price: '40.00', _csrf: web.csrf() },
+        { name: 'lamp.jpg', bytes: await makeImage('jpeg', 1300, 900), type: 'image/jpeg' },
+      ),
+    );
     const id = productIdFrom(created);
     expect(track(await web.get(`/products/${id}`)).body).toContain('Product created');
 
@@ -102,7 +115,13 @@ describe('two instances behind nginx (round robin)', () => {
     const firstPrefix = /t\/\d+\/img\/[0-9a-f-]{36}\//.exec(first[0]!)![0];
 
     track(await web.get(`/products/${id}/edit`));
-    const replaced = track(await web.postMultipart(`/products/${id}/edit`, { name: 'Lamp', sku: 'LB-1', uom_id: '1', sale_price: '42.00', _csrf: web.csrf() }, { name: 'lamp2.png', bytes: await makeImage('png', 600, 600), type: 'image/png' }));
+    const replaced = track(
+      await web.postMultipart(
+        `/products/${id}/edit`,
+        { name: 'Lamp', sku: 'LB-1', uom_id: '1', sale_price: '42.00', _csrf: web.csrf() },
+        { name: 'lamp2.png', bytes: await makeImage('png', 600, 600), type: 'image/png' },
+      ),
+    );
     expect(replaced.statusCode).toBe(302);
     expect(track(await web.get(`/products/${id}`)).body).toContain('Product updated');
     const second = imageUrls(await readyPage());
@@ -110,7 +129,15 @@ describe('two instances behind nginx (round robin)', () => {
     for (const url of second) expect((await fetch(url)).status).toBe(200);
 
     track(await web.get(`/products/${id}/edit`));
-    const edited = track(await web.postMultipart(`/products/${id}/edit`, { name: 'Desk lamp', sku: 'LB-1', uom_id: '1', sale_price: '42.00', _csrf: web.csrf() }));
+    const edited = track(
+      await web.postMultipart(`/products/${id}/edit`, {
+        name: 'Desk lamp',
+        sku: 'LB-1',
+        uom_id: '1',
+        sale_price: '42.00',
+        _csrf: web.csrf(),
+      }),
+    );
     expect(edited.statusCode).toBe(302);
     const list = track(await web.get('/products'));
     expect(list.body).toContain('Desk lamp');
@@ -127,7 +154,7 @@ describe('two instances behind nginx (round robin)', () => {
     expect(deleted.headers.location).toBe('/products');
     expect(track(await web.get('/products')).body).toContain('Product deleted');
     for (let i = 0; (await raw.listKeys('t/')).length > 0; i++) {
-      if (i > 100) throw new Error('the deleted product\'s objects were not purged');
+      if (i > 100) throw new Error("the deleted product's objects were not purged");
       await sleep(200);
     }
 

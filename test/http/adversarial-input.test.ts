@@ -38,7 +38,9 @@ const RUN_CHARACTERS = [' ', '\t', '.', '@', '0', '-', '/', '\\', ',', ';', '=',
 
 /** `prefix`, a run of `c`, then `suffix` (by default a `!` no pattern accepts, so every split is tried), SIZE in all. */
 function run(c: string, prefix = '', suffix = '!'): string {
-  return prefix + c.repeat(Math.ceil((SIZE - prefix.length - suffix.length) / c.length)).slice(0, SIZE - prefix.length - suffix.length) + suffix;
+  return (
+    prefix + c.repeat(Math.ceil((SIZE - prefix.length - suffix.length) / c.length)).slice(0, SIZE - prefix.length - suffix.length) + suffix
+  );
 }
 
 /** A run of every character above, behind each prefix, plus the shapes given. */
@@ -70,24 +72,29 @@ const half = ' '.repeat(SIZE / 2 - 4);
 
 describe('every parser of request data answers 64 KiB of adversarial input in under 10 ms', () => {
   it('Range (the header of finding 1, and runs inside each part)', () => {
-    const inputs = shapes(['bytes=', 'bytes=0-', 'bytes=-', 'bytes= '], [
-      `bytes=${half}-${half}!`,
-      `bytes=${'0-0,'.repeat(SIZE / 4)}`,
-      `bytes=${'0'.repeat(SIZE - 8)}-!`,
-    ]);
+    const inputs = shapes(
+      ['bytes=', 'bytes=0-', 'bytes=-', 'bytes= '],
+      [`bytes=${half}-${half}!`, `bytes=${'0-0,'.repeat(SIZE / 4)}`, `bytes=${'0'.repeat(SIZE - 8)}-!`],
+    );
     expectFast(inputs, (header) => parseRange(header, 1000));
     for (const header of inputs) expect(parseRange(header, 1000)).toEqual({ kind: 'none' });
   });
 
   it('the sign-up email (the `a@` + dots + `@` of finding 1), in the form and in signUp', () => {
-    const inputs = shapes(['a@', 'a@b.', 'a.', ''], [`a@${'.'.repeat(SIZE - 3)}@`, `${'a.'.repeat(SIZE / 2 - 1)}@`, `a@${'a.'.repeat(SIZE / 2 - 2)}!`]);
+    const inputs = shapes(
+      ['a@', 'a@b.', 'a.', ''],
+      [`a@${'.'.repeat(SIZE - 3)}@`, `${'a.'.repeat(SIZE / 2 - 1)}@`, `a@${'a.'.repeat(SIZE / 2 - 2)}!`],
+    );
     expectFast(inputs, isEmailAddress);
     expectFast(inputs, (email) => signUpProblem({ tenantName: 'Acme', email, password: 'correct horse battery' }));
     for (const email of inputs) expect(isEmailAddress(email)).toBe(false);
   });
 
   it('the upload file name (the 30,000 dots of finding 1, and every other run)', () => {
-    const inputs = shapes(['', 'x', 'a/', 'photo.jpg'], ['.'.repeat(SIZE), `${' .'.repeat(SIZE / 2 - 4)}.jpg`, '\u202e'.repeat(SIZE), '😀'.repeat(SIZE / 2)]);
+    const inputs = shapes(
+      ['', 'x', 'a/', 'photo.jpg'],
+      ['.'.repeat(SIZE), `${' .'.repeat(SIZE / 2 - 4)}.jpg`, '\u202e'.repeat(SIZE), '😀'.repeat(SIZE / 2)],
+    );
     expectFast(inputs, (name) => sanitizeFileName(name));
     expect(sanitizeFileName('.'.repeat(SIZE))).toBe('file');
   });
@@ -97,7 +104,9 @@ describe('every parser of request data answers 64 KiB of adversarial input in un
     expectFast(inputs, normalizePrice);
     expectFast(inputs, (text) => parseProductInput({ name: text, sku: text, sale_price: text, description: text, uom_id: text }));
     const units: Unit[] = [{ id: 1, code: 'unit', name: 'Unit' } as Unit];
-    expectFast(inputs, (text) => checkLegacyRows([{ line: 2, fields: { name: text, sku: text, uom: text, sale_price: text, image_path: text } }], units));
+    expectFast(inputs, (text) =>
+      checkLegacyRows([{ line: 2, fields: { name: text, sku: text, uom: text, sale_price: text, image_path: text } }], units),
+    );
     for (const text of inputs) expect(normalizePrice(text)).toBeUndefined();
   });
 

@@ -66,7 +66,9 @@ describe('hostile input answered correctly and fast', () => {
     const visitor = new WebClient(t.app);
     await visitor.get('/signup');
     const email = `a@${'.'.repeat(40_000)}@`;
-    const { res, ms } = await timed(() => visitor.postForm('/signup', { tenant_name: 'Dots', email, password: 'correct horse battery', _csrf: visitor.csrf() }));
+    const { res, ms } = await timed(() =>
+      visitor.postForm('/signup', { tenant_name: 'Dots', email, password: 'correct horse battery', _csrf: visitor.csrf() }),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Enter a valid email address');
     expect(ms).toBeLessThan(FAST_MS);
@@ -76,7 +78,11 @@ describe('hostile input answered correctly and fast', () => {
     await web.get('/products/new');
     const fileName = `a${'.'.repeat(30_000)}.jpg`;
     const { res, ms } = await timed(() =>
-      web.postMultipart('/products/new', { name: 'Dots', sku: 'DOTS-1', uom_id: '1', sale_price: '1.00', _csrf: web.csrf() }, { name: fileName, bytes: jpeg, type: 'image/jpeg' }),
+      web.postMultipart(
+        '/products/new',
+        { name: 'Dots', sku: 'DOTS-1', uom_id: '1', sale_price: '1.00', _csrf: web.csrf() },
+        { name: fileName, bytes: jpeg, type: 'image/jpeg' },
+      ),
     );
     expect(res.statusCode).toBe(302);
     expect(ms).toBeLessThan(FAST_MS);
@@ -87,7 +93,11 @@ describe('hostile input answered correctly and fast', () => {
   it('a file name whose cut at 120 characters falls inside an emoji: created, no half character kept', async () => {
     await web.get('/products/new');
     const fileName = `a${'😀'.repeat(100)}.jpg`;
-    const res = await web.postMultipart('/products/new', { name: 'Emoji', sku: 'EMOJI-1', uom_id: '1', sale_price: '1.00', _csrf: web.csrf() }, { name: fileName, bytes: jpeg, type: 'image/jpeg' });
+    const res = await web.postMultipart(
+      '/products/new',
+      { name: 'Emoji', sku: 'EMOJI-1', uom_id: '1', sale_price: '1.00', _csrf: web.csrf() },
+      { name: fileName, bytes: jpeg, type: 'image/jpeg' },
+    );
     expect(res.statusCode).toBe(302);
     const asset = await t.runtime.db.selectFrom('assets').select('original_name').orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(asset.original_name).toBe(`a${'😀'.repeat(57)}.jpg`);
@@ -106,7 +116,9 @@ describe('hostile input answered correctly and fast', () => {
 
   it('long Authorization, Accept-Language and Content-Type headers and product ids', async () => {
     const spaces = ' '.repeat(8000);
-    const auth = await timed(() => t.app.inject({ method: 'GET', url: '/api/v1/products', headers: { authorization: `Bearer ${spaces}x${spaces}!` } }));
+    const auth = await timed(() =>
+      t.app.inject({ method: 'GET', url: '/api/v1/products', headers: { authorization: `Bearer ${spaces}x${spaces}!` } }),
+    );
     expect(auth.res.statusCode).toBe(401);
     expect(auth.ms).toBeLessThan(FAST_MS);
 
@@ -116,7 +128,9 @@ describe('hostile input answered correctly and fast', () => {
 
     const created = await api.request('POST', '/api/v1/products', { json: { sku: 'CT-1', name: 'Content type', sale_price: '2.00' } });
     const id = (created.json() as { id: number }).id;
-    const upload = await timed(() => api.request('PUT', `/api/v1/products/${id}/image`, { payload: jpeg, headers: { 'content-type': `image/${'.'.repeat(16_000)}!` } }));
+    const upload = await timed(() =>
+      api.request('PUT', `/api/v1/products/${id}/image`, { payload: jpeg, headers: { 'content-type': `image/${'.'.repeat(16_000)}!` } }),
+    );
     expect(upload.res.statusCode).toBe(200);
     expect(upload.ms).toBeLessThan(FAST_MS);
 

@@ -86,7 +86,10 @@ describe.each(STACKS)('API keys and the OpenAPI document on %s', (stack) => {
     const doc = JSON.parse(res.body) as {
       openapi: string;
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
-      components: { schemas: Record<string, { properties?: Record<string, unknown> }>; securitySchemes: Record<string, { scheme?: string }> };
+      components: {
+        schemas: Record<string, { properties?: Record<string, unknown> }>;
+        securitySchemes: Record<string, { scheme?: string }>;
+      };
     };
     expect(doc.openapi).toBe('3.1.0');
     for (const route of ROUTES) {
@@ -95,10 +98,14 @@ describe.each(STACKS)('API keys and the OpenAPI document on %s', (stack) => {
     }
     // …and documents nothing that is not there.
     const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
-      Object.keys(item).filter((k) => k !== 'parameters').map((m) => `${m.toUpperCase()} ${path}`),
+      Object.keys(item)
+        .filter((k) => k !== 'parameters')
+        .map((m) => `${m.toUpperCase()} ${path}`),
     );
     expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Product', 'Image', 'Variant', 'ProductList', 'ProductCreate', 'ProductPatch', 'Error']));
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Product', 'Image', 'Variant', 'ProductList', 'ProductCreate', 'ProductPatch', 'Error']),
+    );
     expect(Object.keys(doc.components.schemas.Error!.properties!)).toEqual(['error']);
     expect(doc.components.securitySchemes.apiKey!.scheme).toBe('bearer');
     // The upload limit documented is the configured one.

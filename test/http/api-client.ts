@@ -34,16 +34,31 @@ export interface ApiTenant {
   request(method: Method, url: string, options?: RequestOptions): Promise<LightMyRequestResponse>;
 }
 
-export async function send(t: TestApp, token: string | undefined, method: Method, url: string, options: RequestOptions = {}): Promise<LightMyRequestResponse> {
+export async function send(
+  t: TestApp,
+  token: string | undefined,
+  method: Method,
+  url: string,
+  options: RequestOptions = {},
+): Promise<LightMyRequestResponse> {
   const headers: Record<string, string> = { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...options.headers };
   if (options.json !== undefined) {
-    return t.app.inject({ method, url, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(options.json) });
+    return t.app.inject({
+      method,
+      url,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: JSON.stringify(options.json),
+    });
   }
   return t.app.inject({ method, url, headers, ...(options.payload === undefined ? {} : { payload: options.payload }) });
 }
 
 export async function apiTenant(t: TestApp, name: string): Promise<ApiTenant> {
-  const { tenant } = await signUp(t.runtime.db, { tenantName: name, email: `${randomUUID()}@example.test`, password: 'correct horse battery' }, { scrypt: FAST_SCRYPT });
+  const { tenant } = await signUp(
+    t.runtime.db,
+    { tenantName: name, email: `${randomUUID()}@example.test`, password: 'correct horse battery' },
+    { scrypt: FAST_SCRYPT },
+  );
   const key = await createApiKey(t.runtime.db, { tenantId: tenant.id, name: 'tests' });
   return {
     tenantId: tenant.id,
@@ -54,7 +69,12 @@ export async function apiTenant(t: TestApp, name: string): Promise<ApiTenant> {
 }
 
 /** A multipart/form-data body with one file, as a browser or `curl -F` sends it. */
-export async function multipart(field: string, bytes: Buffer, fileName: string, type: string): Promise<{ payload: Buffer; headers: Record<string, string> }> {
+export async function multipart(
+  field: string,
+  bytes: Buffer,
+  fileName: string,
+  type: string,
+): Promise<{ payload: Buffer; headers: Record<string, string> }> {
   const form = new FormData();
   form.append(field, new Blob([new Uint8Array(bytes)], { type }), fileName);
   const request = new Request('http://localhost/', { method: 'POST', body: form });

@@ -9,7 +9,6 @@ import type { VariantJson } from '../../src/http/api/product-json.js';
 /** Small enough to go over cheaply, large enough for a 640×480 JPEG. */
 const MAX = 256 * 1024;
 
-
 describe.each(STACKS)('API product images on %s', (stack) => {
   let t: TestApp;
   let a: ApiTenant;
@@ -121,7 +120,10 @@ describe.each(STACKS)('API product images on %s', (stack) => {
     expect(form.json().error.code).toBe('TooLarge');
 
     // Exactly the limit is not too large (this one is refused for what it is).
-    const atLimit = await a.request('PUT', url, { payload: Buffer.concat([PDF, Buffer.alloc(MAX - PDF.length, 0x20)]), headers: { 'content-type': 'application/octet-stream' } });
+    const atLimit = await a.request('PUT', url, {
+      payload: Buffer.concat([PDF, Buffer.alloc(MAX - PDF.length, 0x20)]),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     expect(atLimit.statusCode).toBe(415);
 
     await t.drain();
@@ -171,7 +173,10 @@ describe.each(STACKS)('API product images on %s', (stack) => {
     expect(labelled.json().error.message).toMatch(/multipart\/form-data.*application\/octet-stream/);
     const json = await a.request('PUT', url, { json: { image: 'data:image/png;base64,AAAA' } });
     expect(json.statusCode).toBe(415);
-    const svg = await a.request('PUT', url, { payload: '<svg xmlns="http://www.w3.org/2000/svg"/>', headers: { 'content-type': 'image/svg+xml' } });
+    const svg = await a.request('PUT', url, {
+      payload: '<svg xmlns="http://www.w3.org/2000/svg"/>',
+      headers: { 'content-type': 'image/svg+xml' },
+    });
     expect(svg.statusCode).toBe(415);
     expect(svg.json().error.message).toMatch(/^File type not allowed: image\/svg\+xml/);
 
@@ -184,7 +189,10 @@ describe.each(STACKS)('API product images on %s', (stack) => {
     const empty = await a.request('PUT', url, { payload: Buffer.alloc(0), headers: { 'content-type': 'image/jpeg' } });
     expect(empty.statusCode).toBe(422);
     expect(empty.json().error).toEqual({ code: 'Unprocessable', message: expect.stringMatching(/empty/) });
-    const truncated = await a.request('PUT', url, { payload: jpeg.subarray(0, jpeg.length >> 1), headers: { 'content-type': 'image/jpeg' } });
+    const truncated = await a.request('PUT', url, {
+      payload: jpeg.subarray(0, jpeg.length >> 1),
+      headers: { 'content-type': 'image/jpeg' },
+    });
     expect(truncated.statusCode).toBe(422);
     expect(truncated.json().error.code).toBe('Unprocessable');
     const emptyForm = await a.request('PUT', url, await multipart('image', Buffer.alloc(0), 'x.jpg', 'image/jpeg'));

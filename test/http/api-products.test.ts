@@ -59,12 +59,18 @@ describe.each(STACKS)('API products on %s', (stack) => {
     const res = await a.request('POST', '/api/v1/products', { json: { sku: 'EXACT-1', name: 'Exact', sale_price: '0.10' } });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ uom: { id: 1, code: 'unit' }, sale_price: '0.10', description: '' });
-    expect((await a.request('POST', '/api/v1/products', { json: { sku: 'EXACT-2', name: 'Big', sale_price: 9999999999.99 } })).json().sale_price).toBe('9999999999.99');
+    expect(
+      (await a.request('POST', '/api/v1/products', { json: { sku: 'EXACT-2', name: 'Big', sale_price: 9999999999.99 } })).json().sale_price,
+    ).toBe('9999999999.99');
   });
 
   it('pages and searches with ?q, ?limit and ?offset, newest first', async () => {
     const b = await apiTenant(t, 'Pager');
-    for (const [sku, name] of [['MUG-1', 'Blue mug'], ['MUG-2', 'Red mug'], ['CUP-1', 'Cup']] as const) {
+    for (const [sku, name] of [
+      ['MUG-1', 'Blue mug'],
+      ['MUG-2', 'Red mug'],
+      ['CUP-1', 'Cup'],
+    ] as const) {
       expect((await b.request('POST', '/api/v1/products', { json: { sku, name, sale_price: '3' } })).statusCode).toBe(201);
     }
     const first = (await b.request('GET', '/api/v1/products?q=mug&limit=1')).json();
@@ -94,7 +100,11 @@ describe.each(STACKS)('API products on %s', (stack) => {
     const other = (await a.request('POST', '/api/v1/products', { json: { sku: 'DUP-2', name: 'Two', sale_price: '1' } })).json();
     const dup = await a.request('POST', '/api/v1/products', { json: { sku: 'DUP-1', name: 'Again', sale_price: '1' } });
     expect(dup.statusCode).toBe(409);
-    expect(dup.json().error).toEqual({ code: 'Conflict', message: expect.stringContaining('DUP-1'), fields: { sku: expect.stringContaining('DUP-1') } });
+    expect(dup.json().error).toEqual({
+      code: 'Conflict',
+      message: expect.stringContaining('DUP-1'),
+      fields: { sku: expect.stringContaining('DUP-1') },
+    });
     const renamed = await a.request('PATCH', `/api/v1/products/${other.id}`, { json: { sku: 'DUP-1' } });
     expect(renamed.statusCode).toBe(409);
     expect((await a.request('GET', `/api/v1/products/${other.id}`)).json().sku).toBe('DUP-2');
@@ -145,7 +155,10 @@ describe.each(STACKS)('API products on %s', (stack) => {
       expect(res.statusCode, body).toBe(400);
       expect(res.json().error.message).toMatch(/must be a JSON object/);
     }
-    const form = await a.request('POST', url, { payload: 'sku=A&name=B&sale_price=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await a.request('POST', url, {
+      payload: 'sku=A&name=B&sale_price=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.statusCode).toBe(415);
     expect(form.json().error).toEqual({ code: 'UnsupportedMediaType', message: expect.stringContaining('application/json') });
     const xml = await a.request('POST', url, { payload: '<product/>', headers: { 'content-type': 'application/xml' } });
@@ -167,6 +180,13 @@ describe.each(STACKS)('API products on %s', (stack) => {
     const schema = doc.components.schemas.Product;
     expect(Object.keys(product).sort()).toEqual(Object.keys(schema.properties).sort());
     expect([...schema.required].sort()).toEqual(Object.keys(product).sort());
-    expect(Object.keys(doc.components.schemas.Variant.properties).sort()).toEqual(['bytes', 'content_type', 'height', 'name', 'url', 'width']);
+    expect(Object.keys(doc.components.schemas.Variant.properties).sort()).toEqual([
+      'bytes',
+      'content_type',
+      'height',
+      'name',
+      'url',
+      'width',
+    ]);
   });
 });

@@ -15,7 +15,10 @@ describe.each(STACKS)('API tenant isolation on %s', (stack) => {
     b = await apiTenant(t, 'Shop B');
     jpeg = await makeImage('jpeg', 320, 240);
     productA = (await a.request('POST', '/api/v1/products', { json: { sku: 'SHARED-1', name: 'A only', sale_price: '12.50' } })).json();
-    expect((await a.request('PUT', `/api/v1/products/${productA.id}/image`, { payload: jpeg, headers: { 'content-type': 'image/jpeg' } })).statusCode).toBe(200);
+    expect(
+      (await a.request('PUT', `/api/v1/products/${productA.id}/image`, { payload: jpeg, headers: { 'content-type': 'image/jpeg' } }))
+        .statusCode,
+    ).toBe(200);
     await t.drain();
   });
   afterAll(async () => {

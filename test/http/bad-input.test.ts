@@ -32,11 +32,25 @@ describe.each(STACKS)('bad input on %s', (stack) => {
     await t?.close();
   });
 
-  const productCount = async () => (await t.runtime.db.selectFrom('products').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const productCount = async () =>
+    (
+      await t.runtime.db
+        .selectFrom('products')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
 
   async function postForm(url: string, fields: Record<string, string>) {
     await web.get(url);
-    return web.postMultipart(url, { name: 'Tea', sku: sku(), uom_id: '1', sale_price: '4.50', description: '', ...fields, _csrf: web.csrf() });
+    return web.postMultipart(url, {
+      name: 'Tea',
+      sku: sku(),
+      uom_id: '1',
+      sale_price: '4.50',
+      description: '',
+      ...fields,
+      _csrf: web.csrf(),
+    });
   }
 
   it('answers a search with a NUL or another control character with 400, on the page and in the API', async () => {
@@ -49,7 +63,11 @@ describe.each(STACKS)('bad input on %s', (stack) => {
       const api = await a.request('GET', `/api/v1/products?q=${encodeURIComponent(q)}`);
       expect(api.statusCode).toBe(400);
       expect(api.json()).toEqual({
-        error: { code: 'BadRequest', message: 'The query is not valid; see `fields`.', fields: { q: 'Remove the control characters (such as NUL) from the search text.' } },
+        error: {
+          code: 'BadRequest',
+          message: 'The query is not valid; see `fields`.',
+          fields: { q: 'Remove the control characters (such as NUL) from the search text.' },
+        },
       });
     }
     // Accents, symbols and a `%` are text like any other.
@@ -64,33 +82,57 @@ describe.each(STACKS)('bad input on %s', (stack) => {
     expect(name.body).toMatch(/id="name-error"[^>]*>Remove the control characters \(such as NUL or a tab\) from the name</);
     const description = await postForm('/products/new', { description: `Line one\nLine two${NUL}` });
     expect(description.statusCode).toBe(200);
-    expect(description.body).toMatch(/id="description-error"[^>]*>Remove the control characters \(such as NUL\) from the description; line breaks are fine</);
+    expect(description.body).toMatch(
+      /id="description-error"[^>]*>Remove the control characters \(such as NUL\) from the description; line breaks are fine</,
+    );
 
-    const created = await a.request('POST', '/api/v1/products', { json: { sku: sku(), name: `Green${NUL}tea`, description: `x\u0007`, sale_price: '4.50' } });
+    const created = await a.request('POST', '/api/v1/products', {
+      json: { sku: sku(), name: `Green${NUL}tea`, description: `x\u0007`, sale_price: '4.50' },
+    });
     expect(created.statusCode).toBe(422);
     expect(created.json().error.fields).toEqual({
       name: 'Remove the control characters (such as NUL or a tab), and any unpaired \\uD800-style escape, from the name.',
-      description: 'Remove the control characters (such as NUL), and any unpaired \\uD800-style escape, from the description; line breaks are fine.',
+      description:
+        'Remove the control characters (such as NUL), and any unpaired \\uD800-style escape, from the description; line breaks are fine.',
     });
     // A lone surrogate (only a JSON escape makes one) would be stored as U+FFFD: refused too.
-    const lone = await a.request('POST', '/api/v1/products', { payload: `{"sku":"${sku()}","name":"Tea \\ud800","sale_price":"1"}`, headers: { 'content-type': 'application/json' } });
+    const lone = await a.request('POST', '/api/v1/products', {
+      payload: `{"sku":"${sku()}","name":"Tea \\ud800","sale_price":"1"}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect([lone.statusCode, Object.keys(lone.json().error.fields)]).toEqual([422, ['name']]);
     expect(await productCount()).toBe(before);
 
     // Updates go through the same checks; line breaks and tabs in a description are fine.
-    const ok = await a.request('POST', '/api/v1/products', { json: { sku: sku(), name: 'Sencha', description: 'Line one\r\n\tLine two', sale_price: '4.50' } });
+    const ok = await a.request('POST', '/api/v1/products', {
+      json: { sku: sku(), name: 'Sencha', description: 'Line one\r\n\tLine two', sale_price: '4.50' },
+    });
     expect(ok.statusCode).toBe(201);
     const id = ok.json().id as number;
     const patched = await a.request('PATCH', `/api/v1/products/${id}`, { json: { name: `x${NUL}` } });
     expect([patched.statusCode, patched.json().error.fields.name]).toEqual([422, expect.stringContaining('control characters')]);
-    expect((await a.request('GET', `/api/v1/products/${id}`)).json()).toMatchObject({ name: 'Sencha', description: 'Line one\r\n\tLine two' });
+    expect((await a.request('GET', `/api/v1/products/${id}`)).json()).toMatchObject({
+      name: 'Sencha',
+      description: 'Line one\r\n\tLine two',
+    });
 
     const mine = productIdFrom(await postForm('/products/new', { name: 'Matcha' }));
     await web.get(`/products/${mine}/edit`);
-    const edited = await web.postMultipart(`/products/${mine}/edit`, { name: 'Matcha', sku: `M-${mine}`, uom_id: '1', sale_price: '4.50', description: `a${NUL}`, _csrf: web.csrf() });
+    const edited = await web.postMultipart(`/products/${mine}/edit`, {
+      name: 'Matcha',
+      sku: `M-${mine}`,
+      uom_id: '1',
+      sale_price: '4.50',
+      description: `a${NUL}`,
+      _csrf: web.csrf(),
+    });
     expect(edited.statusCode).toBe(200);
     expect(edited.body).toMatch(/id="description-error"/);
-    const stored = await t.runtime.db.selectFrom('products').select(['name', 'description']).where('id', '=', mine).executeTakeFirstOrThrow();
+    const stored = await t.runtime.db
+      .selectFrom('products')
+      .select(['name', 'description'])
+      .where('id', '=', mine)
+      .executeTakeFirstOrThrow();
     expect(stored).toEqual({ name: 'Matcha', description: '' });
   });
 
@@ -113,16 +155,32 @@ describe.each(STACKS)('bad input on %s', (stack) => {
   it('refuses a NUL in the sign-up form with the message beside the field, and a NUL at log-in is no 500', async () => {
     const stranger = new WebClient(t.app);
     await stranger.get('/signup');
-    const tenant = await stranger.postForm('/signup', { tenant_name: `Acme${NUL}`, email: `new-${stack}@acme.test`, password: 'correct horse battery', _csrf: stranger.csrf() });
+    const tenant = await stranger.postForm('/signup', {
+      tenant_name: `Acme${NUL}`,
+      email: `new-${stack}@acme.test`,
+      password: 'correct horse battery',
+      _csrf: stranger.csrf(),
+    });
     expect(tenant.statusCode).toBe(200);
-    expect(tenant.body).toMatch(/id="tenant_name-error"[^>]*>Remove the control characters \(such as NUL or a tab\) from the company name</);
-    const email = await stranger.postForm('/signup', { tenant_name: 'Acme 2', email: `new${NUL}-${stack}@acme.test`, password: 'correct horse battery', _csrf: stranger.csrf() });
+    expect(tenant.body).toMatch(
+      /id="tenant_name-error"[^>]*>Remove the control characters \(such as NUL or a tab\) from the company name</,
+    );
+    const email = await stranger.postForm('/signup', {
+      tenant_name: 'Acme 2',
+      email: `new${NUL}-${stack}@acme.test`,
+      password: 'correct horse battery',
+      _csrf: stranger.csrf(),
+    });
     expect(email.statusCode).toBe(200);
     expect(email.body).toMatch(/id="email-error"/);
     expect(await t.runtime.db.selectFrom('tenants').select('id').where('name', 'like', 'Acme %').execute()).toEqual([]);
 
     await stranger.get('/login');
-    const login = await stranger.postForm('/login', { email: `ana${NUL}-${stack}@acme.test`, password: 'correct horse battery', _csrf: stranger.csrf() });
+    const login = await stranger.postForm('/login', {
+      email: `ana${NUL}-${stack}@acme.test`,
+      password: 'correct horse battery',
+      _csrf: stranger.csrf(),
+    });
     expect(login.statusCode).toBeGreaterThanOrEqual(200);
     expect(login.statusCode).toBeLessThan(500);
     expect(stranger.cookies.has('vitrina_session')).toBe(false);
@@ -138,7 +196,9 @@ describe.each(STACKS)('bad input on %s', (stack) => {
     for (const url of ['/nul', '/int']) {
       const res = await probe.inject({ method: 'GET', url });
       expect([res.statusCode, res.json().error.code]).toEqual([400, 'BadRequest']);
-      expect(res.json().error.message).toBe('A value in this request cannot be stored: remove control characters (such as NUL) and keep numbers within range.');
+      expect(res.json().error.message).toBe(
+        'A value in this request cannot be stored: remove control characters (such as NUL) and keep numbers within range.',
+      );
     }
     await probe.close();
   });
@@ -161,7 +221,9 @@ describe('a malformed URL', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.body).toContain('<html lang="es">');
-    expect(res.body).toContain('This address is not valid: it has a broken %-escape (such as %E0%A4%A). Check the link or type the address again.');
+    expect(res.body).toContain(
+      'This address is not valid: it has a broken %-escape (such as %E0%A4%A). Check the link or type the address again.',
+    );
     expect(res.body).not.toContain('FST_ERR_BAD_URL');
   });
 
@@ -169,7 +231,10 @@ describe('a malformed URL', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/products/%E0%A4%A' });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({
-      error: { code: 'BadRequest', message: 'This address is not valid: it has a broken %-escape (such as %E0%A4%A). Check the link or type the address again.' },
+      error: {
+        code: 'BadRequest',
+        message: 'This address is not valid: it has a broken %-escape (such as %E0%A4%A). Check the link or type the address again.',
+      },
     });
     const long = await t.app.inject({ method: 'GET', url: `/api/v1/products/${'9'.repeat(200)}` });
     expect([long.statusCode, long.json().error.code]).toEqual([404, 'NotFound']);

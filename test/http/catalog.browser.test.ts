@@ -33,7 +33,8 @@ async function dropFile(page: Page, bytes: Buffer, name: string, type: string): 
       const transfer = new DataTransfer();
       transfer.items.add(new File([data], name, { type }));
       const zone = document.querySelector('[data-dropzone]')!;
-      for (const event of ['dragenter', 'dragover', 'drop']) zone.dispatchEvent(new DragEvent(event, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      for (const event of ['dragenter', 'dragover', 'drop'])
+        zone.dispatchEvent(new DragEvent(event, { dataTransfer: transfer, bubbles: true, cancelable: true }));
     },
     { b64: bytes.toString('base64'), name, type },
   );
@@ -78,7 +79,12 @@ describe('the catalog in Chromium', () => {
     // A slow uplink (as from a phone) so the progress bar has time to move.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: Math.ceil(photo.length / 2) });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: Math.ceil(photo.length / 2),
+    });
     await page.exposeFunction('recordProgress', (v: number) => progress.push(v));
     const progress: number[] = [];
     await page.evaluate(() => {

@@ -38,8 +38,16 @@ describe.each(STACKS)('image processing and requests on %s', (stack) => {
   async function upload(): Promise<string> {
     await web.get('/products/new');
     const fields = { name: 'Lamp', sku: `LAMP-${++seq}`, uom_id: '1', sale_price: '12.00', _csrf: web.csrf() };
-    const res = await web.postMultipart('/products/new', fields, { name: 'lamp.jpg', bytes: await makeImage('jpeg', 640, 480), type: 'image/jpeg' });
-    const row = await t.runtime.db.selectFrom('products').select('image_asset_id').where('id', '=', productIdFrom(res)).executeTakeFirstOrThrow();
+    const res = await web.postMultipart('/products/new', fields, {
+      name: 'lamp.jpg',
+      bytes: await makeImage('jpeg', 640, 480),
+      type: 'image/jpeg',
+    });
+    const row = await t.runtime.db
+      .selectFrom('products')
+      .select('image_asset_id')
+      .where('id', '=', productIdFrom(res))
+      .executeTakeFirstOrThrow();
     return row.image_asset_id!;
   }
 
@@ -88,7 +96,17 @@ describe('vitrina serve with its worker process (JOBS=process)', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = await startServer(
-      { DATABASE_URL: database.url!, DATA_DIR: dataDir, SECRET_KEY: 'lull-test-secret-key-0123456789abcdef', ...s3Env(s3, bucket), LOG_LEVEL: 'info', DEMO_DATA: 'off', JOBS: 'process', PORT: String(port), HOST: '127.0.0.1' },
+      {
+        DATABASE_URL: database.url!,
+        DATA_DIR: dataDir,
+        SECRET_KEY: 'lull-test-secret-key-0123456789abcdef',
+        ...s3Env(s3, bucket),
+        LOG_LEVEL: 'info',
+        DEMO_DATA: 'off',
+        JOBS: 'process',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
       base,
     );
     // The web server answers before its worker process is up (it starts once the port is taken).
@@ -113,12 +131,19 @@ describe('vitrina serve with its worker process (JOBS=process)', () => {
     await sleep(500);
     // A log-in form whose body comes one byte every 100 ms (a poor connection), then stops.
     const body = `email=nobody%40lull.test&password=${'x'.repeat(400)}`;
-    const slow = await rawRequest(base, `POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`);
+    const slow = await rawRequest(
+      base,
+      `POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     let sent = 0;
     const trickle = setInterval(() => void slow.write(body[sent++]!).catch(() => undefined), 100);
     let productId: number;
     try {
-      const res = await web.postMultipart('/products/new', { name: 'Lamp', sku: 'LAMP-P', uom_id: '1', sale_price: '12.00', _csrf: web.csrf() }, { name: 'lamp.jpg', bytes, type: 'image/jpeg' });
+      const res = await web.postMultipart(
+        '/products/new',
+        { name: 'Lamp', sku: 'LAMP-P', uom_id: '1', sale_price: '12.00', _csrf: web.csrf() },
+        { name: 'lamp.jpg', bytes, type: 'image/jpeg' },
+      );
       productId = productIdFrom(res);
       // The other request's bytes keep moving: it is busy, and processing waits for it (the
       // worker has not even claimed the image, so a slow machine cannot be what holds it back).
@@ -137,5 +162,10 @@ describe('vitrina serve with its worker process (JOBS=process)', () => {
   }, 60_000);
 
   const image = (productId: number) =>
-    database.db.selectFrom('products as p').innerJoin('assets as a', 'a.id', 'p.image_asset_id').select(['a.status', 'a.claimed_until']).where('p.id', '=', productId).executeTakeFirstOrThrow();
+    database.db
+      .selectFrom('products as p')
+      .innerJoin('assets as a', 'a.id', 'p.image_asset_id')
+      .select(['a.status', 'a.claimed_until'])
+      .where('p.id', '=', productId)
+      .executeTakeFirstOrThrow();
 });

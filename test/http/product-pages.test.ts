@@ -10,7 +10,14 @@ import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
 import { fetchUrl, imageUrls } from '../support/page-helpers.js';
 import { productIdFrom, WebClient } from '../support/web-client.js';
 
-const fields = (over: Record<string, string> = {}) => ({ name: 'Coffee beans', sku: 'COF-1', uom_id: '2', sale_price: '19.90', description: 'Arabica', ...over });
+const fields = (over: Record<string, string> = {}) => ({
+  name: 'Coffee beans',
+  sku: 'COF-1',
+  uom_id: '2',
+  sale_price: '19.90',
+  description: 'Arabica',
+  ...over,
+});
 
 describe.each(STACKS)('product pages on %s', (stack) => {
   let t: TestApp;
@@ -31,13 +38,19 @@ describe.each(STACKS)('product pages on %s', (stack) => {
 
   async function create(over: Record<string, string> = {}, image?: Buffer): Promise<number> {
     await web.get('/products/new');
-    const res = await web.postMultipart('/products/new', { ...fields({ sku: sku(), ...over }), _csrf: web.csrf() }, image ? { name: 'photo.jpg', bytes: image, type: 'image/jpeg' } : undefined);
+    const res = await web.postMultipart(
+      '/products/new',
+      { ...fields({ sku: sku(), ...over }), _csrf: web.csrf() },
+      image ? { name: 'photo.jpg', bytes: image, type: 'image/jpeg' } : undefined,
+    );
     return productIdFrom(res);
   }
 
   async function assetOf(productId: number) {
     const row = await t.runtime.db.selectFrom('products').select('image_asset_id').where('id', '=', productId).executeTakeFirstOrThrow();
-    return row.image_asset_id === null ? undefined : t.runtime.db.selectFrom('assets').selectAll().where('id', '=', row.image_asset_id).executeTakeFirstOrThrow();
+    return row.image_asset_id === null
+      ? undefined
+      : t.runtime.db.selectFrom('assets').selectAll().where('id', '=', row.image_asset_id).executeTakeFirstOrThrow();
   }
 
   it('logs in: a wrong password shows the form again, the right one goes to /products', async () => {
@@ -47,7 +60,11 @@ describe.each(STACKS)('product pages on %s', (stack) => {
     expect(wrong.statusCode).toBe(200);
     expect(wrong.body).toContain('Wrong email or password');
     expect(other.cookies.has('vitrina_session')).toBe(false);
-    const right = await other.postForm('/login', { email: `ana-${stack}@acme.test`, password: 'correct horse battery', _csrf: other.csrf() });
+    const right = await other.postForm('/login', {
+      email: `ana-${stack}@acme.test`,
+      password: 'correct horse battery',
+      _csrf: other.csrf(),
+    });
     expect([right.statusCode, right.headers.location]).toEqual([302, '/products']);
     expect(String(right.headers['set-cookie'])).toMatch(/vitrina_session=.*HttpOnly.*SameSite=Lax/i);
     expect((await other.get('/products')).statusCode).toBe(200);
@@ -64,7 +81,11 @@ describe.each(STACKS)('product pages on %s', (stack) => {
   it('creates a product with an image: 302, the flash, then the thumbnail with a srcset of the variants', async () => {
     const photo = await makeImage('jpeg', 1600, 1000, { gps: true });
     await web.get('/products/new');
-    const res = await web.postMultipart('/products/new', { ...fields({ sku: 'PHOTO-1' }), _csrf: web.csrf() }, { name: '../../IMG 0042.JPG', bytes: photo, type: 'image/jpeg' });
+    const res = await web.postMultipart(
+      '/products/new',
+      { ...fields({ sku: 'PHOTO-1' }), _csrf: web.csrf() },
+      { name: '../../IMG 0042.JPG', bytes: photo, type: 'image/jpeg' },
+    );
     const id = productIdFrom(res);
     const page = await web.get(`/products/${id}`);
     expect(page.body).toContain('Product created');
@@ -87,7 +108,9 @@ describe.each(STACKS)('product pages on %s', (stack) => {
       expect(object.status).toBe(200);
       expect(object.headers['content-type']).toBe('image/webp');
       // S3 serves the stored header; the app's own signed /media links are private while they are valid.
-      expect(object.headers['cache-control']).toMatch(stack === 'postgres+s3' ? /^public, max-age=31536000, immutable$/ : /^private, max-age=\d+$/);
+      expect(object.headers['cache-control']).toMatch(
+        stack === 'postgres+s3' ? /^public, max-age=31536000, immutable$/ : /^private, max-age=\d+$/,
+      );
       expect((await sharp(object.bytes).metadata()).format).toBe('webp');
     }
     // What is stored is stripped: no EXIF, no GPS, no camera model.
@@ -100,7 +123,14 @@ describe.each(STACKS)('product pages on %s', (stack) => {
   it('shows each field problem beside its field and keeps what was typed; nothing is created', async () => {
     const before = await t.runtime.db.selectFrom('products').select('id').execute();
     await web.get('/products/new');
-    const res = await web.postMultipart('/products/new', { name: '', sku: 'ok-1', uom_id: '1', sale_price: '1.999', description: 'kept text', _csrf: web.csrf() });
+    const res = await web.postMultipart('/products/new', {
+      name: '',
+      sku: 'ok-1',
+      uom_id: '1',
+      sale_price: '1.999',
+      description: 'kept text',
+      _csrf: web.csrf(),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/id="name-error"[^>]*>Name is required/);
     expect(res.body).toMatch(/id="sale_price-error"[^>]*>Enter a price like 19.99/);
@@ -110,7 +140,11 @@ describe.each(STACKS)('product pages on %s', (stack) => {
 
     await create({ sku: 'DUP-1' });
     await web.get('/products/new');
-    const dup = await web.postMultipart('/products/new', { ...fields({ sku: 'dup-1' }), _csrf: web.csrf() }, { name: 'a.jpg', bytes: await makeImage('jpeg', 64, 64), type: 'image/jpeg' });
+    const dup = await web.postMultipart(
+      '/products/new',
+      { ...fields({ sku: 'dup-1' }), _csrf: web.csrf() },
+      { name: 'a.jpg', bytes: await makeImage('jpeg', 64, 64), type: 'image/jpeg' },
+    );
     expect(dup.statusCode).toBe(200);
     expect(dup.body).toMatch(/id="sku-error"[^>]*>SKU already exists/);
     expect((await t.runtime.db.selectFrom('products').select('id').execute()).length).toBe(before.length + 1);
@@ -123,7 +157,11 @@ describe.each(STACKS)('product pages on %s', (stack) => {
     const count = (await t.runtime.db.selectFrom('products').select('id').execute()).length;
     await web.get('/products/new');
     const big = Buffer.concat([await makeImage('jpeg', 64, 64), Buffer.alloc(t.config.maxUploadSize)]);
-    const res = await web.postMultipart('/products/new', { ...fields({ name: 'Too big', sku: 'BIG-1' }), _csrf: web.csrf() }, { name: 'big.jpg', bytes: big, type: 'image/jpeg' });
+    const res = await web.postMultipart(
+      '/products/new',
+      { ...fields({ name: 'Too big', sku: 'BIG-1' }), _csrf: web.csrf() },
+      { name: 'big.jpg', bytes: big, type: 'image/jpeg' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('File too large. Maximum 2.0 MB');
     expect(res.body).toContain('value="Too big"');
@@ -135,7 +173,11 @@ describe.each(STACKS)('product pages on %s', (stack) => {
     const keysBefore = await t.raw.listKeys('');
     await web.get('/products/new');
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-    const res = await web.postMultipart('/products/new', { ...fields({ sku: 'PDF-1' }), _csrf: web.csrf() }, { name: 'photo.jpg', bytes: pdf, type: 'image/jpeg' });
+    const res = await web.postMultipart(
+      '/products/new',
+      { ...fields({ sku: 'PDF-1' }), _csrf: web.csrf() },
+      { name: 'photo.jpg', bytes: pdf, type: 'image/jpeg' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('File type not allowed: application/pdf');
     expect(await t.raw.listKeys('')).toEqual(keysBefore);
@@ -149,7 +191,11 @@ describe.each(STACKS)('product pages on %s', (stack) => {
 
     await web.get(`/products/${id}/edit`);
     expect(web.lastBody).toContain('Current image');
-    const res = await web.postMultipart(`/products/${id}/edit`, { ...fields({ name: 'Renamed', sku: `EDIT-${id}` }), _csrf: web.csrf() }, { name: 'new.png', bytes: await makeImage('png', 700, 500), type: 'image/png' });
+    const res = await web.postMultipart(
+      `/products/${id}/edit`,
+      { ...fields({ name: 'Renamed', sku: `EDIT-${id}` }), _csrf: web.csrf() },
+      { name: 'new.png', bytes: await makeImage('png', 700, 500), type: 'image/png' },
+    );
     expect([res.statusCode, res.headers.location]).toEqual([302, `/products/${id}`]);
     expect((await web.get(`/products/${id}`)).body).toContain('Product updated');
     await t.drain();
@@ -160,7 +206,11 @@ describe.each(STACKS)('product pages on %s', (stack) => {
     expect((await t.raw.listKeys(second.key_prefix)).length).toBe(second.variants.length);
 
     await web.get(`/products/${id}/edit`);
-    const removed = await web.postMultipart(`/products/${id}/edit`, { ...fields({ sku: `EDIT-${id}` }), remove_image: '1', _csrf: web.csrf() });
+    const removed = await web.postMultipart(`/products/${id}/edit`, {
+      ...fields({ sku: `EDIT-${id}` }),
+      remove_image: '1',
+      _csrf: web.csrf(),
+    });
     expect(removed.statusCode).toBe(302);
     await t.drain();
     expect(await assetOf(id)).toBeUndefined();

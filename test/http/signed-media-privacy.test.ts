@@ -15,7 +15,12 @@ function capturedLogger() {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter((line) => line !== ''));
+      lines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
       done();
     },
   });
@@ -48,7 +53,11 @@ describe('signed media on the local driver', () => {
     expect(maxAge).toBeLessThanOrEqual(90);
 
     // A revalidation (304) says the same; a link about to expire may not be kept at all.
-    const notModified = await t.app.inject({ method: 'GET', url: signed.pathname + signed.search, headers: { 'if-none-match': String(res.headers.etag) } });
+    const notModified = await t.app.inject({
+      method: 'GET',
+      url: signed.pathname + signed.search,
+      headers: { 'if-none-match': String(res.headers.etag) },
+    });
     expect([notModified.statusCode, notModified.headers['cache-control']]).toEqual([304, expect.stringMatching(/^private, max-age=\d+$/)]);
     const last = new URL(await t.runtime.store.signedUrl(key, { expiresIn: 1 }));
     const lastSecond = await t.app.inject({ method: 'HEAD', url: last.pathname + last.search });
@@ -60,7 +69,8 @@ describe('signed media on the local driver', () => {
     const signature = signed.searchParams.get('signature')!;
     expect((await t.app.inject({ method: 'GET', url: signed.pathname + signed.search })).statusCode).toBe(200);
     // A presigned S3 URL's parts, sent to the app, are masked the same way.
-    const presigned = '/media/x?X-Amz-Credential=AKIDSECRET%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=feedface0123&X-Amz-Security-Token=tok3n';
+    const presigned =
+      '/media/x?X-Amz-Credential=AKIDSECRET%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=feedface0123&X-Amz-Security-Token=tok3n';
     expect((await t.app.inject({ method: 'GET', url: presigned })).statusCode).toBe(403);
 
     await vi.waitFor(() => expect(log.lines.filter((line) => line.includes('"url":"/media/')).length).toBeGreaterThanOrEqual(2));
@@ -82,7 +92,11 @@ describe('log redaction', () => {
     expect(redactUrl('/login?next=%2Fproducts%3Fq%3Da%40b')).toBe('/login?next=%2Fproducts%3Fq%3Da%40b');
     expect(redactUrl('/x?api%5Fkey=1&Signature=2&sslpassword=3&token')).toBe('/x?api%5Fkey=***&Signature=***&sslpassword=***&token');
     expect(serializeRequest({ method: 'GET', url: '/media/a?signature=ab', host: 'h', ip: '127.0.0.1' })).toEqual({
-      method: 'GET', url: '/media/a?signature=***', host: 'h', remoteAddress: '127.0.0.1', remotePort: undefined,
+      method: 'GET',
+      url: '/media/a?signature=***',
+      host: 'h',
+      remoteAddress: '127.0.0.1',
+      remotePort: undefined,
     });
   });
 
@@ -97,7 +111,8 @@ describe('log redaction', () => {
     });
     log.logger.error({ err, accessKeyId: 'AKIATOP', s3: { secretAccessKey: 'nested-secret' } }, 'the object store refused the request');
     const line = log.lines.join('\n');
-    for (const secret of ['AKIAEXAMPLESECRET', 'secret-scope', 'cafe0123babe', 'secret-canonical', 'AKIATOP', 'nested-secret']) expect(line).not.toContain(secret);
+    for (const secret of ['AKIAEXAMPLESECRET', 'secret-scope', 'cafe0123babe', 'secret-canonical', 'AKIATOP', 'nested-secret'])
+      expect(line).not.toContain(secret);
     expect(line).toContain('The request signature we calculated does not match');
   });
 });

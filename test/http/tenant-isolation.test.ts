@@ -24,7 +24,11 @@ describe.each(STACKS)('tenant isolation on %s', (stack) => {
     await b.signUp('Tenant B', `b-${stack}@b.test`);
     await b.get('/products'); // shows (and so clears) the welcome flash
     await a.get('/products/new');
-    const res = await a.postMultipart('/products/new', { name: 'Secret prototype', sku: 'SECRET-1', uom_id: '1', sale_price: '99.00', _csrf: a.csrf() }, { name: 'secret.jpg', bytes: await makeImage('jpeg', 800, 600), type: 'image/jpeg' });
+    const res = await a.postMultipart(
+      '/products/new',
+      { name: 'Secret prototype', sku: 'SECRET-1', uom_id: '1', sale_price: '99.00', _csrf: a.csrf() },
+      { name: 'secret.jpg', bytes: await makeImage('jpeg', 800, 600), type: 'image/jpeg' },
+    );
     productId = productIdFrom(res);
     await t.drain();
     aImageUrls = imageUrls((await a.get('/products')).body);
@@ -35,7 +39,10 @@ describe.each(STACKS)('tenant isolation on %s', (stack) => {
   });
 
   /** Status and body with the per-response CSRF tokens blanked (they differ on every page). */
-  const comparable = (res: { statusCode: number; body: string }) => [res.statusCode, res.body.replace(/value="\d+\.[\w-]+\.[\w-]+"/g, 'value="…"')];
+  const comparable = (res: { statusCode: number; body: string }) => [
+    res.statusCode,
+    res.body.replace(/value="\d+\.[\w-]+\.[\w-]+"/g, 'value="…"'),
+  ];
 
   it('answers B exactly as for a missing id on every product route', async () => {
     const missing = 2147480000;
@@ -47,8 +54,20 @@ describe.each(STACKS)('tenant isolation on %s', (stack) => {
       expect(theirs.body).not.toContain('Secret prototype');
     }
     await b.get('/products/new');
-    const edit = await b.postMultipart(`/products/${productId}/edit`, { name: 'Hijacked', sku: 'SECRET-1', uom_id: '1', sale_price: '0', _csrf: b.csrf() });
-    const editMissing = await b.postMultipart(`/products/${missing}/edit`, { name: 'Hijacked', sku: 'SECRET-1', uom_id: '1', sale_price: '0', _csrf: b.csrf() });
+    const edit = await b.postMultipart(`/products/${productId}/edit`, {
+      name: 'Hijacked',
+      sku: 'SECRET-1',
+      uom_id: '1',
+      sale_price: '0',
+      _csrf: b.csrf(),
+    });
+    const editMissing = await b.postMultipart(`/products/${missing}/edit`, {
+      name: 'Hijacked',
+      sku: 'SECRET-1',
+      uom_id: '1',
+      sale_price: '0',
+      _csrf: b.csrf(),
+    });
     expect(edit.statusCode).toBe(404);
     expect(comparable(edit)).toEqual(comparable(editMissing));
     const del = await b.postForm(`/products/${productId}/delete`, { _csrf: b.csrf() });
@@ -81,7 +100,10 @@ describe.each(STACKS)('tenant isolation on %s', (stack) => {
     // and the same refusal as a key that does not exist.
     const signed = new URL(aImageUrls[0]!);
     const unsigned = new URL(signed.pathname, signed.origin).toString();
-    const otherKey = unsigned.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, '00000000-0000-7000-8000-000000000000');
+    const otherKey = unsigned.replace(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
+      '00000000-0000-7000-8000-000000000000',
+    );
     const refused = await fetchUrl(t, unsigned);
     const refusedMissing = await fetchUrl(t, otherKey);
     expect(refused.status).toBe(403);

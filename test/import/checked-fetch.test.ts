@@ -73,7 +73,12 @@ const resolve: Resolve = (hostname) => {
 /** The real check, except that cdn.test counts as public (the first hop of the redirect tests). */
 const cdnIsPublic: AddressCheck = (address, hostname) => (hostname === 'cdn.test' ? undefined : addressRefusal(address, false));
 /** Limits that a loaded machine still meets; each time-limit test makes its own limit small. */
-const base: CheckedFetchOptions = { maxBytes: 1000, allowPrivateNetwork: false, resolve, timeouts: { connectMs: 5000, headersMs: 5000, bodyMs: 5000 } };
+const base: CheckedFetchOptions = {
+  maxBytes: 1000,
+  allowPrivateNetwork: false,
+  resolve,
+  timeouts: { connectMs: 5000, headersMs: 5000, bodyMs: 5000 },
+};
 /** /late answers after 5 s and /trickle never ends: a limit that did not fire would show as a success or a test timeout. */
 const lateLimit = { headersMs: 150 };
 const trickleLimit = { bodyMs: 250 };
@@ -94,14 +99,21 @@ describe('checkedFetch refuses addresses inside', () => {
     hits.clear();
     const spellings = ['127.0.0.1', '2130706433', '0x7f.1', '017700000001', '0177.0.0.1', '127.1', '127.0.0.1.', '%31%32%37.0.0.1'];
     for (const host of spellings) {
-      expect(await failure(`http://${host}:${port}/image.jpg`), host).toMatchObject({ code: 'Forbidden', message: `refused: 127.0.0.1 is a loopback address${HINT}` });
+      expect(await failure(`http://${host}:${port}/image.jpg`), host).toMatchObject({
+        code: 'Forbidden',
+        message: `refused: 127.0.0.1 is a loopback address${HINT}`,
+      });
     }
-    expect((await failure(`http://[::ffff:127.0.0.1]:${port}/image.jpg`)).message).toBe(`refused: ::ffff:7f00:1 (IPv4 127.0.0.1) is a loopback address${HINT}`);
+    expect((await failure(`http://[::ffff:127.0.0.1]:${port}/image.jpg`)).message).toBe(
+      `refused: ::ffff:7f00:1 (IPv4 127.0.0.1) is a loopback address${HINT}`,
+    );
     expect((await failure(`http://[::1]:${port}/image.jpg`)).message).toBe(`refused: ::1 is a loopback address${HINT}`);
     expect((await failure(`http://[::127.0.0.1]:${port}/image.jpg`)).message).toBe('refused: ::7f00:1 is a reserved address');
     expect((await failure(`http://0:${port}/image.jpg`)).message).toBe('refused: 0.0.0.0 is an unspecified address');
     // A name: resolved by the system (/etc/hosts), then checked.
-    expect((await failure(`http://localhost:${port}/image.jpg`, { resolve: undefined })).message).toMatch(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address; use --allow-private-network/);
+    expect((await failure(`http://localhost:${port}/image.jpg`, { resolve: undefined })).message).toMatch(
+      /^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address; use --allow-private-network/,
+    );
     expect(hits.get('/image.jpg')).toBeUndefined();
     expect(sockets.size).toBe(0);
   });
@@ -112,10 +124,16 @@ describe('checkedFetch refuses addresses inside', () => {
     expect((await failure('http://100.64.1.1/x.jpg')).message).toBe(`refused: 100.64.1.1 is a private (carrier-grade NAT) address${HINT}`);
     expect((await failure('http://[fd00::5]/x.jpg')).message).toBe(`refused: fd00::5 is a private (unique local) address${HINT}`);
     // The metadata address stays refused with the private network allowed, in either notation.
-    expect((await failure('http://169.254.169.254/latest/meta-data/', { allowPrivateNetwork: true })).message).toBe('refused: 169.254.169.254 is the cloud metadata address');
-    expect((await failure('http://[::ffff:169.254.169.254]/latest/meta-data/', { allowPrivateNetwork: true })).message).toBe('refused: ::ffff:a9fe:a9fe (IPv4 169.254.169.254) is the cloud metadata address');
+    expect((await failure('http://169.254.169.254/latest/meta-data/', { allowPrivateNetwork: true })).message).toBe(
+      'refused: 169.254.169.254 is the cloud metadata address',
+    );
+    expect((await failure('http://[::ffff:169.254.169.254]/latest/meta-data/', { allowPrivateNetwork: true })).message).toBe(
+      'refused: ::ffff:a9fe:a9fe (IPv4 169.254.169.254) is the cloud metadata address',
+    );
     hits.clear();
-    expect((await failure(`http://shop.test:${port}/image.jpg`)).message).toBe(`refused: shop.test resolves to 127.0.0.1, a loopback address${HINT}`);
+    expect((await failure(`http://shop.test:${port}/image.jpg`)).message).toBe(
+      `refused: shop.test resolves to 127.0.0.1, a loopback address${HINT}`,
+    );
     expect(hits.size).toBe(0);
   });
 
@@ -130,9 +148,14 @@ describe('checkedFetch at every redirect', () => {
   it('refuses a redirect from an allowed host to loopback, without following it', async () => {
     hits.clear();
     const literal = await failure(`http://cdn.test:${port}/to-loopback`, { checkAddress: cdnIsPublic });
-    expect(literal).toMatchObject({ code: 'Forbidden', message: `refused: it redirects to http://127.0.0.1:${port}/secret, and 127.0.0.1 is a loopback address${HINT}` });
+    expect(literal).toMatchObject({
+      code: 'Forbidden',
+      message: `refused: it redirects to http://127.0.0.1:${port}/secret, and 127.0.0.1 is a loopback address${HINT}`,
+    });
     const named = await failure(`http://cdn.test:${port}/to-inner`, { checkAddress: cdnIsPublic });
-    expect(named.message).toBe(`refused: it redirects to http://inner.test:${port}/secret, and inner.test resolves to 127.0.0.1, a loopback address${HINT}`);
+    expect(named.message).toBe(
+      `refused: it redirects to http://inner.test:${port}/secret, and inner.test resolves to 127.0.0.1, a loopback address${HINT}`,
+    );
     const mapped = await failure(`http://cdn.test:${port}/to-mapped`, { checkAddress: cdnIsPublic });
     expect(mapped.message).toMatch(/and ::ffff:7f00:1 \(IPv4 127\.0\.0\.1\) is a loopback address/);
     expect([hits.get('/to-loopback'), hits.get('/to-inner'), hits.get('/to-mapped'), hits.get('/secret')]).toEqual([1, 1, 1, undefined]);
@@ -142,9 +165,13 @@ describe('checkedFetch at every redirect', () => {
     expect(await checkedFetch(new URL(`http://cdn.test:${port}/to-image`), { ...base, checkAddress: cdnIsPublic })).toEqual(IMAGE);
     expect(await checkedFetch(new URL(`http://127.0.0.1:${port}/to-loopback`), { ...base, allowPrivateNetwork: true })).toEqual(IMAGE);
     hits.clear();
-    expect((await failure(`http://cdn.test:${port}/loop`, { checkAddress: cdnIsPublic })).message).toBe(`could not be fetched: more than 5 redirects (redirected to http://cdn.test:${port}/loop)`);
+    expect((await failure(`http://cdn.test:${port}/loop`, { checkAddress: cdnIsPublic })).message).toBe(
+      `could not be fetched: more than 5 redirects (redirected to http://cdn.test:${port}/loop)`,
+    );
     expect(hits.get('/loop')).toBe(6);
-    expect((await failure(`http://cdn.test:${port}/to-file`, { checkAddress: cdnIsPublic })).message).toBe('could not be fetched: it redirects to file:///etc/passwd, which is not an http(s) URL');
+    expect((await failure(`http://cdn.test:${port}/to-file`, { checkAddress: cdnIsPublic })).message).toBe(
+      'could not be fetched: it redirects to file:///etc/passwd, which is not an http(s) URL',
+    );
   });
 });
 
@@ -158,7 +185,10 @@ describe('checkedFetch time limits', () => {
 
   it('cuts off a body trickled a byte at a time at the whole-body limit', async () => {
     const slow = await failure(`http://127.0.0.1:${port}/trickle`, { allowPrivateNetwork: true, timeouts: trickleLimit });
-    expect(slow).toMatchObject({ code: 'Unavailable', message: 'could not be fetched: the image took longer than 0.25 s to arrive (the limit for one image)' });
+    expect(slow).toMatchObject({
+      code: 'Unavailable',
+      message: 'could not be fetched: the image took longer than 0.25 s to arrive (the limit for one image)',
+    });
     expect(slow.ms).toBeLessThan(3000);
     await vi.waitFor(() => expect(sockets.size).toBe(0));
   });
@@ -173,7 +203,10 @@ describe('checkedFetch time limits', () => {
       const late = await failure(`http://127.0.0.1:${port}/late`, { allowPrivateNetwork: true, timeouts: lateLimit });
       expect([late.message, late.ms < 3000]).toEqual(['could not be fetched: no answer within 0.15 s', true]);
       const slow = await failure(`http://127.0.0.1:${port}/trickle`, { allowPrivateNetwork: true, timeouts: trickleLimit });
-      expect([slow.message, slow.ms < 3000]).toEqual(['could not be fetched: the image took longer than 0.25 s to arrive (the limit for one image)', true]);
+      expect([slow.message, slow.ms < 3000]).toEqual([
+        'could not be fetched: the image took longer than 0.25 s to arrive (the limit for one image)',
+        true,
+      ]);
     } finally {
       clearInterval(collecting);
     }
@@ -189,7 +222,11 @@ describe('checkedFetch time limits', () => {
     const controller = new AbortController();
     onLate = () => controller.abort();
     try {
-      const aborted = await failure(`http://127.0.0.1:${port}/late`, { allowPrivateNetwork: true, signal: controller.signal, timeouts: { headersMs: 5000 } });
+      const aborted = await failure(`http://127.0.0.1:${port}/late`, {
+        allowPrivateNetwork: true,
+        signal: controller.signal,
+        timeouts: { headersMs: 5000 },
+      });
       expect(aborted.code).toBe('Aborted');
       expect(aborted.ms).toBeLessThan(3000);
     } finally {
@@ -202,9 +239,16 @@ describe('checkedFetch time limits', () => {
 describe('checkedFetch answers', () => {
   it('says what went wrong: 404, 403, too large, a name not found', async () => {
     const options = { allowPrivateNetwork: true };
-    expect(await failure(`http://127.0.0.1:${port}/nope.jpg`, options)).toMatchObject({ code: 'NotFound', message: 'not found (HTTP 404)' });
-    expect((await failure(`http://127.0.0.1:${port}/forbidden`, options)).message).toMatch(/^could not be fetched \(HTTP 403\); if it is in the old app's private bucket, give that S3's endpoint and credentials/);
+    expect(await failure(`http://127.0.0.1:${port}/nope.jpg`, options)).toMatchObject({
+      code: 'NotFound',
+      message: 'not found (HTTP 404)',
+    });
+    expect((await failure(`http://127.0.0.1:${port}/forbidden`, options)).message).toMatch(
+      /^could not be fetched \(HTTP 403\); if it is in the old app's private bucket, give that S3's endpoint and credentials/,
+    );
     expect(await failure(`http://127.0.0.1:${port}/huge`, options)).toMatchObject({ code: 'TooLarge' });
-    expect((await failure(`http://nowhere.test:${port}/x.jpg`, options)).message).toBe('could not be fetched: the name nowhere.test was not found');
+    expect((await failure(`http://nowhere.test:${port}/x.jpg`, options)).message).toBe(
+      'could not be fetched: the name nowhere.test was not found',
+    );
   });
 });

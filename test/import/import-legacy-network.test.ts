@@ -89,7 +89,12 @@ describe('vitrina import legacy and the network', () => {
       `line 8 (SKU IN-7): image "http://10.0.0.1/a.jpg": refused: 10.0.0.1 is a private address${HINT}`,
     ];
     for (const line of refusals) expect(run.stdout).toContain(`    ${line}\n`);
-    expect(run.stdout).toMatch(new RegExp(`^ {4}line 5 \\(SKU IN-4\\): image "http://localhost:${port}/a\\.jpg": refused: localhost resolves to (127\\.0\\.0\\.1|::1), a loopback address; use --allow-private-network`, 'm'));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^ {4}line 5 \\(SKU IN-4\\): image "http://localhost:${port}/a\\.jpg": refused: localhost resolves to (127\\.0\\.0\\.1|::1), a loopback address; use --allow-private-network`,
+        'm',
+      ),
+    );
     expect(run.stdout).toMatch(/^ {2}imported {2}1 /m);
     expect(run.stdout).toMatch(/^ {2}refused {3}7$/m);
     expect(foreign.requests).toEqual([]);
@@ -100,7 +105,20 @@ describe('vitrina import legacy and the network', () => {
     foreign.requests.length = 0;
     const file = await csvFile('keys-no-endpoint.csv', [`Cinta,KEY-1,unit,1,${foreign.base}/uploads/products/tenant_1/cinta.jpg`]);
     const run = await vitrina(
-      ['import', 'legacy', '--csv', file, '--tenant', String(tenantId), '--no-progress', '--allow-private-network', '--source-access-key', 'OLDAPPKEYID', '--source-secret-key', 'old-app-secret'],
+      [
+        'import',
+        'legacy',
+        '--csv',
+        file,
+        '--tenant',
+        String(tenantId),
+        '--no-progress',
+        '--allow-private-network',
+        '--source-access-key',
+        'OLDAPPKEYID',
+        '--source-secret-key',
+        'old-app-secret',
+      ],
       env,
     );
     expect([run.code, run.stdout]).toEqual([0, expect.stringMatching(/^ {2}imported {2}1 \(1 with an image/m)]);
@@ -117,9 +135,14 @@ describe('vitrina import legacy and the network', () => {
       `Cinta,END-2,unit,1,${foreign.base}/uploads/products/tenant_1/cinta.jpg`,
     ]);
     const args = ['import', 'legacy', '--csv', file, '--tenant', String(tenantId), '--no-progress', '--allow-private-network'];
-    const run = await vitrina([...args, '--source-endpoint', oldS3.base, '--source-access-key', 'OLDAPPKEYID', '--source-secret-key', 'old-app-secret'], env);
+    const run = await vitrina(
+      [...args, '--source-endpoint', oldS3.base, '--source-access-key', 'OLDAPPKEYID', '--source-secret-key', 'old-app-secret'],
+      env,
+    );
     expect([run.code, run.stdout]).toEqual([0, expect.stringMatching(/^ {2}imported {2}2 \(2 with an image/m)]);
-    expect(oldS3.requests.map((r) => [r.url.split('?')[0], r.headers.authorization?.match(/Credential=(\w+)\//)?.[1]])).toEqual([['/uploads/products/tenant_1/sierra.jpg', 'OLDAPPKEYID']]);
+    expect(oldS3.requests.map((r) => [r.url.split('?')[0], r.headers.authorization?.match(/Credential=(\w+)\//)?.[1]])).toEqual([
+      ['/uploads/products/tenant_1/sierra.jpg', 'OLDAPPKEYID'],
+    ]);
     expect(foreign.requests.map((r) => [r.url, r.headers.authorization])).toEqual([['/uploads/products/tenant_1/cinta.jpg', undefined]]);
   }, 60_000);
 });

@@ -50,7 +50,14 @@ beforeAll(async () => {
 
   // The old app's bucket (private) with one product image, as it stored them.
   await createBucket(admin, legacy);
-  await admin.send(new PutObjectCommand({ Bucket: legacy, Key: 'products/tenant_1/1738204900_sierra.jpg', Body: await makeImage('jpeg', 700, 500), ContentType: 'image/jpeg' }));
+  await admin.send(
+    new PutObjectCommand({
+      Bucket: legacy,
+      Key: 'products/tenant_1/1738204900_sierra.jpg',
+      Body: await makeImage('jpeg', 700, 500),
+      ContentType: 'image/jpeg',
+    }),
+  );
   // A public web server with one more.
   const served = await makeImage('jpeg', 500, 400);
   http = createServer((req, res) => {
@@ -62,12 +69,25 @@ beforeAll(async () => {
 
   const s3 = testS3Config();
   env = {
-    DATABASE_URL: database.url!, DATA_DIR: path.join(dir, 'data'), STORAGE_DRIVER: 's3', S3_BUCKET: store,
-    S3_ENDPOINT: s3.endpoint!, S3_REGION: s3.region, S3_ACCESS_KEY: s3.accessKeyId!, S3_SECRET_KEY: s3.secretAccessKey!, MAX_UPLOAD_SIZE: '1500000',
+    DATABASE_URL: database.url!,
+    DATA_DIR: path.join(dir, 'data'),
+    STORAGE_DRIVER: 's3',
+    S3_BUCKET: store,
+    S3_ENDPOINT: s3.endpoint!,
+    S3_REGION: s3.region,
+    S3_ACCESS_KEY: s3.accessKeyId!,
+    S3_SECRET_KEY: s3.secretAccessKey!,
+    MAX_UPLOAD_SIZE: '1500000',
   };
-  await writeFile(path.join(dir, 'old-app.env'), `S3_ENDPOINT=${s3.endpoint}\nS3_ACCESS_KEY=${s3.accessKeyId}\nS3_SECRET_KEY=${s3.secretAccessKey}\nS3_BUCKET=${legacy}\n`);
+  await writeFile(
+    path.join(dir, 'old-app.env'),
+    `S3_ENDPOINT=${s3.endpoint}\nS3_ACCESS_KEY=${s3.accessKeyId}\nS3_SECRET_KEY=${s3.secretAccessKey}\nS3_BUCKET=${legacy}\n`,
+  );
   tenantId = (await insertTenant(database.db, { name: 'Ferretería', slug: 'ferreteria' })).id;
-  await database.db.insertInto('products').values({ tenant_id: tenantId, sku: 'APP-1', name: 'Made in the app', sale_price: '1.00' }).execute();
+  await database.db
+    .insertInto('products')
+    .values({ tenant_id: tenantId, sku: 'APP-1', name: 'Made in the app', sale_price: '1.00' })
+    .execute();
 }, 60_000);
 
 afterAll(async () => {
@@ -138,7 +158,19 @@ describe('vitrina import legacy', () => {
       ]).replace('HTTPBASE', httpBase),
     );
     // The "public" web server is on loopback: allowed on purpose (import-legacy-network.test.ts refuses it without the flag).
-    const args = ['import', 'legacy', '--csv', file, '--uploads', uploads, '--tenant', String(tenantId), '--source-env', path.join(dir, 'old-app.env'), '--allow-private-network'];
+    const args = [
+      'import',
+      'legacy',
+      '--csv',
+      file,
+      '--uploads',
+      uploads,
+      '--tenant',
+      String(tenantId),
+      '--source-env',
+      path.join(dir, 'old-app.env'),
+      '--allow-private-network',
+    ];
     const expectedRefusals = [
       /^ {4}line 8 \(SKU DOC-1\): image "manual\.pdf": File type not allowed: application\/pdf$/m,
       /^ {4}line 9 \(SKU CUT-1\): image "cut\.jpg": The image is damaged or incomplete/m,
@@ -210,20 +242,36 @@ describe('importLegacy in-process on PGlite and the local store', () => {
     const t = await startTestApp('pglite+local');
     try {
       const tenant = await insertTenant(t.runtime.db, { name: 'Local Shop', slug: 'local-shop' });
-      const { rows } = parseLegacyCsv(csv(['NAME;SKU;UOM;SALE_PRICE;IMAGE_PATH', 'Martillo;HAM-1;unit;12,50;products/1738204800_martillo.jpg', 'Clavos;NAIL-1;g;0.10;1738204801_clavos.png']));
+      const { rows } = parseLegacyCsv(
+        csv([
+          'NAME;SKU;UOM;SALE_PRICE;IMAGE_PATH',
+          'Martillo;HAM-1;unit;12,50;products/1738204800_martillo.jpg',
+          'Clavos;NAIL-1;g;0.10;1738204801_clavos.png',
+        ]),
+      );
       const images = legacyImageSource({ uploadsDir: uploads, maxBytes: t.config.maxUploadSize, logger: silentLogger });
       const report = await importLegacy(
-        { catalog: t.runtime.catalog, processing: { db: t.runtime.db, logger: silentLogger, media: t.config.media, stores: t.runtime.stores }, media: t.config.media },
+        {
+          catalog: t.runtime.catalog,
+          processing: { db: t.runtime.db, logger: silentLogger, media: t.config.media, stores: t.runtime.stores },
+          media: t.config.media,
+        },
         { tenantId: tenant.id, rows, source: 'products.csv', images },
       );
       await images.close();
       expect(report.refused).toEqual([]);
-      expect(report.outcomes.map((o) => [o.line, o.kind, o.kind === 'imported' ? o.image : undefined])).toEqual([[2, 'imported', 'ready'], [3, 'imported', 'ready']]);
+      expect(report.outcomes.map((o) => [o.line, o.kind, o.kind === 'imported' ? o.image : undefined])).toEqual([
+        [2, 'imported', 'ready'],
+        [3, 'imported', 'ready'],
+      ]);
       const assets = await t.runtime.db.selectFrom('assets').selectAll().where('tenant_id', '=', tenant.id).execute();
       expect(assets.map((a) => a.status)).toEqual(['ready', 'ready']);
       for (const a of assets) for (const v of a.variants) expect((await t.raw.read(v.key))?.length).toBe(v.bytes);
       const recorded = await t.runtime.db.selectFrom('legacy_imports').select(['sku_key', 'source']).orderBy('sku_key').execute();
-      expect(recorded).toEqual([{ sku_key: 'ham-1', source: 'products.csv:2' }, { sku_key: 'nail-1', source: 'products.csv:3' }]);
+      expect(recorded).toEqual([
+        { sku_key: 'ham-1', source: 'products.csv:2' },
+        { sku_key: 'nail-1', source: 'products.csv:3' },
+      ]);
     } finally {
       await t.close();
     }

@@ -38,7 +38,11 @@ describe('addressRefusal', () => {
   });
 
   it('judges an IPv4-mapped IPv6 address as the IPv4 address it carries', () => {
-    expect(addressRefusal('::ffff:7f00:1', false)).toEqual({ address: '::ffff:7f00:1 (IPv4 127.0.0.1)', what: 'a loopback address', overridable: true });
+    expect(addressRefusal('::ffff:7f00:1', false)).toEqual({
+      address: '::ffff:7f00:1 (IPv4 127.0.0.1)',
+      what: 'a loopback address',
+      overridable: true,
+    });
     expect(addressRefusal('::ffff:a00:1', false)?.what).toBe('a private address');
     expect(addressRefusal('::ffff:a9fe:a9fe', true)?.what).toBe('the cloud metadata address');
     expect(addressRefusal('::ffff:5db8:d70e', false)).toBeUndefined(); // 93.184.215.14
@@ -72,9 +76,15 @@ describe('addressRefusal', () => {
 
 describe('checkedLookup', () => {
   const names: Record<string, LookupAddress[]> = {
-    'cdn.example': [{ address: '93.184.215.14', family: 4 }, { address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 }],
+    'cdn.example': [
+      { address: '93.184.215.14', family: 4 },
+      { address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 },
+    ],
     'localhost.example': [{ address: '127.0.0.1', family: 4 }],
-    'mixed.example': [{ address: '93.184.215.14', family: 4 }, { address: '10.0.0.7', family: 4 }],
+    'mixed.example': [
+      { address: '93.184.215.14', family: 4 },
+      { address: '10.0.0.7', family: 4 },
+    ],
     'metadata.example': [{ address: '169.254.169.254', family: 4 }],
   };
   let calls = 0;
@@ -86,14 +96,20 @@ describe('checkedLookup', () => {
   };
   const lookup = (allowPrivateNetwork: boolean, hostname: string, options: { all?: boolean; family?: number }) =>
     new Promise<{ err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number | undefined }>((done) =>
-      checkedLookup(resolve, (address) => addressRefusal(address, allowPrivateNetwork))(hostname, options, (err, address, family) => done({ err, address, family })),
+      checkedLookup(resolve, (address) => addressRefusal(address, allowPrivateNetwork))(hostname, options, (err, address, family) =>
+        done({ err, address, family }),
+      ),
     );
 
   it('hands the socket the addresses it checked: all of them, or the first of the family asked for', async () => {
     calls = 0;
     expect(await lookup(false, 'cdn.example', { all: true })).toEqual({ err: null, address: names['cdn.example'], family: undefined });
     expect(await lookup(false, 'cdn.example', {})).toEqual({ err: null, address: '93.184.215.14', family: 4 });
-    expect(await lookup(false, 'cdn.example', { family: 6 })).toEqual({ err: null, address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 });
+    expect(await lookup(false, 'cdn.example', { family: 6 })).toEqual({
+      err: null,
+      address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c',
+      family: 6,
+    });
     // One resolution per connection: nothing is resolved a second time after the check.
     expect(calls).toBe(3);
   });

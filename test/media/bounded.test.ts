@@ -39,13 +39,14 @@ describe('Semaphore', () => {
     const gate = new Semaphore(2);
     let running = 0;
     let peak = 0;
-    const task = (fail: boolean) => gate.run(async () => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await tick();
-      running -= 1;
-      if (fail) throw new Error('x');
-    });
+    const task = (fail: boolean) =>
+      gate.run(async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await tick();
+        running -= 1;
+        if (fail) throw new Error('x');
+      });
     const results = await Promise.allSettled([task(true), task(false), task(true), task(false), task(false)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect(peak).toBe(2);

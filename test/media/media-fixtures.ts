@@ -18,7 +18,9 @@ export async function makeImage(
   height = 480,
   options: { orientation?: number; gps?: boolean } = {},
 ): Promise<Buffer> {
-  let image = sharp({ create: { width, height, channels: 3, background: { r: 40, g: 120, b: 200 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+  let image = sharp({
+    create: { width, height, channels: 3, background: { r: 40, g: 120, b: 200 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+  });
   if (options.gps) {
     image = image.withExif({
       IFD0: { Make: 'TestCam', Model: 'Secret Model' },
@@ -70,7 +72,12 @@ export interface TempStore {
 
 export async function tempStore(): Promise<TempStore> {
   const root = await mkdtemp(path.join(tmpdir(), 'vitrina-media-'));
-  const store = new LocalObjectStore({ root, baseUrl: 'http://localhost:3000', secret: 'test-secret-test-secret-test-secret', signedUrlTtl: 60 });
+  const store = new LocalObjectStore({
+    root,
+    baseUrl: 'http://localhost:3000',
+    secret: 'test-secret-test-secret-test-secret',
+    signedUrlTtl: 60,
+  });
   return {
     store,
     async keys(prefix = '') {
@@ -137,7 +144,10 @@ export async function jpegBadScan(): Promise<Buffer> {
   let pos = 2;
   while (jpeg[pos + 1] !== 0xda) pos += 2 + jpeg.readUInt16BE(pos + 2);
   const scanStart = pos + 2 + jpeg.readUInt16BE(pos + 2);
-  const garbage = Buffer.from('not a JPEG scan, only words. '.repeat(jpeg.length), 'latin1').subarray(0, (jpeg.length - 2 - scanStart) >> 1);
+  const garbage = Buffer.from('not a JPEG scan, only words. '.repeat(jpeg.length), 'latin1').subarray(
+    0,
+    (jpeg.length - 2 - scanStart) >> 1,
+  );
   return Buffer.concat([jpeg.subarray(0, scanStart), garbage, Buffer.from([0xff, 0xd9])]);
 }
 

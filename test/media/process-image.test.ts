@@ -8,7 +8,9 @@ import { contains, makeImage, pngBomb, withJpegComment } from './media-fixtures.
 
 async function refusal(bytes: Uint8Array, options = {}): Promise<{ code: string; message: string }> {
   const err = await processImage(bytes, options).then(
-    () => { throw new Error('expected a refusal'); },
+    () => {
+      throw new Error('expected a refusal');
+    },
     (e: unknown) => e,
   );
   if (!isAppError(err)) throw err;
@@ -57,9 +59,14 @@ describe('processImage: accepted images', () => {
   });
 
   it('never upscales: a small image gets only the variants narrower than itself', async () => {
-    expect((await processImage(await makeImage('png', 600, 400))).variants.map((v) => [v.name, v.width])).toEqual([['w160', 160], ['w480', 480]]);
+    expect((await processImage(await makeImage('png', 600, 400))).variants.map((v) => [v.name, v.width])).toEqual([
+      ['w160', 160],
+      ['w480', 480],
+    ]);
     // The thumbnail always exists, capped at the image's own width.
-    expect((await processImage(await makeImage('png', 100, 50))).variants.map((v) => [v.name, v.width, v.height])).toEqual([['w160', 100, 50]]);
+    expect((await processImage(await makeImage('png', 100, 50))).variants.map((v) => [v.name, v.width, v.height])).toEqual([
+      ['w160', 100, 50],
+    ]);
     expect(plannedWidths(160)).toEqual([160]);
     expect(plannedWidths(161)).toEqual([160]);
     expect(plannedWidths(1201)).toEqual([1200, 480, 160]);
@@ -67,12 +74,20 @@ describe('processImage: accepted images', () => {
 
   it('can make JPEG variants instead, for speed', async () => {
     const { variants } = await processImage(await makeImage('png', 800, 600), { variantFormat: 'jpeg' });
-    expect(variants.map((v) => [v.name, v.contentType])).toEqual([['w160', 'image/jpeg'], ['w480', 'image/jpeg']]);
+    expect(variants.map((v) => [v.name, v.contentType])).toEqual([
+      ['w160', 'image/jpeg'],
+      ['w480', 'image/jpeg'],
+    ]);
   });
 
   it('keeps only the first frame of an animated GIF', async () => {
-    const frame = (r: number): Promise<Buffer> => sharp({ create: { width: 40, height: 30, channels: 3, background: { r, g: 0, b: 0 } } }).png().toBuffer();
-    const animated = await sharp([await frame(255), await frame(0)], { join: { animated: true } }).gif().toBuffer();
+    const frame = (r: number): Promise<Buffer> =>
+      sharp({ create: { width: 40, height: 30, channels: 3, background: { r, g: 0, b: 0 } } })
+        .png()
+        .toBuffer();
+    const animated = await sharp([await frame(255), await frame(0)], { join: { animated: true } })
+      .gif()
+      .toBuffer();
     expect((await sharp(animated).metadata()).pages).toBe(2);
     const { original } = await processImage(animated);
     const meta = await sharp(original.data).metadata();
@@ -106,7 +121,8 @@ describe('processImage: refused input', () => {
     const jpeg = await makeImage('jpeg', 640, 480);
     for (const variants of [true, false]) {
       expect(await refusal(jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), { variants })).toEqual({
-        code: 'Unprocessable', message: 'The image is damaged or incomplete and could not be read',
+        code: 'Unprocessable',
+        message: 'The image is damaged or incomplete and could not be read',
       });
     }
   });
@@ -121,7 +137,8 @@ describe('processImage: refused input', () => {
     expect(bomb.length).toBeLessThan(200_000);
     const started = performance.now();
     expect(await refusal(bomb)).toEqual({
-      code: 'Unprocessable', message: 'The image is too large: 20000×20000 pixels (the limit is 40 megapixels)',
+      code: 'Unprocessable',
+      message: 'The image is too large: 20000×20000 pixels (the limit is 40 megapixels)',
     });
     expect(performance.now() - started).toBeLessThan(1000);
   });
@@ -133,7 +150,10 @@ describe('processImage: refused input', () => {
   });
 
   it('refuses PDF, SVG, HTML, text and empty files', async () => {
-    expect(await refusal(Buffer.from('%PDF-1.4\n%âãÏÓ\n'))).toEqual({ code: 'UnsupportedMediaType', message: 'File type not allowed: application/pdf' });
+    expect(await refusal(Buffer.from('%PDF-1.4\n%âãÏÓ\n'))).toEqual({
+      code: 'UnsupportedMediaType',
+      message: 'File type not allowed: application/pdf',
+    });
     expect((await refusal(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).message).toBe('File type not allowed: image/svg+xml');
     expect((await refusal(Buffer.from('<!doctype html><p>hi'))).message).toBe('File type not allowed: text/html');
     expect((await refusal(Buffer.from('hello'))).message).toBe('File type not allowed: text/plain');

@@ -35,14 +35,20 @@ describe('readWithLimit', () => {
   });
 
   it('destroys a Node stream it stopped reading', async () => {
-    const stream = Readable.from((function* () { for (let i = 0; i < 100; i++) yield Buffer.alloc(1024); })());
+    const stream = Readable.from(
+      (function* () {
+        for (let i = 0; i < 100; i++) yield Buffer.alloc(1024);
+      })(),
+    );
     await expect(readWithLimit(stream, 1500)).rejects.toThrow('File too large');
     await new Promise((r) => setImmediate(r));
     expect(stream.destroyed).toBe(true);
   });
 
   it('gives up on a stalled source when the signal fires', async () => {
-    const stalled: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<Uint8Array>>(() => undefined) }) };
+    const stalled: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<Uint8Array>>(() => undefined) }),
+    };
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('client went away')), 20);
     const err = await readWithLimit(stalled, 100, controller.signal).catch((e: unknown) => e);

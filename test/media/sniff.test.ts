@@ -5,7 +5,9 @@ import { bytesOf, makeImage } from './media-fixtures.js';
 
 async function refusal(bytes: Uint8Array, allowed?: readonly string[]): Promise<{ code: string; status: number; message: string }> {
   const err = await sniffImageType(bytes, allowed).then(
-    () => { throw new Error('expected a refusal'); },
+    () => {
+      throw new Error('expected a refusal');
+    },
     (e: unknown) => e,
   );
   if (!isAppError(err)) throw err;
@@ -21,13 +23,19 @@ describe('sniffImageType', () => {
 
   it('refuses a PDF with the detected type', async () => {
     expect(await refusal(bytesOf('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n'))).toEqual({
-      code: 'UnsupportedMediaType', status: 415, message: 'File type not allowed: application/pdf',
+      code: 'UnsupportedMediaType',
+      status: 415,
+      message: 'File type not allowed: application/pdf',
     });
   });
 
   it.each([
     ['SVG', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'image/svg+xml'],
-    ['SVG behind an XML prolog', '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x">\n<!-- hi -->\n<svg></svg>', 'image/svg+xml'],
+    [
+      'SVG behind an XML prolog',
+      '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x">\n<!-- hi -->\n<svg></svg>',
+      'image/svg+xml',
+    ],
     ['HTML', '\uFEFF  <!DOCTYPE html><html><body><script>alert(1)</script></body></html>', 'text/html'],
     ['an HTML fragment', '<script>alert(document.cookie)</script>', 'text/html'],
     ['XML', '<?xml version="1.0"?><note>hi</note>', 'application/xml'],
@@ -40,7 +48,9 @@ describe('sniffImageType', () => {
   });
 
   it('calls unknown binary application/octet-stream', async () => {
-    expect((await refusal(new Uint8Array([0, 1, 2, 3, 250, 251, 252, 0, 9]))).message).toBe('File type not allowed: application/octet-stream');
+    expect((await refusal(new Uint8Array([0, 1, 2, 3, 250, 251, 252, 0, 9]))).message).toBe(
+      'File type not allowed: application/octet-stream',
+    );
   });
 
   it('refuses an empty file clearly', async () => {

@@ -12,8 +12,12 @@ async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
 
 describe('storeProcessedImage', () => {
   let temp: TempStore;
-  beforeEach(async () => { temp = await tempStore(); });
-  afterEach(async () => { await temp.cleanup(); });
+  beforeEach(async () => {
+    temp = await tempStore();
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
 
   it('puts the original and every variant under one immutable asset prefix', async () => {
     const processed = await processImage(await makeImage('jpeg', 1600, 1000));

@@ -33,8 +33,20 @@ beforeAll(async () => {
   database = await createTestDatabase('postgres');
   dataDir = await mkdtemp(path.join(tmpdir(), 'vitrina-migrate-cli-'));
   const s3 = testS3Config();
-  env = { DATABASE_URL: database.url!, DATA_DIR: dataDir, S3_ENDPOINT: s3.endpoint!, S3_REGION: s3.region, S3_ACCESS_KEY: s3.accessKeyId!, S3_SECRET_KEY: s3.secretAccessKey! };
-  const local = new LocalObjectStore({ root: path.join(dataDir, 'objects'), baseUrl: 'http://localhost', secret: 'x'.repeat(32), signedUrlTtl: 60 });
+  env = {
+    DATABASE_URL: database.url!,
+    DATA_DIR: dataDir,
+    S3_ENDPOINT: s3.endpoint!,
+    S3_REGION: s3.region,
+    S3_ACCESS_KEY: s3.accessKeyId!,
+    S3_SECRET_KEY: s3.secretAccessKey!,
+  };
+  const local = new LocalObjectStore({
+    root: path.join(dataDir, 'objects'),
+    baseUrl: 'http://localhost',
+    secret: 'x'.repeat(32),
+    signedUrlTtl: 60,
+  });
   tenantId = await seedTenant(database.db);
   // Enough bytes that a run with one object at a time lasts a few seconds (for Ctrl-C).
   objects = await seedAssets(database.db, local, { tenantId, assets: 100, variants: 2, size: (i) => 60_000 + ((i * 7919) % 200_000) });
@@ -87,11 +99,20 @@ describe('vitrina storage migrate', () => {
 
   it('Ctrl-C stops cleanly; the rerun copies only the rest, and nothing twice', async () => {
     const bucket = uniqueBucketName('mig-int');
-    const first = await runUntilInterrupted(['storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', '1'], bucketEnv(bucket), bucket, 15);
+    const first = await runUntilInterrupted(
+      ['storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', '1'],
+      bucketEnv(bucket),
+      bucket,
+      15,
+    );
     expect(first.code).toBe(130);
     expect(first.stdout).toMatch(/Interrupted after \d+ of 300 objects; what was verified is recorded/);
     expect(first.stderr).toMatch(/stopping — the objects in flight are aborted/);
-    const done = await database.db.selectFrom('storage_migration_objects').select(['key', 'copies']).where('route', 'like', `%/${bucket}`).execute();
+    const done = await database.db
+      .selectFrom('storage_migration_objects')
+      .select(['key', 'copies'])
+      .where('route', 'like', `%/${bucket}`)
+      .execute();
     expect(done.length).toBeGreaterThanOrEqual(15);
     expect(done.length).toBeLessThan(objects.length);
 
@@ -100,8 +121,14 @@ describe('vitrina storage migrate', () => {
     expect(second.stdout).toMatch(new RegExp(`migrated +${objects.length - done.length} objects`));
     expect(second.stdout).toMatch(new RegExp(`skipped +${done.length} objects`));
     // Plain progress lines, as stderr is not a terminal here.
-    expect(second.stderr).toMatch(/vitrina storage migrate: \d+\/300 files \(\d+%\), [\d.]+\/[\d.]+ MB, \d+ files\/s, [\d.]+ MB\/s, ETA \S+\n/);
-    const rows = await database.db.selectFrom('storage_migration_objects').select(['key', 'copies']).where('route', 'like', `%/${bucket}`).execute();
+    expect(second.stderr).toMatch(
+      /vitrina storage migrate: \d+\/300 files \(\d+%\), [\d.]+\/[\d.]+ MB, \d+ files\/s, [\d.]+ MB\/s, ETA \S+\n/,
+    );
+    const rows = await database.db
+      .selectFrom('storage_migration_objects')
+      .select(['key', 'copies'])
+      .where('route', 'like', `%/${bucket}`)
+      .execute();
     expect(rows).toHaveLength(objects.length);
     expect(rows.every((r) => r.copies === 1)).toBe(true);
     const raw = createS3RawInspector(admin(), bucket);
@@ -110,7 +137,13 @@ describe('vitrina storage migrate', () => {
 
   it("a terminal's Ctrl-C (SIGINT to the whole process group) stops it cleanly, once: not as a second Ctrl-C", async () => {
     const bucket = uniqueBucketName('mig-group');
-    const run = await runUntilInterrupted(['storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', '1'], bucketEnv(bucket), bucket, 15, true);
+    const run = await runUntilInterrupted(
+      ['storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', '1'],
+      bucketEnv(bucket),
+      bucket,
+      15,
+      true,
+    );
     expect(run.code).toBe(130);
     expect(run.stdout).toMatch(/Interrupted after \d+ of 300 objects; what was verified is recorded/);
     expect(run.stderr.match(/stopping — the objects in flight are aborted/g)).toHaveLength(1);
@@ -128,14 +161,25 @@ describe('vitrina storage migrate', () => {
     // An earlier run's copies count as verified; --verify reads every object back all the same.
     const again = await vitrina(['storage', 'migrate', '--from', 'local', '--to', 's3', '--verify', '--json'], bucketEnv(bucket));
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ check: 'on-write', migrated: { objects: 0 }, skipped: { objects: 300 }, recopied: 0, failed: [] });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      check: 'on-write',
+      migrated: { objects: 0 },
+      skipped: { objects: 300 },
+      recopied: 0,
+      failed: [],
+    });
   }, 60_000);
 
   it('reports a missing source object with exit code 1; s3 → s3 with --to-env; s3 → local with --to-dir', async () => {
     const bucket = uniqueBucketName('mig-a');
     const missing = objects[5]!;
     const saved = (await localRawInspector(path.join(dataDir, 'objects')).read(missing.key))!;
-    const local = new LocalObjectStore({ root: path.join(dataDir, 'objects'), baseUrl: 'http://localhost', secret: 'x'.repeat(32), signedUrlTtl: 60 });
+    const local = new LocalObjectStore({
+      root: path.join(dataDir, 'objects'),
+      baseUrl: 'http://localhost',
+      secret: 'x'.repeat(32),
+      signedUrlTtl: 60,
+    });
     await local.delete(missing.key);
     try {
       const run = await vitrina(['storage', 'migrate', '--from', 'local', '--to', 's3', '--tenant', String(tenantId)], bucketEnv(bucket));
@@ -153,8 +197,14 @@ describe('vitrina storage migrate', () => {
     const other = uniqueBucketName('mig-b');
     buckets.push(other);
     const envFile = path.join(dataDir, 'dest.env');
-    await writeFile(envFile, `# the new provider\nS3_ENDPOINT=${env.S3_ENDPOINT}\nexport S3_ACCESS_KEY="${env.S3_ACCESS_KEY}"\nS3_SECRET_KEY='${env.S3_SECRET_KEY}'\nS3_BUCKET=wrong-bucket\n`);
-    const s3s3 = await vitrina(['storage', 'migrate', '--from', 's3', '--to', 's3', '--to-env', envFile, '--to-bucket', other], { ...env, S3_BUCKET: bucket });
+    await writeFile(
+      envFile,
+      `# the new provider\nS3_ENDPOINT=${env.S3_ENDPOINT}\nexport S3_ACCESS_KEY="${env.S3_ACCESS_KEY}"\nS3_SECRET_KEY='${env.S3_SECRET_KEY}'\nS3_BUCKET=wrong-bucket\n`,
+    );
+    const s3s3 = await vitrina(['storage', 'migrate', '--from', 's3', '--to', 's3', '--to-env', envFile, '--to-bucket', other], {
+      ...env,
+      S3_BUCKET: bucket,
+    });
     expect(s3s3.code, s3s3.stdout + s3s3.stderr).toBe(0);
     expect(s3s3.stdout).toMatch(new RegExp(`→ s3:http://[^/]+/${other} \\(all tenants\\)`));
     expect(s3s3.stdout).toMatch(/migrated +300 objects/);
@@ -175,9 +225,20 @@ describe('vitrina storage migrate', () => {
  * Runs the CLI and sends SIGINT once `rows` objects are recorded as verified in `bucket`: to the
  * CLI's process, or (`group`) to its whole process group, as a terminal's Ctrl-C is.
  */
-function runUntilInterrupted(args: string[], childEnv: Record<string, string>, bucket: string, rows: number, group = false): Promise<CliRun> {
+function runUntilInterrupted(
+  args: string[],
+  childEnv: Record<string, string>,
+  bucket: string,
+  rows: number,
+  group = false,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VITRINA_BIN, ...args], { cwd: PROJECT_ROOT, env: cleanEnv(childEnv), stdio: ['ignore', 'pipe', 'pipe'], detached: group });
+    const child = spawn(process.execPath, [VITRINA_BIN, ...args], {
+      cwd: PROJECT_ROOT,
+      env: cleanEnv(childEnv),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: group,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -185,15 +246,20 @@ function runUntilInterrupted(args: string[], childEnv: Record<string, string>, b
     let sent = false;
     const deadline = Date.now() + 30_000;
     const poll = setInterval(() => {
-      void database.db.selectFrom('storage_migration_objects').select((eb) => eb.fn.countAll<number>().as('n')).where('route', 'like', `%/${bucket}`).executeTakeFirstOrThrow().then((r) => {
-        if (!sent && Number(r.n) >= rows) {
-          sent = true;
-          if (group) process.kill(-child.pid!, 'SIGINT');
-          else child.kill('SIGINT');
-        } else if (!sent && Date.now() > deadline) {
-          child.kill('SIGKILL');
-        }
-      });
+      void database.db
+        .selectFrom('storage_migration_objects')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('route', 'like', `%/${bucket}`)
+        .executeTakeFirstOrThrow()
+        .then((r) => {
+          if (!sent && Number(r.n) >= rows) {
+            sent = true;
+            if (group) process.kill(-child.pid!, 'SIGINT');
+            else child.kill('SIGINT');
+          } else if (!sent && Date.now() > deadline) {
+            child.kill('SIGKILL');
+          }
+        });
     }, 25);
     child.on('error', reject);
     child.on('close', (code) => {

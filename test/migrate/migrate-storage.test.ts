@@ -40,7 +40,8 @@ async function localEnd(): Promise<End> {
     raw,
     name: `local:${root}`,
     async cacheControl(key) {
-      return (JSON.parse(await readFile(`${path.join(root, 'meta', ...key.split('/'))}.json`, 'utf8')) as { cacheControl?: string }).cacheControl;
+      return (JSON.parse(await readFile(`${path.join(root, 'meta', ...key.split('/'))}.json`, 'utf8')) as { cacheControl?: string })
+        .cacheControl;
     },
     async damage(key) {
       const file = path.join(root, 'objects', ...key.split('/'));
@@ -105,7 +106,10 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
   async function migrate(options: StorageMigrationOptions & { sameRoute?: boolean; into?: ObjectStore } = {}) {
     if (!options.sameRoute) route = `${source.name} → ${destination.name} #${++n}`;
     const counted = countingStore(options.into ?? destination.store);
-    const report = await migrateStorage({ db: database.db, source: source.store, destination: counted, route }, { concurrency: 4, ...options });
+    const report = await migrateStorage(
+      { db: database.db, source: source.store, destination: counted, route },
+      { concurrency: 4, ...options },
+    );
     return { report, counted };
   }
 
@@ -177,7 +181,12 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
     expect(spoiling.puts.get(victim.key)).toBe(2);
     expect(spoiling.puts.get(truncated.key)).toBe(2);
     await expectAllAtDestination();
-    const rows = await database.db.selectFrom('storage_migration_objects').select(['key', 'copies']).where('route', '=', route).where('key', 'in', [victim.key, truncated.key]).execute();
+    const rows = await database.db
+      .selectFrom('storage_migration_objects')
+      .select(['key', 'copies'])
+      .where('route', '=', route)
+      .where('key', 'in', [victim.key, truncated.key])
+      .execute();
     expect(rows.map((r) => r.copies)).toEqual([1, 1]);
   });
 
@@ -200,7 +209,12 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
     expect(verified.report.recopied).toBe(3);
     expect([...verified.counted.puts.keys()].sort()).toEqual([corrupted.key, cut.key, removed.key].sort());
     await expectAllAtDestination();
-    const copies = await database.db.selectFrom('storage_migration_objects').select(['key', 'copies']).where('route', '=', route).where('copies', '>', 1).execute();
+    const copies = await database.db
+      .selectFrom('storage_migration_objects')
+      .select(['key', 'copies'])
+      .where('route', '=', route)
+      .where('copies', '>', 1)
+      .execute();
     expect(copies.map((c) => c.key).sort()).toEqual([corrupted.key, cut.key, removed.key].sort());
   });
 
@@ -214,7 +228,9 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
       const { report } = await migrate({ deleteSource: true });
       // The source is about to go: every copy is read back unless asked otherwise.
       expect([report.check, report.readBack]).toEqual(['read-back', objects.length - 1]);
-      expect(report.failed).toEqual([{ key: missing.key, tenantId, assetId: missing.assetId, reason: expect.stringMatching(/^missing from the source \(/) }]);
+      expect(report.failed).toEqual([
+        { key: missing.key, tenantId, assetId: missing.assetId, reason: expect.stringMatching(/^missing from the source \(/) },
+      ]);
       expect(report.migrated.objects).toBe(objects.length - 1);
       expect(report.sourceDeleted).toBe(objects.length - 1);
       expect(await source.raw.listKeys('t/')).toEqual([]);
@@ -227,24 +243,32 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
   });
 
   // A local source records each object's sha256; an S3 source has none to check against.
-  if (makeSource === localEnd) it('refuses to copy a local object whose bytes no longer match the sha256 it recorded, and copies the rest', async () => {
-    const victim = objects[5]!;
-    const intact = await source.damage!(victim.key);
-    await destination.store.delete(victim.key);
-    try {
-      for (const check of ['read-back', 'on-write'] as const) {
-        const { report } = await migrate({ check });
-        // The sha256 goes with the bytes as the source recorded it; the destination (RGW) refuses what does not match.
-        expect(report.failed).toEqual([{ key: victim.key, tenantId, assetId: victim.assetId, reason: expect.stringMatching(/do not match the sha256 .*the source object is damaged/) }]);
-        expect(report.migrated.objects).toBe(objects.length - 1);
-        expect(await destination.raw.read(victim.key)).toBeUndefined();
+  if (makeSource === localEnd)
+    it('refuses to copy a local object whose bytes no longer match the sha256 it recorded, and copies the rest', async () => {
+      const victim = objects[5]!;
+      const intact = await source.damage!(victim.key);
+      await destination.store.delete(victim.key);
+      try {
+        for (const check of ['read-back', 'on-write'] as const) {
+          const { report } = await migrate({ check });
+          // The sha256 goes with the bytes as the source recorded it; the destination (RGW) refuses what does not match.
+          expect(report.failed).toEqual([
+            {
+              key: victim.key,
+              tenantId,
+              assetId: victim.assetId,
+              reason: expect.stringMatching(/do not match the sha256 .*the source object is damaged/),
+            },
+          ]);
+          expect(report.migrated.objects).toBe(objects.length - 1);
+          expect(await destination.raw.read(victim.key)).toBeUndefined();
+        }
+      } finally {
+        await source.raw.write(victim.key, intact, victim.contentType);
       }
-    } finally {
-      await source.raw.write(victim.key, intact, victim.contentType);
-    }
-  });
+    });
 
-  it('by default (check on-write) takes the destination\'s own check of each sha256 as the proof, and reads nothing back', async () => {
+  it("by default (check on-write) takes the destination's own check of each sha256 as the proof, and reads nothing back", async () => {
     const { report, counted } = await migrate();
     expect(report.failed).toEqual([]);
     // RGW verifies the signed payload hash; the local driver hashes what it writes.
@@ -252,7 +276,11 @@ describe.each(SETUPS)('storage migration, %s', (_label, backend, makeSource, mak
     expect(report.migrated.objects).toBe(objects.length);
     await expectAllAtDestination();
     expect([report.readBack, counted.totalGets()]).toEqual([0, 0]);
-    const rows = await database.db.selectFrom('storage_migration_objects').select(['key', 'sha256', 'size']).where('route', '=', route).execute();
+    const rows = await database.db
+      .selectFrom('storage_migration_objects')
+      .select(['key', 'sha256', 'size'])
+      .where('route', '=', route)
+      .execute();
     expect(new Map(rows.map((r) => [r.key, r.sha256]))).toEqual(new Map(objects.map((o) => [o.key, o.sha256])));
   });
 

@@ -55,13 +55,22 @@ beforeAll(async () => {
   for (let i = 0; i < PRODUCTS; i++) {
     await web.get('/products/new');
     const photo = await makeImage('jpeg', 800, 600);
-    const res = await web.postMultipart('/products/new', { name: `Item ${i}`, sku: `MOV-${i}`, uom_id: '1', sale_price: '2.50', _csrf: web.csrf() }, { name: `item-${i}.jpg`, bytes: photo, type: 'image/jpeg' });
+    const res = await web.postMultipart(
+      '/products/new',
+      { name: `Item ${i}`, sku: `MOV-${i}`, uom_id: '1', sale_price: '2.50', _csrf: web.csrf() },
+      { name: `item-${i}.jpg`, bytes: photo, type: 'image/jpeg' },
+    );
     expect(res.statusCode).toBe(302);
   }
   await local.drain();
   const tenant = await database.db.selectFrom('tenants').select('id').executeTakeFirstOrThrow();
   // Bulk, so the migration runs long enough for the catalog to be read many times meanwhile.
-  await seedAssets(database.db, local.runtime.store, { tenantId: tenant.id, assets: 120, variants: 2, size: (i) => 80_000 + ((i * 7919) % 150_000) });
+  await seedAssets(database.db, local.runtime.store, {
+    tenantId: tenant.id,
+    assets: 120,
+    variants: 2,
+    size: (i) => 80_000 + ((i * 7919) % 150_000),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -80,7 +89,11 @@ describe('moving from local disk to S3 while the catalog is served', () => {
     expect(expected).toBeGreaterThanOrEqual(PRODUCTS);
     expect(before.statuses).toEqual(Array(expected).fill(200));
 
-    const child = spawn(process.execPath, [VITRINA_BIN, 'storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', '2'], { cwd: PROJECT_ROOT, env: cleanEnv(cliEnv()), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VITRINA_BIN, 'storage', 'migrate', '--from', 'local', '--to', 's3', '--concurrency', '2'], {
+      cwd: PROJECT_ROOT,
+      env: cleanEnv(cliEnv()),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.resume();

@@ -51,13 +51,26 @@ export async function seedAssets(
       const contentType = name === 'original' ? 'image/jpeg' : 'image/webp';
       const key = variantKey(prefix, name, ext);
       const bytes = randomBytes(size(n++));
-      await store.put(key, bytes, { contentType, cacheControl: IMMUTABLE_CACHE_CONTROL, metadata: name === 'original' ? { 'original-name': 'photo%20one.jpg' } : undefined });
+      await store.put(key, bytes, {
+        contentType,
+        cacheControl: IMMUTABLE_CACHE_CONTROL,
+        metadata: name === 'original' ? { 'original-name': 'photo%20one.jpg' } : undefined,
+      });
       variants.push({ name, key, width: 100, height: 100, bytes: bytes.length, contentType });
       out.push({ key, tenantId: options.tenantId, assetId: id, sha256: sha256(bytes), size: bytes.length, contentType });
     }
     await insertAsset(db, {
-      id, tenantId: options.tenantId, keyPrefix: prefix, status: 'ready', contentType: 'image/jpeg',
-      bytes: variants[0]!.bytes, sha256: out.at(-names.length)!.sha256, width: 100, height: 100, variants, originalName: 'photo one.jpg',
+      id,
+      tenantId: options.tenantId,
+      keyPrefix: prefix,
+      status: 'ready',
+      contentType: 'image/jpeg',
+      bytes: variants[0]!.bytes,
+      sha256: out.at(-names.length)!.sha256,
+      width: 100,
+      height: 100,
+      variants,
+      originalName: 'photo one.jpg',
     });
   }
   return out;

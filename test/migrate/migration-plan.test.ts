@@ -24,8 +24,27 @@ describe.each(BACKENDS)('storage migration plan on %s', (backend) => {
     const asset = (tenantId: number, fields: Partial<NewAsset> & { sizes?: number[] }): NewAsset => {
       const id = uuidv7();
       const keyPrefix = newAssetPrefix(tenantId, id);
-      const variants: AssetVariant[] = (fields.sizes ?? []).map((bytes, i) => ({ name: `w${i}`, key: variantKey(keyPrefix, `w${i}`, 'webp'), width: 1, height: 1, bytes, contentType: 'image/webp' }));
-      return { id, tenantId, keyPrefix, contentType: 'image/jpeg', bytes: 5000, sha256: '', width: 1, height: 1, originalName: 'x.jpg', variants, ...fields };
+      const variants: AssetVariant[] = (fields.sizes ?? []).map((bytes, i) => ({
+        name: `w${i}`,
+        key: variantKey(keyPrefix, `w${i}`, 'webp'),
+        width: 1,
+        height: 1,
+        bytes,
+        contentType: 'image/webp',
+      }));
+      return {
+        id,
+        tenantId,
+        keyPrefix,
+        contentType: 'image/jpeg',
+        bytes: 5000,
+        sha256: '',
+        width: 1,
+        height: 1,
+        originalName: 'x.jpg',
+        variants,
+        ...fields,
+      };
     };
     const [a, b] = tenants as [number, number];
     for (const row of [

@@ -76,7 +76,10 @@ export async function expectStorageError(promise: Promise<unknown>, code: Storag
   }
   expect(caught, `expected StorageError ${code}`).toBeDefined();
   if (!isStorageError(caught, code)) {
-    throw new Error(`expected StorageError ${code}, got ${String((caught as Error)?.name)} ${String((caught as { code?: string }).code)}: ${(caught as Error)?.message}`, { cause: caught });
+    throw new Error(
+      `expected StorageError ${code}, got ${String((caught as Error)?.name)} ${String((caught as { code?: string }).code)}: ${(caught as Error)?.message}`,
+      { cause: caught },
+    );
   }
   return caught;
 }

@@ -114,7 +114,10 @@ export function describeObjectStoreContract(
         // The sha256 a source recorded, sent with bytes damaged since: the store must not keep them.
         const damaged = Buffer.from(data);
         damaged[123]! ^= 0xff;
-        const err = await expectStorageError(fx.store.put(`${p}damaged`, damaged, { contentType: 'application/octet-stream', sha256: sha256(data) }), 'StoreError');
+        const err = await expectStorageError(
+          fx.store.put(`${p}damaged`, damaged, { contentType: 'application/octet-stream', sha256: sha256(data) }),
+          'StoreError',
+        );
         expect(err.message).toMatch(/do not match the sha256 they were sent with/);
         expect(await fx.raw.listKeys(p)).toEqual([`${p}right`]);
         expect(await fx.raw.leftovers(p)).toBe(0);
@@ -378,15 +381,19 @@ export function describeObjectStoreContract(
         expect(fx.store.publicUrl('t/1/img/a b.jpg')).toBeUndefined();
       });
 
-      onlyIf(publicBase)('gives a public URL only when a public base is configured', async () => {
-        expect(fx.store.publicUrl('t/1/img/a b.jpg')).toBeUndefined();
-        const pub = await setup({ publicBaseUrl: 'https://cdn.example.test/media' });
-        try {
-          expect(pub.store.publicUrl('t/1/img/a b.jpg')).toBe('https://cdn.example.test/media/t/1/img/a%20b.jpg');
-        } finally {
-          await pub.cleanup();
-        }
-      }, 30_000);
+      onlyIf(publicBase)(
+        'gives a public URL only when a public base is configured',
+        async () => {
+          expect(fx.store.publicUrl('t/1/img/a b.jpg')).toBeUndefined();
+          const pub = await setup({ publicBaseUrl: 'https://cdn.example.test/media' });
+          try {
+            expect(pub.store.publicUrl('t/1/img/a b.jpg')).toBe('https://cdn.example.test/media/t/1/img/a%20b.jpg');
+          } finally {
+            await pub.cleanup();
+          }
+        },
+        30_000,
+      );
     });
   });
 }

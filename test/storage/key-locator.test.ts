@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  newAssetPrefix,
-  parseAssetPrefix,
-  sanitizeFileName,
-  tenantImagePrefix,
-  variantKey,
-} from '../../src/storage/key-locator.js';
+import { newAssetPrefix, parseAssetPrefix, sanitizeFileName, tenantImagePrefix, variantKey } from '../../src/storage/key-locator.js';
 import { assertValidKey, invalidKeyReason } from '../../src/storage/keys.js';
 import { isStorageError } from '../../src/storage/storage-error.js';
 

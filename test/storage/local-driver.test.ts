@@ -80,7 +80,11 @@ describe('atomic puts', () => {
   });
 
   it('leaves nothing when the source stream fails', async () => {
-    const failing = new Readable({ read() { this.destroy(new Error('disk read failed')); } });
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('disk read failed'));
+      },
+    });
     await expectStorageError(h.store.put('atomic/broken.bin', failing, { contentType: 'x/y' }), 'StoreError');
     expect(await localRawInspector(h.root).listKeys('atomic/')).toEqual([]);
     expect(await tmpFiles()).toEqual([]);
@@ -89,11 +93,13 @@ describe('atomic puts', () => {
   it('is invisible until complete, then visible with its metadata', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const body = Readable.from((async function* () {
-      yield Buffer.from('first half ');
-      await gate;
-      yield Buffer.from('second half');
-    })());
+    const body = Readable.from(
+      (async function* () {
+        yield Buffer.from('first half ');
+        await gate;
+        yield Buffer.from('second half');
+      })(),
+    );
     const put = h.store.put('atomic/slow.txt', body, { contentType: 'text/plain' });
     await new Promise((r) => setTimeout(r, 50));
     expect(await h.store.exists('atomic/slow.txt')).toBe(false);
@@ -107,7 +113,9 @@ describe('atomic puts', () => {
     const items = Array.from({ length: 24 }, (_, i) => ({ key: `race/${i % 3}/${i}.bin`, data: bytes(10_000 + i) }));
     await Promise.all(items.map(({ key, data }) => h.store.put(key, streamOf(data, 997), { contentType: 'x/y' })));
     // Delete the even ones while re-putting odd ones: pruning folders must not break the puts.
-    await Promise.all(items.map(({ key, data }, i) => (i % 2 === 0 ? h.store.delete(key) : h.store.put(key, data, { contentType: 'x/y' }))));
+    await Promise.all(
+      items.map(({ key, data }, i) => (i % 2 === 0 ? h.store.delete(key) : h.store.put(key, data, { contentType: 'x/y' }))),
+    );
     for (const [i, { key, data }] of items.entries()) {
       if (i % 2 === 0) expect(await h.store.exists(key)).toBe(false);
       else expect((await readAll((await h.store.get(key)).body)).equals(data)).toBe(true);
@@ -119,7 +127,10 @@ describe('atomic puts', () => {
 describe('layout on disk', () => {
   it('keeps metadata in its own tree and prunes empty folders on delete', async () => {
     await h.store.put('layout/deep/er/x.jpg', bytes(10), { contentType: 'image/jpeg', metadata: { a: 'b' } });
-    const meta = JSON.parse(await readFile(path.join(h.root, 'meta', 'layout', 'deep', 'er', 'x.jpg.json'), 'utf8')) as Record<string, unknown>;
+    const meta = JSON.parse(await readFile(path.join(h.root, 'meta', 'layout', 'deep', 'er', 'x.jpg.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(meta).toMatchObject({ contentType: 'image/jpeg', size: 10, metadata: { a: 'b' } });
     await h.store.delete('layout/deep/er/x.jpg');
     await expect(stat(path.join(h.root, 'objects', 'layout'))).rejects.toMatchObject({ code: 'ENOENT' });

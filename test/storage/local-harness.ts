@@ -27,7 +27,9 @@ export interface LocalHarness {
   cleanup(): Promise<void>;
 }
 
-export async function startLocalHarness(options: { publicBaseUrl?: string | undefined; readChunkSize?: number | undefined } = {}): Promise<LocalHarness> {
+export async function startLocalHarness(
+  options: { publicBaseUrl?: string | undefined; readChunkSize?: number | undefined } = {},
+): Promise<LocalHarness> {
   const sandbox = await mkdtemp(path.join(os.tmpdir(), 'vitrina-local-'));
   const root = path.join(sandbox, 'store');
   const secret = randomBytes(32).toString('hex');
@@ -44,7 +46,14 @@ export async function startLocalHarness(options: { publicBaseUrl?: string | unde
   });
   for (const route of [mediaGet, mediaUpload]) await app.register(async (scope) => route(scope, ctx));
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const store = new LocalObjectStore({ root, baseUrl: address, secret, signedUrlTtl: 60, publicBaseUrl: options.publicBaseUrl, readChunkSize: options.readChunkSize });
+  const store = new LocalObjectStore({
+    root,
+    baseUrl: address,
+    secret,
+    signedUrlTtl: 60,
+    publicBaseUrl: options.publicBaseUrl,
+    readChunkSize: options.readChunkSize,
+  });
   return {
     root,
     sandbox,

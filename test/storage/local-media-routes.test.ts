@@ -107,7 +107,11 @@ describe('GET /media/*', () => {
   });
 
   it('sends the whole object for a malformed or multiple range, or an If-Range of another version', async () => {
-    const cases: Record<string, string>[] = [{ range: 'bytes=5-2' }, { range: 'bytes=0-1,5-6' }, { range: 'bytes=0-1', 'if-range': '"other"' }];
+    const cases: Record<string, string>[] = [
+      { range: 'bytes=5-2' },
+      { range: 'bytes=0-1,5-6' },
+      { range: 'bytes=0-1', 'if-range': '"other"' },
+    ];
     for (const headers of cases) {
       const res = await fetch(url, { headers });
       expect(res.status).toBe(200);
@@ -164,10 +168,20 @@ describe('POST /media-upload', () => {
     const post = await h.store.presignedPost(k, { contentType: 'image/png', maxBytes: 1000 });
     expect((await postForm(post.url, post.fields, Buffer.alloc(0), 'image/png')).status).toBe(400);
 
-    const expired = uploadFields(h.secret, { key: k, contentType: 'image/png', maxBytes: 1000, expires: Math.floor(Date.now() / 1000) - 1 });
+    const expired = uploadFields(h.secret, {
+      key: k,
+      contentType: 'image/png',
+      maxBytes: 1000,
+      expires: Math.floor(Date.now() / 1000) - 1,
+    });
     expect((await postForm(post.url, expired, bytes(10), 'image/png')).status).toBe(403);
 
-    const forged = uploadFields('another secret of at least thirty-two characters', { key: k, contentType: 'image/png', maxBytes: 10 ** 9, expires: 2 ** 31 });
+    const forged = uploadFields('another secret of at least thirty-two characters', {
+      key: k,
+      contentType: 'image/png',
+      maxBytes: 10 ** 9,
+      expires: 2 ** 31,
+    });
     expect((await postForm(post.url, forged, bytes(10), 'image/png')).status).toBe(403);
 
     const form = new FormData();

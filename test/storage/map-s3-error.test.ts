@@ -36,7 +36,9 @@ describe('mapS3Error', () => {
     expect(mapS3Error(net('ECONNREFUSED'), ctx).message).toContain('http://s3.example.test:9000');
     expect(mapS3Error(sdk('NoSuchBucket', 404), ctx).message).toContain('S3_BUCKET');
     for (const name of ['XAmzContentSHA256Mismatch', 'BadDigest']) {
-      expect(mapS3Error(sdk(name, 400), ctx).message).toMatch(/bytes for "t\/1\/img\/a\/original.jpg" that do not match the sha256 .*the source object is damaged/);
+      expect(mapS3Error(sdk(name, 400), ctx).message).toMatch(
+        /bytes for "t\/1\/img\/a\/original.jpg" that do not match the sha256 .*the source object is damaged/,
+      );
     }
   });
 

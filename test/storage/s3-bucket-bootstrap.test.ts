@@ -83,7 +83,15 @@ describe('ensureBucket', () => {
   it('publicReadPolicy grants s3:GetObject on the image prefix only', () => {
     expect(publicReadPolicy('b')).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'VitrinaPublicReadImages', Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/t/*/img/*'] }],
+      Statement: [
+        {
+          Sid: 'VitrinaPublicReadImages',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: ['s3:GetObject'],
+          Resource: ['arn:aws:s3:::b/t/*/img/*'],
+        },
+      ],
     });
   });
 });

@@ -61,7 +61,9 @@ it('sends a small buffered put without the SDK, with its type, cache and disposi
 it('hands a put the server refuses to the SDK, which reports it as usual; the next put goes directly again', async () => {
   const data = bytes(5000);
   const before = { ...store.direct!.counts, sdk: sdkPuts() };
-  const refused = await store.put('direct/damaged', data, { contentType: 'image/jpeg', sha256: sha256(Buffer.from('other bytes')) }).catch((err: unknown) => err);
+  const refused = await store
+    .put('direct/damaged', data, { contentType: 'image/jpeg', sha256: sha256(Buffer.from('other bytes')) })
+    .catch((err: unknown) => err);
   expect(isStorageError(refused)).toBe(true);
   expect(String((refused as Error & { cause?: { name?: string } }).cause?.name)).toMatch(/XAmzContentSHA256Mismatch|BadDigest/);
   expect(store.direct!.counts.handedBack).toBe(before.handedBack + 1);
@@ -108,7 +110,11 @@ it('after a pause, lets one put through alone as a probe; once it is answered, a
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const port = (proxy.address() as net.AddressInfo).port;
-  const flaky = new S3ObjectStore({ s3: testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: s3.bucket, S3_MAX_ATTEMPTS: '1' }), signedUrlTtl: 60, directPuts: true });
+  const flaky = new S3ObjectStore({
+    s3: testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: s3.bucket, S3_MAX_ATTEMPTS: '1' }),
+    signedUrlTtl: 60,
+    directPuts: true,
+  });
   try {
     const lost = await flaky.put('direct/probe-0', bytes(100), { contentType: 'text/plain' }).catch((err: unknown) => err);
     expect(isStorageError(lost, 'StoreUnreachable')).toBe(true);
@@ -134,7 +140,9 @@ it('after a pause, lets one put through alone as a probe; once it is answered, a
 it('hands back a put Node refuses to send (a header it cannot carry) without pausing direct puts', async () => {
   const before = { ...store.direct!.counts };
   // Not Latin-1: Node refuses the header before anything is sent, and the SDK's request meets the same refusal.
-  const refused = await store.put('direct/bad-header', bytes(100), { contentType: 'text/plain', contentDisposition: 'attachment; filename="名.jpg"' }).catch((err: unknown) => err);
+  const refused = await store
+    .put('direct/bad-header', bytes(100), { contentType: 'text/plain', contentDisposition: 'attachment; filename="名.jpg"' })
+    .catch((err: unknown) => err);
   expect(refused).toBeInstanceOf(Error);
   expect(store.direct!.counts).toEqual({ direct: before.direct, handedBack: before.handedBack + 1 });
   await store.put('direct/after-bad-header', bytes(100), { contentType: 'text/plain' });
@@ -143,7 +151,11 @@ it('hands back a put Node refuses to send (a header it cannot carry) without pau
 
 it('goes path-style to an IP endpoint even with S3_FORCE_PATH_STYLE off, as the SDK does (no host name to put the bucket in)', async () => {
   expect(new URL(s3.endpoint!).hostname).toBe('127.0.0.1');
-  const virtual = new S3ObjectStore({ s3: testS3Config({ S3_BUCKET: s3.bucket, S3_FORCE_PATH_STYLE: 'false' }), signedUrlTtl: 60, directPuts: true });
+  const virtual = new S3ObjectStore({
+    s3: testS3Config({ S3_BUCKET: s3.bucket, S3_FORCE_PATH_STYLE: 'false' }),
+    signedUrlTtl: 60,
+    directPuts: true,
+  });
   try {
     const data = bytes(1000);
     await virtual.put('direct/ip-endpoint', data, { contentType: 'text/plain' });
@@ -164,15 +176,29 @@ it('a store that stops answering on a kept-alive connection pauses direct puts o
   });
   await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
   const port = (hanging.address() as net.AddressInfo).port;
-  const hung = new S3ObjectStore({ s3: testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: 'hanging', S3_MAX_ATTEMPTS: '1', S3_REQUEST_TIMEOUT_MS: '300' }), signedUrlTtl: 60, directPuts: true });
+  const hung = new S3ObjectStore({
+    s3: testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: 'hanging', S3_MAX_ATTEMPTS: '1', S3_REQUEST_TIMEOUT_MS: '300' }),
+    signedUrlTtl: 60,
+    directPuts: true,
+  });
   try {
     await hung.put('a/1', bytes(100), { contentType: 'text/plain' });
     expect(hung.direct!.counts).toEqual({ direct: 1, handedBack: 0 });
     // On the same kept-alive connection: no answer within 300 ms, and the SDK's try times out too.
-    expect(await hung.put('a/2', bytes(100), { contentType: 'text/plain' }).then(() => 'stored', () => 'failed')).toBe('failed');
+    expect(
+      await hung.put('a/2', bytes(100), { contentType: 'text/plain' }).then(
+        () => 'stored',
+        () => 'failed',
+      ),
+    ).toBe('failed');
     expect(hung.direct!.counts).toEqual({ direct: 1, handedBack: 1 });
     // Paused: the next put goes straight to the SDK.
-    expect(await hung.put('a/3', bytes(100), { contentType: 'text/plain' }).then(() => 'stored', () => 'failed')).toBe('failed');
+    expect(
+      await hung.put('a/3', bytes(100), { contentType: 'text/plain' }).then(
+        () => 'stored',
+        () => 'failed',
+      ),
+    ).toBe('failed');
     expect(hung.direct!.counts).toEqual({ direct: 1, handedBack: 1 });
   } finally {
     await hung.close();
@@ -185,9 +211,15 @@ it("stops at the caller's abort while the server keeps it waiting, without tryin
   const silent = net.createServer(() => undefined);
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const port = (silent.address() as net.AddressInfo).port;
-  const stalled = new S3ObjectStore({ s3: testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: 'stalled' }), signedUrlTtl: 60, directPuts: true });
+  const stalled = new S3ObjectStore({
+    s3: testS3Config({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: 'stalled' }),
+    signedUrlTtl: 60,
+    directPuts: true,
+  });
   try {
-    const aborted = await stalled.put('a/1', bytes(100), { contentType: 'text/plain', signal: AbortSignal.timeout(200) }).catch((err: unknown) => err);
+    const aborted = await stalled
+      .put('a/1', bytes(100), { contentType: 'text/plain', signal: AbortSignal.timeout(200) })
+      .catch((err: unknown) => err);
     expect(isStorageError(aborted, 'Aborted')).toBe(true);
     expect(stalled.direct!.counts).toEqual({ direct: 0, handedBack: 0 });
   } finally {

@@ -60,7 +60,12 @@ describe('credentials', () => {
 });
 
 it('reports an unreachable endpoint quickly, naming it', async () => {
-  const store = storeWith({ S3_ENDPOINT: 'http://127.0.0.1:1', S3_MAX_ATTEMPTS: '1', S3_CONNECT_TIMEOUT_MS: '1000', S3_REQUEST_TIMEOUT_MS: '1000' });
+  const store = storeWith({
+    S3_ENDPOINT: 'http://127.0.0.1:1',
+    S3_MAX_ATTEMPTS: '1',
+    S3_CONNECT_TIMEOUT_MS: '1000',
+    S3_REQUEST_TIMEOUT_MS: '1000',
+  });
   const started = Date.now();
   try {
     const err = await expectStorageError(store.get('a/b'), 'StoreUnreachable');
@@ -94,7 +99,10 @@ describe('multipart', () => {
     // Abort once more than one part has gone through the meter, before the stream ends.
     const body = endlessStream((fed) => fed >= 7 * MiB && controller.abort());
     try {
-      await expectStorageError(store.put('mp/aborted.bin', body, { contentType: 'x/y', contentLength: total, signal: controller.signal }), 'Aborted');
+      await expectStorageError(
+        store.put('mp/aborted.bin', body, { contentType: 'x/y', contentLength: total, signal: controller.signal }),
+        'Aborted',
+      );
       expect(sent.map((r) => r.command)).toContain('CreateMultipartUploadCommand');
       expect(sent.map((r) => r.command)).toContain('AbortMultipartUploadCommand');
       expect(await openUploads()).toBe(0);
@@ -108,7 +116,10 @@ describe('multipart', () => {
     const { client, sent } = recordingClient(good);
     const store = new S3ObjectStore({ s3: good, signedUrlTtl: 60, client });
     try {
-      await expectStorageError(store.put('mp/too-large.bin', streamOf(Buffer.alloc(12 * MiB, 3), MiB), { contentType: 'x/y', maxBytes: 11 * MiB }), 'TooLarge');
+      await expectStorageError(
+        store.put('mp/too-large.bin', streamOf(Buffer.alloc(12 * MiB, 3), MiB), { contentType: 'x/y', maxBytes: 11 * MiB }),
+        'TooLarge',
+      );
       expect(sent.map((r) => r.command)).toContain('UploadPartCommand');
       expect(await openUploads()).toBe(0);
       expect(await store.exists('mp/too-large.bin')).toBe(false);

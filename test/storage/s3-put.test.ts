@@ -36,7 +36,9 @@ it('relies on a server that checks x-amz-content-sha256 against the bytes', asyn
   const command = new PutObjectCommand({ Bucket: s3.bucket, Key: 'hash/wrong', Body: bytes(1000) });
   command.middlewareStack.add(
     (next) => async (args) => {
-      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = createHash('sha256').update('other').digest('hex');
+      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = createHash('sha256')
+        .update('other')
+        .digest('hex');
       return next(args);
     },
     { step: 'build', name: 'wrongHash' },
@@ -60,7 +62,8 @@ it('tells a server that stores bytes whatever their sha256 (here: RGW sent the r
   lax.middlewareStack.add(
     (next) => async (args) => {
       const request = args.request as { headers: Record<string, string>; body?: unknown };
-      if (request.body instanceof Uint8Array) request.headers['x-amz-content-sha256'] = createHash('sha256').update(request.body).digest('hex');
+      if (request.body instanceof Uint8Array)
+        request.headers['x-amz-content-sha256'] = createHash('sha256').update(request.body).digest('hex');
       return next(args);
     },
     { step: 'build', name: 'rightHash', priority: 'low' },

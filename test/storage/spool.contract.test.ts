@@ -27,12 +27,19 @@ function spoolInspector(db: Db): RawInspector {
       return (await db.selectFrom('spool_objects').select('content_type').where('key', '=', key).executeTakeFirst())?.content_type;
     },
     async listKeys(prefix) {
-      const rows = await db.selectFrom('spool_objects').select('key').where(sql<boolean>`starts_with(key, ${prefix})`).execute();
+      const rows = await db
+        .selectFrom('spool_objects')
+        .select('key')
+        .where(sql<boolean>`starts_with(key, ${prefix})`)
+        .execute();
       return rows.map((r) => r.key).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     },
     async write(key, bytes, contentType) {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      await db.insertInto('spool_objects').values({ key, content_type: contentType, metadata: '{}', size: bytes.length, sha256, body: bytes }).execute();
+      await db
+        .insertInto('spool_objects')
+        .values({ key, content_type: contentType, metadata: '{}', size: bytes.length, sha256, body: bytes })
+        .execute();
     },
     async leftovers() {
       return 0; // a put is one INSERT: nothing can be left half-written

@@ -38,7 +38,11 @@ describe('StreamMeter', () => {
   });
 
   it('fails a stream shorter or longer than its declared length', async () => {
-    await expect(pipeline(countingSource(99).stream, new StreamMeter({ expectedLength: 100 }), sink())).rejects.toThrow(/99 of its declared 100/);
-    await expect(pipeline(countingSource(101).stream, new StreamMeter({ expectedLength: 100 }), sink())).rejects.toThrow(/longer than its declared length/);
+    await expect(pipeline(countingSource(99).stream, new StreamMeter({ expectedLength: 100 }), sink())).rejects.toThrow(
+      /99 of its declared 100/,
+    );
+    await expect(pipeline(countingSource(101).stream, new StreamMeter({ expectedLength: 100 }), sink())).rejects.toThrow(
+      /longer than its declared length/,
+    );
   });
 });

@@ -121,4 +121,3 @@ export async function startTestApp(stack: Stack, options: TestAppOptions = {}): 
     },
   };
 }
-

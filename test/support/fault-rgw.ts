@@ -60,7 +60,9 @@ export function faultRgwDir(label: string): string {
 export async function removeFaultRgw(label: string): Promise<void> {
   const dir = faultRgwDir(label);
   if (!existsSync(dir)) return;
-  await exec('bash', [path.join(scripts, 'stop-rgw.sh'), dir], { env: { ...process.env, PURGE: '1' }, timeout: 60_000 }).catch(() => undefined);
+  await exec('bash', [path.join(scripts, 'stop-rgw.sh'), dir], { env: { ...process.env, PURGE: '1' }, timeout: 60_000 }).catch(
+    () => undefined,
+  );
 }
 
 /** Bootstraps a fresh cluster in {@link faultRgwDir} with its gateway on 127.0.0.1:`port` (monitor on `port` - 4100 and the next one). */

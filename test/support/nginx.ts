@@ -33,7 +33,6 @@ function accepts(port: number): Promise<boolean> {
 
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? 'nginx';
 
-
 /** Starts nginx on `port` (free, chosen by the caller so instances can know their APP_URL first). */
 export async function startNginx(upstreamPorts: number[], port: number): Promise<Nginx> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vitrina-nginx-'));

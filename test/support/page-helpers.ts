@@ -3,7 +3,13 @@ import type { TestApp } from './app-harness.js';
 
 /** Undoes the HTML escaping of an attribute value. */
 export function unescapeHtml(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#96;/g, '`');
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#96;/g, '`');
 }
 
 /** Every URL in the page's `src` and `srcset` attributes of <img> elements. */

@@ -13,7 +13,9 @@ export interface CliRun {
 
 /** The parent's environment without any Vitrina setting, so only `env` configures the child. */
 export function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(?:DATABASE_URL|DATA_DIR|S3_|AWS_|STORAGE_|PORT$|HOST$|APP_URL|SECRET_KEY)/.test(k)));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(?:DATABASE_URL|DATA_DIR|S3_|AWS_|STORAGE_|PORT$|HOST$|APP_URL|SECRET_KEY)/.test(k)),
+  );
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...base, ...env })) if (v !== undefined) out[k] = v;
   return out;
@@ -21,16 +23,28 @@ export function cleanEnv(env: Record<string, string | undefined>): Record<string
 
 export function vitrina(args: string[], env: Record<string, string | undefined>, options: { timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [VITRINA_BIN, ...args], { cwd: PROJECT_ROOT, env: cleanEnv(env), timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [VITRINA_BIN, ...args],
+      { cwd: PROJECT_ROOT, env: cleanEnv(env), timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Starts `vitrina serve` and resolves once /healthz answers; stderr and stdout are collected. */
-export async function startServer(env: Record<string, string | undefined>, baseUrl: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [VITRINA_BIN, 'serve'], { cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServer(
+  env: Record<string, string | undefined>,
+  baseUrl: string,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [VITRINA_BIN, 'serve'], {
+    cwd: PROJECT_ROOT,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -53,7 +53,12 @@ export class WebClient {
       const eq = pair.indexOf('=');
       const maxAge = attrs.map((a) => /^\s*max-age=(\d+)/i.exec(a)?.[1]).find((v) => v !== undefined);
       const expires = attrs.map((a) => /^\s*expires=(.+)$/i.exec(a)?.[1]).find((v) => v !== undefined);
-      return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), maxAge: maxAge === undefined ? undefined : Number(maxAge), expires };
+      return {
+        name: pair.slice(0, eq).trim(),
+        value: pair.slice(eq + 1).trim(),
+        maxAge: maxAge === undefined ? undefined : Number(maxAge),
+        expires,
+      };
     });
     return { statusCode: res.status, headers: out, body: await res.text(), cookies };
   }
@@ -84,7 +89,9 @@ export class WebClient {
   }
 
   async postForm(url: string, fields: Record<string, string>): Promise<WebResponse> {
-    return this.remember(await this.send('POST', url, { 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams(fields).toString()));
+    return this.remember(
+      await this.send('POST', url, { 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams(fields).toString()),
+    );
   }
 
   async postMultipart(url: string, fields: Record<string, string>, file?: FilePart): Promise<WebResponse> {
@@ -107,6 +114,9 @@ export class WebClient {
 /** The id in a `/products/{id}` redirect. */
 export function productIdFrom(res: WebResponse): number {
   const m = /^\/products\/(\d+)$/.exec(String(res.headers.location ?? ''));
-  if (!m) throw new Error(`expected a redirect to /products/{id}, got ${res.statusCode} ${String(res.headers.location)}: ${res.body.slice(0, 300)}`);
+  if (!m)
+    throw new Error(
+      `expected a redirect to /products/{id}, got ${res.statusCode} ${String(res.headers.location)}: ${res.body.slice(0, 300)}`,
+    );
   return Number(m[1]);
 }

@@ -23,9 +23,17 @@ function captured(): CommandIo & { out_: string; err_: string } {
 }
 
 /** Runs bin/vitrina.js with `input` on stdin. */
-function vitrinaWithStdin(args: string[], env: Record<string, string | undefined>, input: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function vitrinaWithStdin(
+  args: string[],
+  env: Record<string, string | undefined>,
+  input: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VITRINA_BIN, ...args], { cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VITRINA_BIN, ...args], {
+      cwd: PROJECT_ROOT,
+      env: cleanEnv(env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -66,9 +74,10 @@ describe('apikey list and revoke, two instances on one database (postgres+s3)', 
     await a?.close();
   });
 
-  const api = (t: TestApp, token: string) => t.app.inject({ method: 'GET', url: '/api/v1/products', headers: { authorization: `Bearer ${token}` } });
+  const api = (t: TestApp, token: string) =>
+    t.app.inject({ method: 'GET', url: '/api/v1/products', headers: { authorization: `Bearer ${token}` } });
 
-  it('lists a tenant\'s keys (table and --json), and a revoked key is refused by every instance at once', async () => {
+  it("lists a tenant's keys (table and --json), and a revoked key is refused by every instance at once", async () => {
     const sync = await createApiKey(a.runtime.db, { tenantId, name: 'shop sync' });
     const backup = await createApiKey(a.runtime.db, { tenantId, name: 'backup' });
     await createApiKey(a.runtime.db, { tenantId: otherTenantId, name: 'not theirs' });
@@ -79,7 +88,9 @@ describe('apikey list and revoke, two instances on one database (postgres+s3)', 
     const lines = table.out_.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID +PREFIX +CREATED +LAST USED +REVOKED +NAME$/);
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(new RegExp(`^${sync.id} +vk_${sync.prefix} +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +\\d{4}-[^ ]+Z +- +shop sync$`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^${sync.id} +vk_${sync.prefix} +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +\\d{4}-[^ ]+Z +- +shop sync$`),
+    );
     expect(lines[2]).toMatch(new RegExp(`^${backup.id} +vk_${backup.prefix} +[^ ]+ +never +- +backup$`));
     expect(table.out_).not.toContain('not theirs');
 
@@ -95,7 +106,14 @@ describe('apikey list and revoke, two instances on one database (postgres+s3)', 
 
     const json = captured();
     expect(await listKeys({ tenant: String(tenantId), json: true }, json, withDb)).toBe(0);
-    const listed = JSON.parse(json.out_) as { id: number; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }[];
+    const listed = JSON.parse(json.out_) as {
+      id: number;
+      name: string;
+      prefix: string;
+      createdAt: string;
+      lastUsedAt: string | null;
+      revokedAt: string | null;
+    }[];
     expect(listed.map((k) => [k.id, k.name, k.prefix, k.revokedAt === null])).toEqual([
       [sync.id, 'shop sync', `vk_${sync.prefix}`, false],
       [backup.id, 'backup', `vk_${backup.prefix}`, true],
@@ -110,10 +128,24 @@ describe('apikey list and revoke, two instances on one database (postgres+s3)', 
       const io = captured();
       cases.push([p(io), io, code, line]);
     };
-    run((io) => revokeKey({ tenant: String(tenantId), id: String(theirs.id) }, io, withDb), 1, new RegExp(`^vitrina apikey revoke: tenant ${tenantId} has no active API key with id ${theirs.id} \\(see \`vitrina apikey list --tenant ${tenantId}\`\\)\\.\\n$`));
-    run((io) => revokeKey({ tenant: String(tenantId), id: '999999' }, io, withDb), 1, /^vitrina apikey revoke: tenant \d+ has no active API key with id 999999[^\n]*\n$/);
+    run(
+      (io) => revokeKey({ tenant: String(tenantId), id: String(theirs.id) }, io, withDb),
+      1,
+      new RegExp(
+        `^vitrina apikey revoke: tenant ${tenantId} has no active API key with id ${theirs.id} \\(see \`vitrina apikey list --tenant ${tenantId}\`\\)\\.\\n$`,
+      ),
+    );
+    run(
+      (io) => revokeKey({ tenant: String(tenantId), id: '999999' }, io, withDb),
+      1,
+      /^vitrina apikey revoke: tenant \d+ has no active API key with id 999999[^\n]*\n$/,
+    );
     run((io) => revokeKey({ tenant: String(tenantId) }, io, withDb), 2, /^vitrina apikey revoke: --id is required[^\n]*\n$/);
-    run((io) => revokeKey({ tenant: 'one', id: '1' }, io, withDb), 2, /^vitrina apikey revoke: --tenant is required and must be a tenant id such as 1\.\n$/);
+    run(
+      (io) => revokeKey({ tenant: 'one', id: '1' }, io, withDb),
+      2,
+      /^vitrina apikey revoke: --tenant is required and must be a tenant id such as 1\.\n$/,
+    );
     run((io) => listKeys({ tenant: '0' }, io, withDb), 2, /^vitrina apikey list: --tenant is required[^\n]*\n$/);
     run((io) => listKeys({ tenant: '999999' }, io, withDb), 2, /^vitrina apikey list: there is no tenant with id 999999\.\n$/);
     for (const [code, io, expected, line] of cases) {
@@ -127,7 +159,10 @@ describe('apikey list and revoke, two instances on one database (postgres+s3)', 
     const env = { DATABASE_URL: a.database.url, DATA_DIR: a.config.dataDir, PASSWORD_HASH_COST: '14' };
     const key = await createApiKey(a.runtime.db, { tenantId: otherTenantId, name: 'spawned' });
     const revoke = await vitrina(['apikey', 'revoke', '--tenant', String(otherTenantId), '--id', String(key.id)], env);
-    expect([revoke.code, revoke.stderr]).toEqual([0, `Revoked API key ${key.id} of tenant ${otherTenantId}; the API refuses it from now on.\n`]);
+    expect([revoke.code, revoke.stderr]).toEqual([
+      0,
+      `Revoked API key ${key.id} of tenant ${otherTenantId}; the API refuses it from now on.\n`,
+    ]);
     expect((await api(b, key.token)).statusCode).toBe(401);
 
     const changed = await vitrinaWithStdin(['user', 'set-password', '--email', 'other@cli.test'], env, 'a password from stdin\nignored\n');

@@ -37,7 +37,10 @@ describe.each(BACKENDS)('vitrina tenant / apikey / db commands on %s', (backend)
   });
 
   it('tenant create prints the new tenant id, apikey create a working token', async () => {
-    const created = await vitrina(['tenant', 'create', '--name', 'CLI Shop', '--email', 'cli@example.test', '--password', 'long enough'], env);
+    const created = await vitrina(
+      ['tenant', 'create', '--name', 'CLI Shop', '--email', 'cli@example.test', '--password', 'long enough'],
+      env,
+    );
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^\d+\n$/);
     const tenantId = Number(created.stdout.trim());

@@ -20,8 +20,24 @@ describe('safeNext', () => {
 
   it('refuses other sites, control characters (raw or %-encoded), spaces, non-ASCII and overlong values', () => {
     const bad = [
-      undefined, 42, '', 'products', 'https://evil.test/', '//evil.test', '/\\evil.test', '/%2F/evil.test', '/%5Cevil.test',
-      '/\u0001x', '/%01x', '/%0d%0aSet-Cookie:x=1', '/\t/evil.test', '/a b', '/café', '/%E0%A4%A', `/${'a'.repeat(500)}`, '/%C2%85',
+      undefined,
+      42,
+      '',
+      'products',
+      'https://evil.test/',
+      '//evil.test',
+      '/\\evil.test',
+      '/%2F/evil.test',
+      '/%5Cevil.test',
+      '/\u0001x',
+      '/%01x',
+      '/%0d%0aSet-Cookie:x=1',
+      '/\t/evil.test',
+      '/a b',
+      '/café',
+      '/%E0%A4%A',
+      `/${'a'.repeat(500)}`,
+      '/%C2%85',
     ];
     for (const value of bad) expect(safeNext(value), JSON.stringify(value)).toBeUndefined();
   });

@@ -76,7 +76,9 @@ describe('log-in throttling over HTTP, two instances on one database (postgres+s
 
     // Spanish, when the browser asks for it.
     const es = new WebClient(a.app, { accept: 'text/html', 'accept-language': 'es' }, '198.51.100.40');
-    expect((await attempt(es, 'ana@throttle.test', PASSWORD)).body).toContain('Demasiados intentos fallidos. Inténtalo de nuevo dentro de 1 segundo');
+    expect((await attempt(es, 'ana@throttle.test', PASSWORD)).body).toContain(
+      'Demasiados intentos fallidos. Inténtalo de nuevo dentro de 1 segundo',
+    );
 
     // Only the failures that were checked count: the wait is still the first one.
     clock.ms += 1000;
@@ -110,7 +112,8 @@ describe.each(['postgres', 'pglite'] as const)('LoginThrottle on %s', (backend) 
   it('throttles an address after its free failures, whatever the accounts; other addresses go on', async () => {
     const clock = { ms: 1_700_000_000_000 };
     const throttle = new LoginThrottle(t.db, { now: () => clock.ms });
-    for (let i = 0; i < DEFAULT_THROTTLE.addressFreeFailures; i++) await throttle.failed({ email: `guess-${i}@x.test`, address: '203.0.113.9' });
+    for (let i = 0; i < DEFAULT_THROTTLE.addressFreeFailures; i++)
+      await throttle.failed({ email: `guess-${i}@x.test`, address: '203.0.113.9' });
     expect(await throttle.waitSeconds({ email: 'someone@x.test', address: '203.0.113.9' })).toBe(0);
     await throttle.failed({ email: 'guess-last@x.test', address: '203.0.113.9' });
     expect(await throttle.waitSeconds({ email: 'someone@x.test', address: '203.0.113.9' })).toBe(1);
@@ -130,7 +133,9 @@ describe.each(['postgres', 'pglite'] as const)('LoginThrottle on %s', (backend) 
     expect(await throttle.waitSeconds(who)).toBe(0);
     clock.ms += DEFAULT_THROTTLE.forgetAfterMs;
     await throttle.failed(who);
-    expect(await t.db.selectFrom('login_failures').select('failures').where('key', '=', 'account:slow@x.test').executeTakeFirst()).toEqual({ failures: 1 });
+    expect(await t.db.selectFrom('login_failures').select('failures').where('key', '=', 'account:slow@x.test').executeTakeFirst()).toEqual({
+      failures: 1,
+    });
     // …and a log-in removes counts nobody has added to for a day.
     await throttle.succeeded({ email: 'other@x.test', address: '203.0.113.51' });
     const left = await t.db.selectFrom('login_failures').select('key').where('key', 'like', '%x.test').execute();
@@ -147,7 +152,10 @@ describe('password hashing', () => {
     const refused = await passwords.verify('x', stored).catch((err: unknown) => err);
     expect(performance.now() - started).toBeLessThan(5);
     expect(isAppError(refused, 'Unavailable')).toBe(true);
-    expect(await Promise.all(running)).toEqual([{ ok: true, rehash: true }, { ok: true, rehash: true }]);
+    expect(await Promise.all(running)).toEqual([
+      { ok: true, rehash: true },
+      { ok: true, rehash: true },
+    ]);
   });
 
   describe.each(['pglite'] as const)('re-hash on %s', (backend) => {

@@ -49,7 +49,13 @@ describe('RecentAccounts', () => {
   });
 
   it('tells keys apart, and holds at most maxEntries', async () => {
-    const { load, calls, now } = setup(new Map([['s1', 'ana'], ['s2', 'bea'], ['s3', 'cai']]));
+    const { load, calls, now } = setup(
+      new Map([
+        ['s1', 'ana'],
+        ['s2', 'bea'],
+        ['s3', 'cai'],
+      ]),
+    );
     const accounts = new RecentAccounts(load, { ttlMs: 10_000, maxEntries: 2, now });
     expect(await accounts.get('s1')).toBe('ana');
     expect(await accounts.get('s2')).toBe('bea');

@@ -55,7 +55,8 @@ describe('CSRF tokens', () => {
     expect(verifyCsrf(SECRET, sessionBinding(session), `${issuedAt}.${nonce}x.${mac}`, NOW)).toBe(false);
     // A later issue time (to stretch the lifetime) breaks the MAC.
     expect(verifyCsrf(SECRET, sessionBinding(session), `${NOW + 3600}.${nonce}.${mac}`, NOW + 3600)).toBe(false);
-    for (const junk of [undefined, 42, '', '.', '..', 'abc', `${token}.x`, `${nonce}.${mac}`]) expect(verifyCsrf(SECRET, sessionBinding(session), junk, NOW)).toBe(false);
+    for (const junk of [undefined, 42, '', '.', '..', 'abc', `${token}.x`, `${nonce}.${mac}`])
+      expect(verifyCsrf(SECRET, sessionBinding(session), junk, NOW)).toBe(false);
   });
 
   it('expire 12 hours after they were issued (and are not taken from the future)', () => {

@@ -87,7 +87,10 @@ describe('sessions end on log-out (pglite+local)', () => {
   });
 
   it('cleans up expired sessions when someone logs in', async () => {
-    await t.runtime.db.updateTable('sessions').set({ expires_at: new Date(clock.ms - 1000) }).execute();
+    await t.runtime.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(clock.ms - 1000) })
+      .execute();
     await logIn(t, 'replay@shop.test');
     expect(await t.runtime.db.selectFrom('sessions').select('id').execute()).toHaveLength(1);
   });
@@ -107,8 +110,12 @@ describe('sign-out-everywhere and a password change (pglite+local)', () => {
     await t?.close();
   });
 
-  it('sign-out-everywhere ends every session of that user and no one else\'s', async () => {
-    const [ana1, ana2, bea] = [await logIn(t, 'ana@everywhere.test'), await logIn(t, 'ana@everywhere.test'), await logIn(t, 'bea@everywhere.test')];
+  it("sign-out-everywhere ends every session of that user and no one else's", async () => {
+    const [ana1, ana2, bea] = [
+      await logIn(t, 'ana@everywhere.test'),
+      await logIn(t, 'ana@everywhere.test'),
+      await logIn(t, 'bea@everywhere.test'),
+    ];
     for (const web of [ana1, ana2, bea]) expect((await web.get('/products')).statusCode).toBe(200);
 
     const io = quiet();
@@ -120,8 +127,12 @@ describe('sign-out-everywhere and a password change (pglite+local)', () => {
     expect((await bea.get('/products')).statusCode).toBe(200);
   });
 
-  it('a password change ends every session of that user and no one else\'s; the new password works, the old does not', async () => {
-    const [ana1, ana2, bea] = [await logIn(t, 'ana@everywhere.test'), await logIn(t, 'ana@everywhere.test'), await logIn(t, 'bea@everywhere.test')];
+  it("a password change ends every session of that user and no one else's; the new password works, the old does not", async () => {
+    const [ana1, ana2, bea] = [
+      await logIn(t, 'ana@everywhere.test'),
+      await logIn(t, 'ana@everywhere.test'),
+      await logIn(t, 'bea@everywhere.test'),
+    ];
     const io = quiet();
     const passwords = new PasswordHashing(scryptParams(14));
     expect(await setPasswordCommand({ email: 'ana@everywhere.test' }, 'a brand new password', passwords, io, withDb)).toBe(0);
@@ -132,7 +143,9 @@ describe('sign-out-everywhere and a password change (pglite+local)', () => {
 
     const old = new WebClient(t.app);
     await old.get('/login');
-    expect((await old.postForm('/login', { email: 'ana@everywhere.test', password: PASSWORD, _csrf: old.csrf() })).body).toContain('Wrong email or password');
+    expect((await old.postForm('/login', { email: 'ana@everywhere.test', password: PASSWORD, _csrf: old.csrf() })).body).toContain(
+      'Wrong email or password',
+    );
     await logIn(t, 'ana@everywhere.test', 'a brand new password');
   });
 
@@ -141,10 +154,22 @@ describe('sign-out-everywhere and a password change (pglite+local)', () => {
     const cases: [Promise<number>, number, RegExp][] = [];
     const ios = [quiet(), quiet(), quiet(), quiet()];
     const passwords = new PasswordHashing(scryptParams(14));
-    cases.push([signOutEverywhereCommand({ email: 'nobody@everywhere.test' }, ios[0]!, withDb), 1, /^vitrina user sign-out-everywhere: There is no user with the email nobody@everywhere\.test\.\n$/]);
+    cases.push([
+      signOutEverywhereCommand({ email: 'nobody@everywhere.test' }, ios[0]!, withDb),
+      1,
+      /^vitrina user sign-out-everywhere: There is no user with the email nobody@everywhere\.test\.\n$/,
+    ]);
     cases.push([signOutEverywhereCommand({}, ios[1]!, withDb), 2, /^vitrina user sign-out-everywhere: --email is required[^\n]*\n$/]);
-    cases.push([setPasswordCommand({ email: 'bea@everywhere.test' }, 'short', passwords, ios[2]!, withDb), 2, /^vitrina user set-password: Use a password of at least 8 characters\.\n$/]);
-    cases.push([setPasswordCommand({ email: 'bea@everywhere.test' }, undefined, passwords, ios[3]!, withDb), 2, /^vitrina user set-password: give the new password on the first line of stdin[^\n]*\n$/]);
+    cases.push([
+      setPasswordCommand({ email: 'bea@everywhere.test' }, 'short', passwords, ios[2]!, withDb),
+      2,
+      /^vitrina user set-password: Use a password of at least 8 characters\.\n$/,
+    ]);
+    cases.push([
+      setPasswordCommand({ email: 'bea@everywhere.test' }, undefined, passwords, ios[3]!, withDb),
+      2,
+      /^vitrina user set-password: give the new password on the first line of stdin[^\n]*\n$/,
+    ]);
     for (const [i, [code, expected, line]] of cases.entries()) {
       expect(await code).toBe(expected);
       expect(ios[i]!.lines.join('')).toMatch(line);

@@ -23,7 +23,11 @@ describe.each(BACKENDS)('tenancy on %s', (backend) => {
   const t = useTestDatabase(backend);
 
   it('signs up a tenant with its first user and authenticates them', async () => {
-    const { tenant, user } = await signUp(t.db, { tenantName: 'Ferretería Ñandú', email: ' Ana@Example.TEST ', password: 'correct horse' }, FAST);
+    const { tenant, user } = await signUp(
+      t.db,
+      { tenantName: 'Ferretería Ñandú', email: ' Ana@Example.TEST ', password: 'correct horse' },
+      FAST,
+    );
     expect(tenant.slug).toBe('ferreteria-nandu');
     expect(user.email).toBe('ana@example.test');
     expect(user.tenant_id).toBe(tenant.id);
@@ -85,7 +89,15 @@ describe.each(BACKENDS)('tenancy on %s', (backend) => {
     const { tenant } = await signUp(t.db, { tenantName: 'Garbage', email: 'garbage@example.test', password: 'password-1' }, FAST);
     const { token } = await createApiKey(t.db, { tenantId: tenant.id, name: 'k' });
     const last = token.at(-1) === 'A' ? 'B' : 'A';
-    for (const bad of ['', 'garbage', 'vk_', `${token}x`, token.slice(0, -1) + last, token.replace(/^vk_/, 'xx_'), 'vk_000000000000_' + 'a'.repeat(43)]) {
+    for (const bad of [
+      '',
+      'garbage',
+      'vk_',
+      `${token}x`,
+      token.slice(0, -1) + last,
+      token.replace(/^vk_/, 'xx_'),
+      'vk_000000000000_' + 'a'.repeat(43),
+    ]) {
       expect(await verifyApiKey(t.db, bad)).toBeUndefined();
     }
   });

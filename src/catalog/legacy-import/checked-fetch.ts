@@ -84,7 +84,13 @@ export async function checkedFetch(url: URL, options: CheckedFetchOptions): Prom
 }
 
 /** One request, to its response's headers. IP literals are checked here: net resolves only names. */
-function get(url: URL, timeouts: FetchTimeouts, check: AddressCheck, lookup: ReturnType<typeof checkedLookup>, signal: AbortSignal | undefined): Promise<IncomingMessage> {
+function get(
+  url: URL,
+  timeouts: FetchTimeouts,
+  check: AddressCheck,
+  lookup: ReturnType<typeof checkedLookup>,
+  signal: AbortSignal | undefined,
+): Promise<IncomingMessage> {
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const refusal = isIP(host) === 0 ? undefined : check(host, host);
   if (refusal !== undefined) return Promise.reject(new AddressRefusedError(refusal, undefined));
@@ -122,17 +128,30 @@ function nextHop(location: string, from: URL): URL {
   try {
     next = new URL(location, from);
   } catch {
-    throw new AppError('Unavailable', `could not be fetched: it redirects to ${JSON.stringify(location.slice(0, 200))}, which is not a URL`);
+    throw new AppError(
+      'Unavailable',
+      `could not be fetched: it redirects to ${JSON.stringify(location.slice(0, 200))}, which is not a URL`,
+    );
   }
-  if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new AppError('Unavailable', `could not be fetched: it redirects to ${next.href.slice(0, 200)}, which is not an http(s) URL`);
+  if (next.protocol !== 'http:' && next.protocol !== 'https:')
+    throw new AppError('Unavailable', `could not be fetched: it redirects to ${next.href.slice(0, 200)}, which is not an http(s) URL`);
   return next;
 }
 
-async function readBody(res: IncomingMessage, status: number, where: string, bodyMs: number, options: CheckedFetchOptions): Promise<Buffer> {
+async function readBody(
+  res: IncomingMessage,
+  status: number,
+  where: string,
+  bodyMs: number,
+  options: CheckedFetchOptions,
+): Promise<Buffer> {
   try {
     if (status === 404) throw new AppError('NotFound', `not found (HTTP 404)${where}`);
     if (status < 200 || status > 299) {
-      const hint = status === 403 ? "; if it is in the old app's private bucket, give that S3's endpoint and credentials (--source-env, or --source-endpoint with the keys)" : '';
+      const hint =
+        status === 403
+          ? "; if it is in the old app's private bucket, give that S3's endpoint and credentials (--source-env, or --source-endpoint with the keys)"
+          : '';
       throw new AppError('Unavailable', `could not be fetched (HTTP ${status})${where}${hint}`);
     }
     const length = Number(res.headers['content-length'] ?? NaN);
@@ -142,7 +161,12 @@ async function readBody(res: IncomingMessage, status: number, where: string, bod
       return await readWithLimit(res, options.maxBytes, limit.signal);
     } catch (err) {
       if (options.signal?.aborted) throw abortError(options.signal);
-      if (limit.expired()) throw new AppError('Unavailable', `could not be fetched${where}: the image took longer than ${seconds(bodyMs)} to arrive (the limit for one image)`, { cause: err });
+      if (limit.expired())
+        throw new AppError(
+          'Unavailable',
+          `could not be fetched${where}: the image took longer than ${seconds(bodyMs)} to arrive (the limit for one image)`,
+          { cause: err },
+        );
       if (isAppError(err)) throw err;
       throw new AppError('Unavailable', `could not be fetched${where}: the connection ended before the image did`, { cause: err });
     } finally {
@@ -153,14 +177,24 @@ async function readBody(res: IncomingMessage, status: number, where: string, bod
   }
 }
 
-function requestError(err: unknown, url: URL, redirected: boolean, where: string, timeouts: FetchTimeouts, signal: AbortSignal | undefined): AppError {
+function requestError(
+  err: unknown,
+  url: URL,
+  redirected: boolean,
+  where: string,
+  timeouts: FetchTimeouts,
+  signal: AbortSignal | undefined,
+): AppError {
   if (signal?.aborted) return abortError(signal);
   if (err instanceof AddressRefusedError) {
     const text = redirected ? `it redirects to ${url.href}, and ${err.message}` : err.message;
     return new AppError('Forbidden', `refused: ${text}${err.refusal.overridable ? HINT : ''}`, { cause: err });
   }
   if (err instanceof FetchTimeoutError) {
-    const what = err.phase === 'connect' ? `no connection to ${url.host} within ${seconds(timeouts.connectMs)}` : `no answer within ${seconds(timeouts.headersMs)}`;
+    const what =
+      err.phase === 'connect'
+        ? `no connection to ${url.host} within ${seconds(timeouts.connectMs)}`
+        : `no answer within ${seconds(timeouts.headersMs)}`;
     return new AppError('Unavailable', `could not be fetched${where}: ${what}`, { cause: err });
   }
   const code = (err as NodeJS.ErrnoException).code;

@@ -73,7 +73,11 @@ export async function importLegacy(deps: LegacyImportDeps, options: LegacyImport
   const started = performance.now();
   const { db } = deps.catalog;
   const checked = checkLegacyRows(options.rows, await listUnits(db));
-  const existing = await findExistingSkus(db, options.tenantId, checked.flatMap((r) => (r.ok ? [r.input.sku] : [])));
+  const existing = await findExistingSkus(
+    db,
+    options.tenantId,
+    checked.flatMap((r) => (r.ok ? [r.input.sku] : [])),
+  );
   const outcomes = new Map<number, RowOutcome>();
   let imageBytes = 0;
   let imported = 0;
@@ -89,11 +93,22 @@ export async function importLegacy(deps: LegacyImportDeps, options: LegacyImport
     const found = existing.get(sku.toLowerCase());
     if (found === undefined) pending.push(row);
     else if (found.importedFrom === undefined) {
-      outcomes.set(row.line, { line: row.line, sku, kind: 'refused', reason: `SKU ${JSON.stringify(sku)} already exists in tenant ${options.tenantId} (made in the app, not imported); rename it in the CSV or remove the row` });
+      outcomes.set(row.line, {
+        line: row.line,
+        sku,
+        kind: 'refused',
+        reason: `SKU ${JSON.stringify(sku)} already exists in tenant ${options.tenantId} (made in the app, not imported); rename it in the CSV or remove the row`,
+      });
     } else {
       // An earlier run imported it; an image it left waiting is processed now.
       if (found.pendingAssetId !== undefined && !options.dryRun) await processWaiting(deps, found.pendingAssetId, options.signal);
-      outcomes.set(row.line, { line: row.line, sku, kind: 'skipped', productId: found.productId, reason: `imported before (${found.importedFrom})` });
+      outcomes.set(row.line, {
+        line: row.line,
+        sku,
+        kind: 'skipped',
+        productId: found.productId,
+        reason: `imported before (${found.importedFrom})`,
+      });
     }
   }
   report();
@@ -159,7 +174,9 @@ async function importRow(
         { db: trx, stores: catalog.stores, logger: catalog.logger, media: catalog.media },
         options.tenantId,
         row.input,
-        image === undefined || checked === undefined ? undefined : { bytes: image.bytes, fileName: image.fileName, inspection: inspected(checked) },
+        image === undefined || checked === undefined
+          ? undefined
+          : { bytes: image.bytes, fileName: image.fileName, inspection: inspected(checked) },
         signal,
       );
       await recordLegacyImport(trx, { tenantId: options.tenantId, sku, productId: created.id, source: `${options.source}:${row.line}` });
@@ -169,7 +186,8 @@ async function importRow(
     if (signal?.aborted) return undefined;
     return refuse(message(err));
   }
-  if (product.image_asset_id === null || image === undefined) return { line: row.line, sku, kind: 'imported', productId: product.id, image: 'none' };
+  if (product.image_asset_id === null || image === undefined)
+    return { line: row.line, sku, kind: 'imported', productId: product.id, image: 'none' };
 
   const [asset] = await claimProcessing(catalog.db, { ids: [product.image_asset_id], limit: 1, leaseSeconds: LEASE_SECONDS });
   // Another instance's worker took it first: it is processed there.

@@ -35,7 +35,10 @@ export function parseLegacyCsv(text: string): { rows: LegacyCsvRow[]; columns: L
   const delimiter = !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
   let records: { record: string[]; raw: string }[];
   try {
-    records = parse(text, { bom: true, delimiter, raw: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; raw: string }[];
+    records = parse(text, { bom: true, delimiter, raw: true, relax_column_count: true, skip_empty_lines: true }) as unknown as {
+      record: string[];
+      raw: string;
+    }[];
   } catch (err) {
     if (err instanceof CsvError) throw new LegacyCsvError(`the CSV is malformed: ${err.message}`, { cause: err });
     throw err;
@@ -45,7 +48,9 @@ export function parseLegacyCsv(text: string): { rows: LegacyCsvRow[]; columns: L
   const names = header.record.map((h) => h.trim().toLowerCase());
   const missing = REQUIRED.filter((c) => !names.includes(c));
   if (missing.length > 0) {
-    throw new LegacyCsvError(`the CSV header has no ${missing.join(', ')} column (expected name,sku,uom,sale_price,image_path; got ${header.record.join(delimiter)})`);
+    throw new LegacyCsvError(
+      `the CSV header has no ${missing.join(', ')} column (expected name,sku,uom,sale_price,image_path; got ${header.record.join(delimiter)})`,
+    );
   }
   const columns = LEGACY_COLUMNS.filter((c) => names.includes(c));
   // A record's raw text holds the empty lines skipped before it, and its own line breaks.

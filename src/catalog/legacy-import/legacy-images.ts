@@ -75,7 +75,8 @@ export function legacyImageSource(options: LegacyImageSourceOptions): LegacyImag
   return {
     async read(imagePath, signal) {
       if (/^https?:\/\//i.test(imagePath)) return readUrl(options, imagePath, storeFor, signal);
-      if (options.uploadsDir === undefined) throw new AppError('Unprocessable', 'it is a file path, but no uploads folder was given (--uploads DIR)');
+      if (options.uploadsDir === undefined)
+        throw new AppError('Unprocessable', 'it is a file path, but no uploads folder was given (--uploads DIR)');
       uploadsRoot ??= realpath(options.uploadsDir);
       return readFile(options.uploadsDir, await uploadsRoot, options.maxBytes, imagePath, signal);
     },
@@ -86,9 +87,16 @@ export function legacyImageSource(options: LegacyImageSourceOptions): LegacyImag
 }
 
 /** `imagePath` in the uploads folder `uploadsDir` (`root`: its real path). */
-async function readFile(uploadsDir: string, root: string, maxBytes: number, imagePath: string, signal: AbortSignal | undefined): Promise<LegacyImage> {
+async function readFile(
+  uploadsDir: string,
+  root: string,
+  maxBytes: number,
+  imagePath: string,
+  signal: AbortSignal | undefined,
+): Promise<LegacyImage> {
   const relative = imagePath.replace(/\\/g, '/').replace(/^\.\//, '');
-  if (relative.split('/').includes('..')) throw new AppError('Unprocessable', `image path ${JSON.stringify(imagePath)} goes outside the uploads folder`);
+  if (relative.split('/').includes('..'))
+    throw new AppError('Unprocessable', `image path ${JSON.stringify(imagePath)} goes outside the uploads folder`);
   for (const candidate of candidates(relative, root)) {
     let real: string;
     try {
@@ -96,7 +104,8 @@ async function readFile(uploadsDir: string, root: string, maxBytes: number, imag
     } catch {
       continue;
     }
-    if (real !== root && !real.startsWith(root + path.sep)) throw new AppError('Unprocessable', `image path ${JSON.stringify(imagePath)} leads outside the uploads folder`);
+    if (real !== root && !real.startsWith(root + path.sep))
+      throw new AppError('Unprocessable', `image path ${JSON.stringify(imagePath)} leads outside the uploads folder`);
     const handle = await open(real, 'r').catch(() => undefined);
     if (handle === undefined) continue;
     try {
@@ -138,13 +147,21 @@ async function readUrl(
   } catch {
     throw new AppError('Unprocessable', `image URL ${JSON.stringify(imagePath)} is not a valid URL`);
   }
-  const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeSegment);
+  const segments = url.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeSegment);
   const fileName = segments.at(-1) ?? 'image';
   const s3 = options.s3;
   // Credentials go to the configured endpoint only: without one, no URL is read signed.
   const object = s3?.endpoint !== undefined && s3.accessKeyId !== undefined ? s3Object(s3, url, imagePath, segments) : undefined;
   if (object === undefined) {
-    const bytes = await checkedFetch(url, { maxBytes: options.maxBytes, allowPrivateNetwork: options.allowPrivateNetwork === true, timeouts: options.timeouts, signal });
+    const bytes = await checkedFetch(url, {
+      maxBytes: options.maxBytes,
+      allowPrivateNetwork: options.allowPrivateNetwork === true,
+      timeouts: options.timeouts,
+      signal,
+    });
     return { bytes, fileName };
   }
   const { bucket, key } = object;
@@ -159,9 +176,16 @@ async function readUrl(
     }
     return { bytes: await readWithLimit(got.body, options.maxBytes, limit.signal), fileName };
   } catch (err) {
-    if (limit.expired() && !signal?.aborted) throw new AppError('Unavailable', `image ${imagePath} took longer than ${bodyMs / 1000} s to read from S3 (the limit for one image)`, { cause: err });
-    if (isStorageError(err, 'ObjectNotFound')) throw new AppError('NotFound', `image ${imagePath} not found (no object ${key} in bucket ${bucket})`, { cause: err });
-    if (isStorageError(err)) throw new AppError('Unavailable', `image ${imagePath} could not be read from S3: ${err.message}`, { cause: err });
+    if (limit.expired() && !signal?.aborted)
+      throw new AppError(
+        'Unavailable',
+        `image ${imagePath} took longer than ${bodyMs / 1000} s to read from S3 (the limit for one image)`,
+        { cause: err },
+      );
+    if (isStorageError(err, 'ObjectNotFound'))
+      throw new AppError('NotFound', `image ${imagePath} not found (no object ${key} in bucket ${bucket})`, { cause: err });
+    if (isStorageError(err))
+      throw new AppError('Unavailable', `image ${imagePath} could not be read from S3: ${err.message}`, { cause: err });
     throw err;
   } finally {
     limit.clear();
@@ -173,10 +197,16 @@ function s3Object(s3: S3Config, url: URL, imagePath: string, segments: string[])
   const publicBase = s3.publicUrl === undefined ? undefined : `${s3.publicUrl}/`;
   const viaPublicBase = publicBase !== undefined && imagePath.startsWith(publicBase);
   if (!viaPublicBase && new URL(s3.endpoint!).origin !== url.origin) return undefined;
-  const rest = viaPublicBase ? new URL(imagePath.slice(publicBase.length), 'http://x/').pathname.split('/').filter((x) => x !== '').map(decodeSegment) : segments;
+  const rest = viaPublicBase
+    ? new URL(imagePath.slice(publicBase.length), 'http://x/').pathname
+        .split('/')
+        .filter((x) => x !== '')
+        .map(decodeSegment)
+    : segments;
   const bucket = viaPublicBase ? s3.bucket : rest[0];
   const key = (viaPublicBase ? rest : rest.slice(1)).join('/');
-  if (bucket === undefined || key === '') throw new AppError('Unprocessable', `image URL ${imagePath} names no bucket and key (expected ${url.origin}/BUCKET/KEY)`);
+  if (bucket === undefined || key === '')
+    throw new AppError('Unprocessable', `image URL ${imagePath} names no bucket and key (expected ${url.origin}/BUCKET/KEY)`);
   return { bucket, key };
 }
 

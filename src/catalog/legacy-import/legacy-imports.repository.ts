@@ -6,7 +6,10 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/schema.js';
 
-export async function recordLegacyImport(db: Db, values: { tenantId: number; sku: string; productId: number; source: string }): Promise<void> {
+export async function recordLegacyImport(
+  db: Db,
+  values: { tenantId: number; sku: string; productId: number; source: string },
+): Promise<void> {
   await db
     .insertInto('legacy_imports')
     .values({ tenant_id: values.tenantId, sku_key: values.sku.toLowerCase(), product_id: values.productId, source: values.source })

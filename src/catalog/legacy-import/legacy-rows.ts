@@ -37,7 +37,13 @@ export function checkLegacyRows(rows: readonly LegacyCsvRow[], units: readonly U
     const uom = unitId(f.uom ?? '');
     // A quoted CSV field may span lines; a product name is one line, so its breaks become spaces.
     const name = f.name?.replace(/[\t\r\n]+/g, ' ');
-    const parsed = parseProductInput({ name, sku: f.sku, sale_price: f.sale_price, description: f.description, uom_id: uom === undefined ? undefined : String(uom) });
+    const parsed = parseProductInput({
+      name,
+      sku: f.sku,
+      sale_price: f.sale_price,
+      description: f.description,
+      uom_id: uom === undefined ? undefined : String(uom),
+    });
     const problems: string[] = [];
     if (uom === undefined) problems.push(`uom: unknown unit ${JSON.stringify(f.uom)} (use one of ${units.map((u) => u.code).join(', ')})`);
     if (!parsed.ok) for (const [field, message] of Object.entries(parsed.errors)) problems.push(`${field}: ${message}`);
@@ -48,6 +54,11 @@ export function checkLegacyRows(rows: readonly LegacyCsvRow[], units: readonly U
       else firstLine.set(key, row.line);
     }
     if (problems.length > 0 || !parsed.ok) return refuse(problems.join('; '));
-    return { line: row.line, ok: true, input: parsed.value, imagePath: f.image_path === undefined || f.image_path === '' ? undefined : f.image_path };
+    return {
+      line: row.line,
+      ok: true,
+      input: parsed.value,
+      imagePath: f.image_path === undefined || f.image_path === '' ? undefined : f.image_path,
+    };
   });
 }

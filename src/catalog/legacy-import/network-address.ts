@@ -57,7 +57,9 @@ function classify(ip: ipaddr.IPv4 | ipaddr.IPv6): Kind {
   switch (range) {
     case 'unicast':
       // ipaddr.js calls everything outside its special ranges unicast, ::a.b.c.d included.
-      return ip.kind() === 'ipv4' || (ip as ipaddr.IPv6).match(GLOBAL_UNICAST_V6) ? { kind: 'public' } : { kind: 'never', what: 'a reserved address' };
+      return ip.kind() === 'ipv4' || (ip as ipaddr.IPv6).match(GLOBAL_UNICAST_V6)
+        ? { kind: 'public' }
+        : { kind: 'never', what: 'a reserved address' };
     case 'loopback':
       return { kind: 'private', what: 'a loopback address' };
     case 'private':

@@ -17,7 +17,14 @@ import { EXIT_NOT_FOUND, parseId, type CommandIo, type WithDb } from './command-
 const iso = (date: Date | null) => (date === null ? null : date.toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
 function summary(key: Omit<ApiKey, 'hash'>) {
-  return { id: key.id, name: key.name, prefix: `vk_${key.prefix}`, createdAt: iso(key.created_at), lastUsedAt: iso(key.last_used_at), revokedAt: iso(key.revoked_at) };
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: `vk_${key.prefix}`,
+    createdAt: iso(key.created_at),
+    lastUsedAt: iso(key.last_used_at),
+    revokedAt: iso(key.revoked_at),
+  };
 }
 
 /** Columns padded to their widest cell; the name, which may hold spaces, last. */
@@ -37,7 +44,8 @@ export async function listKeys(options: { tenant?: string; json?: boolean }, io:
   if (keys === undefined) return bad(io, 'apikey list', `there is no tenant with id ${tenantId}.`);
   const rows = keys.map(summary);
   if (options.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (rows.length === 0) io.err(`Tenant ${tenantId} has no API keys; make one with \`vitrina apikey create --tenant ${tenantId} --name NAME\`.\n`);
+  else if (rows.length === 0)
+    io.err(`Tenant ${tenantId} has no API keys; make one with \`vitrina apikey create --tenant ${tenantId} --name NAME\`.\n`);
   else io.out(table(rows));
   return 0;
 }
@@ -46,9 +54,12 @@ export async function revokeKey(options: { tenant?: string; id?: string }, io: C
   const tenantId = parseId(options.tenant);
   if (tenantId === undefined) return bad(io, 'apikey revoke', '--tenant is required and must be a tenant id such as 1.');
   const id = parseId(options.id);
-  if (id === undefined) return bad(io, 'apikey revoke', '--id is required and must be a key id as `vitrina apikey list` shows it, such as 3.');
+  if (id === undefined)
+    return bad(io, 'apikey revoke', '--id is required and must be a key id as `vitrina apikey list` shows it, such as 3.');
   if (!(await withDb((db) => revokeApiKey(db, tenantId, id)))) {
-    io.err(`vitrina apikey revoke: tenant ${tenantId} has no active API key with id ${id} (see \`vitrina apikey list --tenant ${tenantId}\`).\n`);
+    io.err(
+      `vitrina apikey revoke: tenant ${tenantId} has no active API key with id ${id} (see \`vitrina apikey list --tenant ${tenantId}\`).\n`,
+    );
     return EXIT_NOT_FOUND;
   }
   io.err(`Revoked API key ${id} of tenant ${tenantId}; the API refuses it from now on.\n`);

@@ -38,7 +38,9 @@ export function registerApiKey(program: Command): void {
         try {
           const { id, token } = await createApiKey(db, { tenantId, name: options.name! });
           process.stdout.write(`${token}\n`);
-          process.stderr.write(`Created API key ${id} (revoke it with \`vitrina apikey revoke --tenant ${tenantId} --id ${id}\`). Keep this token now: it is not stored and cannot be shown again.\n`);
+          process.stderr.write(
+            `Created API key ${id} (revoke it with \`vitrina apikey revoke --tenant ${tenantId} --id ${id}\`). Keep this token now: it is not stored and cannot be shown again.\n`,
+          );
         } catch (err) {
           reportInputError(command, err);
         }

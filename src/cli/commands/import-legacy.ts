@@ -60,11 +60,17 @@ export function registerImportLegacy(program: Command): void {
     .option('--tenant <id>', 'the tenant the products go to')
     .option('--dry-run', 'check every row and image; create nothing')
     .option('--source-env <file>', "the old app's S3 settings: a file of S3_*=value lines (its .env works)")
-    .option('--source-endpoint <url>', "the old app's S3_ENDPOINT: its credentials go to this endpoint only (without one they are not used)")
+    .option(
+      '--source-endpoint <url>',
+      "the old app's S3_ENDPOINT: its credentials go to this endpoint only (without one they are not used)",
+    )
     .option('--source-region <region>', "the old app's S3_REGION")
     .option('--source-access-key <id>', "the old app's S3_ACCESS_KEY")
     .option('--source-secret-key <secret>', "the old app's S3_SECRET_KEY (better kept in --source-env: flags show up in ps)")
-    .option('--allow-private-network', 'also fetch image URLs on loopback, private and link-local addresses (your own network; never 169.254.169.254)')
+    .option(
+      '--allow-private-network',
+      'also fetch image URLs on loopback, private and link-local addresses (your own network; never 169.254.169.254)',
+    )
     .option('--concurrency <n>', 'rows whose images are read and processed at once (1-16)', '2')
     .option('--json', 'print the report as JSON')
     .option('--no-progress', 'no progress bar or progress lines')
@@ -87,13 +93,18 @@ export function registerImportLegacy(program: Command): void {
         throw err;
       }
       if (source !== undefined && source.endpoint === undefined && source.accessKeyId !== undefined) {
-        process.stderr.write(`vitrina ${COMMAND}: the source credentials are not used: they go only to the old app's S3 endpoint (--source-endpoint or S3_ENDPOINT in --source-env)\n`);
+        process.stderr.write(
+          `vitrina ${COMMAND}: the source credentials are not used: they go only to the old app's S3 endpoint (--source-endpoint or S3_ENDPOINT in --source-env)\n`,
+        );
       }
       let text: string;
       try {
         text = await readFile(options.csv!, 'utf8');
       } catch (err) {
-        return badInput(COMMAND, `cannot read ${options.csv}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+        return badInput(
+          COMMAND,
+          `cannot read ${options.csv}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+        );
       }
       let parsed;
       try {
@@ -118,7 +129,12 @@ function checkOptions(o: Options): string | undefined {
 
 /** The old app's S3, when any setting for it was given (otherwise URLs are fetched over HTTP). */
 async function sourceSettings(o: Options): Promise<S3Config | undefined> {
-  const flags = { S3_ENDPOINT: o.sourceEndpoint, S3_REGION: o.sourceRegion, S3_ACCESS_KEY: o.sourceAccessKey, S3_SECRET_KEY: o.sourceSecretKey };
+  const flags = {
+    S3_ENDPOINT: o.sourceEndpoint,
+    S3_REGION: o.sourceRegion,
+    S3_ACCESS_KEY: o.sourceAccessKey,
+    S3_SECRET_KEY: o.sourceSecretKey,
+  };
   if (o.sourceEnv === undefined && Object.values(flags).every((v) => v === undefined)) return undefined;
   return s3Settings({ label: 'source', file: o.sourceEnv, flags, env: {} });
 }
@@ -128,10 +144,19 @@ async function run(options: Options, rows: ReturnType<typeof parseLegacyCsv>['ro
   const logger = createLogger({ level: 'fatal', destination: 2 });
   configureSharp();
   const runtime = await startRuntime(config, logger, { jobs: false });
-  const images = legacyImageSource({ uploadsDir: options.uploads, maxBytes: config.maxUploadSize, s3: source, logger, allowPrivateNetwork: options.allowPrivateNetwork === true });
+  const images = legacyImageSource({
+    uploadsDir: options.uploads,
+    maxBytes: config.maxUploadSize,
+    s3: source,
+    logger,
+    allowPrivateNetwork: options.allowPrivateNetwork === true,
+  });
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
-  const releaseInterrupt = onInterrupt(controller, `\nvitrina ${COMMAND}: stopping after the rows in flight (Ctrl-C again to quit at once)\n`);
+  const releaseInterrupt = onInterrupt(
+    controller,
+    `\nvitrina ${COMMAND}: stopping after the rows in flight (Ctrl-C again to quit at once)\n`,
+  );
   const display = options.progress === false ? undefined : progressDisplay({ label: `vitrina ${COMMAND}`, unit: 'rows' });
   try {
     const tenantId = Number(options.tenant);
@@ -140,7 +165,13 @@ async function run(options: Options, rows: ReturnType<typeof parseLegacyCsv>['ro
     const report = await importLegacy(
       {
         catalog: runtime.catalog,
-        processing: { db: runtime.db, logger, media: config.media, stores: runtime.stores, decodeSlots: new Semaphore(config.media.workers) },
+        processing: {
+          db: runtime.db,
+          logger,
+          media: config.media,
+          stores: runtime.stores,
+          decodeSlots: new Semaphore(config.media.workers),
+        },
         media: config.media,
       },
       {
@@ -151,7 +182,8 @@ async function run(options: Options, rows: ReturnType<typeof parseLegacyCsv>['ro
         dryRun: options.dryRun === true,
         concurrency: Number(options.concurrency),
         signal: controller.signal,
-        onProgress: (p) => display?.update({ done: p.done, total: p.total, doneBytes: p.imageBytes, totalBytes: 0, work: p.done, workBytes: p.imageBytes }),
+        onProgress: (p) =>
+          display?.update({ done: p.done, total: p.total, doneBytes: p.imageBytes, totalBytes: 0, work: p.done, workBytes: p.imageBytes }),
       },
     );
     display?.stop();
@@ -170,14 +202,19 @@ async function run(options: Options, rows: ReturnType<typeof parseLegacyCsv>['ro
 function render(r: LegacyImportReport, csv: string, tenantName: string): string {
   const lines: string[] = [];
   lines.push(`Import of ${csv} into tenant ${r.tenantId} (${tenantName})${r.dryRun ? ', dry run' : ''}: ${r.rows} rows`);
-  const withImage = r.outcomes.filter((o) => (o.kind === 'imported' && o.image !== 'none') || (o.kind === 'would-import' && o.image)).length;
+  const withImage = r.outcomes.filter(
+    (o) => (o.kind === 'imported' && o.image !== 'none') || (o.kind === 'would-import' && o.image),
+  ).length;
   const waiting = r.outcomes.filter((o) => o.kind === 'imported' && o.image === 'waiting').length;
-  lines.push(`  ${r.dryRun ? 'would import' : 'imported'}  ${r.imported} (${withImage} with an image${waiting > 0 ? `, ${waiting} still to be processed by the app` : ''}; ${(r.imageBytes / 1e6).toFixed(1)} MB of images read)`);
+  lines.push(
+    `  ${r.dryRun ? 'would import' : 'imported'}  ${r.imported} (${withImage} with an image${waiting > 0 ? `, ${waiting} still to be processed by the app` : ''}; ${(r.imageBytes / 1e6).toFixed(1)} MB of images read)`,
+  );
   lines.push(`  skipped   ${r.skipped} (imported before)`);
   lines.push(`  refused   ${r.refused.length}`);
   for (const o of r.refused) lines.push(`    line ${o.line}${o.sku === undefined ? '' : ` (SKU ${o.sku})`}: ${o.reason}`);
   if (r.interrupted) lines.push('Interrupted: the rows imported so far are kept. Run the same command again to go on.');
   else if (r.dryRun) lines.push('Dry run: nothing was created.');
-  else if (r.refused.length > 0) lines.push('Refused rows were not imported: fix them in the CSV and run the same command again (imported rows are skipped).');
+  else if (r.refused.length > 0)
+    lines.push('Refused rows were not imported: fix them in the CSV and run the same command again (imported rows are skipped).');
   return `${lines.join('\n')}\n`;
 }

@@ -17,13 +17,16 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'Run the web server (PORT, HOST) and this instance\'s background workers (image processing, purges, spool ' +
+      "Run the web server (PORT, HOST) and this instance's background workers (image processing, purges, spool " +
         'replication): in a child process at lower CPU priority with DATABASE_URL (JOBS=process), beside the server on ' +
         'the embedded database (JOBS=inline). Embedded PGlite + local disk in DATA_DIR unless DATABASE_URL / S3_* are set. ' +
         'Slow clients are cut off by HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS and HTTP_IDLE_TIMEOUT_MS; TRUST_PROXY names ' +
         'the proxies in front; /metrics answers this machine only, unless METRICS_TOKEN or METRICS_PORT is set.',
     )
-    .addHelpText('after', '\nExamples:\n  vitrina serve\n  DATABASE_URL=postgres://localhost/vitrina S3_BUCKET=uploads S3_ENDPOINT=http://127.0.0.1:9000 vitrina serve\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  vitrina serve\n  DATABASE_URL=postgres://localhost/vitrina S3_BUCKET=uploads S3_ENDPOINT=http://127.0.0.1:9000 vitrina serve\n',
+    )
     .action(async () => {
       const config = loadConfig(process.env);
       const logger = createLogger({ level: config.logLevel });
@@ -34,7 +37,15 @@ export function registerServe(program: Command): void {
       const runtime = await startRuntime(
         config,
         logger,
-        config.jobs === 'process' ? { remoteWorkers: { kick: (name) => workers?.kick(name), hold: (id, bytes) => workers?.hold(id, bytes), busy: (busy) => workers?.busy(busy) } } : {},
+        config.jobs === 'process'
+          ? {
+              remoteWorkers: {
+                kick: (name) => workers?.kick(name),
+                hold: (id, bytes) => workers?.hold(id, bytes),
+                busy: (busy) => workers?.busy(busy),
+              },
+            }
+          : {},
       );
       const apps: FastifyInstance[] = [];
       try {
@@ -78,8 +89,10 @@ async function listen(app: FastifyInstance, port: number, host: string, variable
     await app.listen({ port, host });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`${host}:${port} is already in use: stop what listens there, or set ${variable}`, { cause: err });
-    if (code === 'EACCES') throw new Error(`not allowed to listen on ${host}:${port}: set ${variable} to a port above 1023`, { cause: err });
+    if (code === 'EADDRINUSE')
+      throw new Error(`${host}:${port} is already in use: stop what listens there, or set ${variable}`, { cause: err });
+    if (code === 'EACCES')
+      throw new Error(`not allowed to listen on ${host}:${port}: set ${variable} to a port above 1023`, { cause: err });
     throw err;
   }
 }

@@ -16,9 +16,10 @@ function size(t: Tally): string {
 function checked(r: MigrationReport): string {
   if (r.check === 'read-back') return 'each read back and verified (size and sha256)';
   const proven = r.migrated.objects - r.readBack;
-  const how = r.proof === 'sha256'
-    ? 'verified as written (the destination checked the sha256 of each)'
-    : 'verified by the ETag the destination answered with (size and MD5; it does not check sha256 on write)';
+  const how =
+    r.proof === 'sha256'
+      ? 'verified as written (the destination checked the sha256 of each)'
+      : 'verified by the ETag the destination answered with (size and MD5; it does not check sha256 on write)';
   const readBack = r.readBack === 0 ? '' : `, ${r.readBack} read back and verified (size and sha256: the put proved nothing)`;
   return `${proven} ${how}${readBack}`;
 }
@@ -31,7 +32,9 @@ export function renderMigrationReport(r: MigrationReport, options: { deleteSourc
   const lines: string[] = [];
   const scope = r.tenantId === undefined ? 'all tenants' : `tenant ${r.tenantId}`;
   lines.push(`Storage migration ${r.route} (${scope}${r.dryRun ? ', dry run' : ''})`);
-  lines.push(`  planned         ${size(r.planned)}${r.spooled > 0 ? ` (and ${r.spooled} in the fallback spool, left to the app's replicator)` : ''}`);
+  lines.push(
+    `  planned         ${size(r.planned)}${r.spooled > 0 ? ` (and ${r.spooled} in the fallback spool, left to the app's replicator)` : ''}`,
+  );
   if (r.dryRun) {
     lines.push(`  to copy         ${size(r.migrated)}`);
     lines.push(`  already done    ${size(r.skipped)} (verified by an earlier run)`);
@@ -39,7 +42,10 @@ export function renderMigrationReport(r: MigrationReport, options: { deleteSourc
     lines.push('Dry run: nothing was read from or written to either store.');
     return `${lines.join('\n')}\n`;
   }
-  const rate = seconds > 0 && r.migrated.objects > 0 ? ` in ${seconds.toFixed(1)} s (${(r.migrated.objects / seconds).toFixed(0)} files/s, ${(r.migrated.bytes / 1e6 / seconds).toFixed(1)} MB/s)` : '';
+  const rate =
+    seconds > 0 && r.migrated.objects > 0
+      ? ` in ${seconds.toFixed(1)} s (${(r.migrated.objects / seconds).toFixed(0)} files/s, ${(r.migrated.bytes / 1e6 / seconds).toFixed(1)} MB/s)`
+      : '';
   lines.push(`  migrated        ${size(r.migrated)}${rate}, ${checked(r)}`);
   if (r.recopied > 0) lines.push(`  copied again    ${r.recopied} (the destination's copy was wrong)`);
   lines.push(`  skipped         ${size(r.skipped)} (verified by an earlier run)`);
@@ -48,11 +54,14 @@ export function renderMigrationReport(r: MigrationReport, options: { deleteSourc
   if (options.deleteSource) lines.push(`  source deleted  ${r.sourceDeleted}`);
   lines.push(`  failed          ${r.failed.length}`);
   for (const f of r.failed.slice(0, LISTED_FAILURES)) lines.push(`    ${f.key} (tenant ${f.tenantId}): ${f.reason}`);
-  if (r.failed.length > LISTED_FAILURES) lines.push(`    … and ${r.failed.length - LISTED_FAILURES} more (run with --json for all of them)`);
+  if (r.failed.length > LISTED_FAILURES)
+    lines.push(`    … and ${r.failed.length - LISTED_FAILURES} more (run with --json for all of them)`);
 
   const handled = r.migrated.objects + r.skipped.objects + r.gone + r.atDestination + r.failed.length;
   if (r.interrupted) {
-    lines.push(`Interrupted after ${handled} of ${r.planned.objects} objects; what was verified is recorded. Run the same command again to go on.`);
+    lines.push(
+      `Interrupted after ${handled} of ${r.planned.objects} objects; what was verified is recorded. Run the same command again to go on.`,
+    );
   } else if (r.stoppedBecause !== undefined) {
     lines.push(`Stopped: ${r.stoppedBecause}. Fix the store and run the same command again; verified objects are skipped.`);
   } else if (r.failed.length > 0) {

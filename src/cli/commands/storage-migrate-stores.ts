@@ -48,7 +48,12 @@ export interface StoreEnd {
 }
 
 /** Builds both ends (nothing is contacted yet). @throws S3SettingsError for a bad --to-env / --to-* value */
-export async function migrationEnds(config: Config, flags: MigrateEndFlags, env: NodeJS.ProcessEnv, logger: Logger): Promise<{ source: StoreEnd; destination: StoreEnd }> {
+export async function migrationEnds(
+  config: Config,
+  flags: MigrateEndFlags,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<{ source: StoreEnd; destination: StoreEnd }> {
   const source = flags.from === 'local' ? localEnd(config, flags.fromDir) : s3End(config, config.s3, logger);
   let destination: StoreEnd;
   if (flags.to === 'local') {
@@ -77,7 +82,13 @@ function localEnd(config: Config, dir: string | undefined): StoreEnd {
   const root = dir === undefined ? localStoreRoot(config) : path.resolve(dir);
   // The migration never signs a URL, so the local store needs no real key (and none is read or made in DATA_DIR).
   // It buffers each object whole anyway: read an image in one go rather than 64 KiB at a time.
-  const store = new LocalObjectStore({ root, baseUrl: config.appUrl, secret: randomBytes(32).toString('hex'), signedUrlTtl: config.signedUrlTtl, readChunkSize: 1024 * 1024 });
+  const store = new LocalObjectStore({
+    root,
+    baseUrl: config.appUrl,
+    secret: randomBytes(32).toString('hex'),
+    signedUrlTtl: config.signedUrlTtl,
+    readChunkSize: 1024 * 1024,
+  });
   return { kind: 'local', store, name: `local:${root}`, s3: undefined };
 }
 

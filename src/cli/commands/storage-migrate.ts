@@ -39,7 +39,16 @@ interface Options extends Omit<MigrateEndFlags, 'from' | 'to'> {
 const COMMAND = 'storage migrate';
 const ENDS: readonly EndKind[] = ['local', 's3'];
 const CHECKS: readonly CheckMode[] = ['on-write', 'read-back'];
-const S3_DESTINATION_FLAGS = ['toEnv', 'toEndpoint', 'toBucket', 'toRegion', 'toAccessKey', 'toSecretKey', 'toPathStyle', 'toPublicUrl'] as const;
+const S3_DESTINATION_FLAGS = [
+  'toEnv',
+  'toEndpoint',
+  'toBucket',
+  'toRegion',
+  'toAccessKey',
+  'toSecretKey',
+  'toPathStyle',
+  'toPublicUrl',
+] as const;
 
 export function registerStorageMigrate(storage: Command): void {
   storage
@@ -101,7 +110,8 @@ export function registerStorageMigrate(storage: Command): void {
       }
       const { source, destination } = ends;
       try {
-        if (source.name === destination.name) return badInput(COMMAND, `the source and the destination are the same store (${source.name}).`);
+        if (source.name === destination.name)
+          return badInput(COMMAND, `the source and the destination are the same store (${source.name}).`);
         await migrate(config, options, checked, source, destination);
       } finally {
         await source.store.close();
@@ -126,14 +136,23 @@ function checkOptions(o: Options): Checked | string {
   if (!/^\d{1,3}$/.test(o.concurrency) || Number(o.concurrency) < 1 || Number(o.concurrency) > 256) {
     return `--concurrency must be a whole number from 1 to 256 (got ${JSON.stringify(o.concurrency)}).`;
   }
-  if (o.check !== undefined && !(CHECKS as string[]).includes(o.check)) return `--check must be on-write or read-back (got ${JSON.stringify(o.check)}).`;
-  if (o.tenant !== undefined && !/^\d{1,9}$/.test(o.tenant)) return `--tenant must be a tenant id such as 7 (got ${JSON.stringify(o.tenant)}).`;
+  if (o.check !== undefined && !(CHECKS as string[]).includes(o.check))
+    return `--check must be on-write or read-back (got ${JSON.stringify(o.check)}).`;
+  if (o.tenant !== undefined && !/^\d{1,9}$/.test(o.tenant))
+    return `--tenant must be a tenant id such as 7 (got ${JSON.stringify(o.tenant)}).`;
   if (o.fromDir !== undefined && o.from !== 'local') return '--from-dir goes with --from local.';
   if (o.toDir !== undefined && o.to !== 'local') return '--to-dir goes with --to local.';
   const s3Flag = S3_DESTINATION_FLAGS.find((f) => o[f] !== undefined);
   if (s3Flag !== undefined && o.to !== 's3') return `--${s3Flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --to s3.`;
-  if (o.toPathStyle !== undefined && !/^(?:true|false)$/.test(o.toPathStyle)) return `--to-path-style must be true or false (got ${JSON.stringify(o.toPathStyle)}).`;
-  return { from: o.from as EndKind, to: o.to as EndKind, tenantId: o.tenant === undefined ? undefined : Number(o.tenant), concurrency: Number(o.concurrency), check: o.check as CheckMode | undefined };
+  if (o.toPathStyle !== undefined && !/^(?:true|false)$/.test(o.toPathStyle))
+    return `--to-path-style must be true or false (got ${JSON.stringify(o.toPathStyle)}).`;
+  return {
+    from: o.from as EndKind,
+    to: o.to as EndKind,
+    tenantId: o.tenant === undefined ? undefined : Number(o.tenant),
+    concurrency: Number(o.concurrency),
+    check: o.check as CheckMode | undefined,
+  };
 }
 
 async function migrate(config: Config, options: Options, checked: Checked, source: StoreEnd, destination: StoreEnd): Promise<void> {
@@ -142,7 +161,10 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
   // policy on the image prefix only with S3_PUBLIC_URL). That runs while the database opens —
   // neither needs the other, and each takes a few hundred milliseconds — unless a --tenant must
   // be found first (a wrong one touches neither store).
-  const prepare = () => (options.dryRun || destination.s3 === undefined ? undefined : initStorage({ ...config, s3: destination.s3 }, destination.store, { signal: controller.signal }));
+  const prepare = () =>
+    options.dryRun || destination.s3 === undefined
+      ? undefined
+      : initStorage({ ...config, s3: destination.s3 }, destination.store, { signal: controller.signal });
   const early = checked.tenantId === undefined ? prepare() : undefined;
   // Its end, failed or not: awaited before returning, so nothing is left running; its failure
   // is reported where its result is awaited (and must not count as unhandled until then).
@@ -154,8 +176,12 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
     await earlyEnded;
     throw err;
   }
-  const releaseInterrupt = onInterrupt(controller, `\nvitrina ${COMMAND}: stopping — the objects in flight are aborted, verified ones are kept (Ctrl-C again to quit at once)\n`);
-  const display = options.progress === false || options.dryRun ? undefined : progressDisplay({ label: `vitrina ${COMMAND}`, unit: 'files' });
+  const releaseInterrupt = onInterrupt(
+    controller,
+    `\nvitrina ${COMMAND}: stopping — the objects in flight are aborted, verified ones are kept (Ctrl-C again to quit at once)\n`,
+  );
+  const display =
+    options.progress === false || options.dryRun ? undefined : progressDisplay({ label: `vitrina ${COMMAND}`, unit: 'files' });
   try {
     await migrateToLatest(database.db);
     const { tenantId } = checked;
@@ -174,11 +200,26 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
         verify: options.verify === true,
         deleteSource: options.deleteSource === true,
         signal: controller.signal,
-        onProgress: (p) => display?.update({ done: p.done.objects, total: p.total.objects, doneBytes: p.done.bytes, totalBytes: p.total.bytes, work: p.copied.objects, workBytes: p.copied.bytes }),
+        onProgress: (p) =>
+          display?.update({
+            done: p.done.objects,
+            total: p.total.objects,
+            doneBytes: p.done.bytes,
+            totalBytes: p.total.bytes,
+            work: p.copied.objects,
+            workBytes: p.copied.bytes,
+          }),
       },
     );
     display?.stop();
-    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderMigrationReport(report, { deleteSource: options.deleteSource === true, switchHint: switchHint(config, report, destination) }));
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : renderMigrationReport(report, {
+            deleteSource: options.deleteSource === true,
+            switchHint: switchHint(config, report, destination),
+          }),
+    );
     process.exitCode = migrationExitCode(report);
   } finally {
     // Nothing left running: a bucket set-up whose result was not needed (the run failed before) ends first.
@@ -193,8 +234,13 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
 function switchHint(config: Config, report: MigrationReport, destination: StoreEnd): string | undefined {
   if (report.tenantId !== undefined) return undefined;
   if (destination.s3 !== undefined) {
-    const same = config.storageDriver === 's3' && config.s3.bucket === destination.s3.bucket && config.s3.endpoint === destination.s3.endpoint;
-    return same ? undefined : 'To switch the app: stop it, set STORAGE_DRIVER=s3 and the S3_* settings of the destination, start it again (no database change).';
+    const same =
+      config.storageDriver === 's3' && config.s3.bucket === destination.s3.bucket && config.s3.endpoint === destination.s3.endpoint;
+    return same
+      ? undefined
+      : 'To switch the app: stop it, set STORAGE_DRIVER=s3 and the S3_* settings of the destination, start it again (no database change).';
   }
-  return config.storageDriver === 'local' ? undefined : 'To switch the app: stop it, set STORAGE_DRIVER=local (objects in DATA_DIR/objects), start it again (no database change).';
+  return config.storageDriver === 'local'
+    ? undefined
+    : 'To switch the app: stop it, set STORAGE_DRIVER=local (objects in DATA_DIR/objects), start it again (no database change).';
 }

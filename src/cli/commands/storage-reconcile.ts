@@ -31,12 +31,17 @@ export function registerStorageReconcile(storage: Command): void {
     .option('--grace <duration>', 'keep orphans younger than this (e.g. 0, 90s, 30m, 24h, 7d)', '24h')
     .option('--apply', 'delete old orphans and mark broken assets (default: only report)')
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExamples:\n  vitrina storage reconcile\n  vitrina storage reconcile --tenant 7 --grace 1h --apply\n  vitrina storage reconcile --json | jq .orphans\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  vitrina storage reconcile\n  vitrina storage reconcile --tenant 7 --grace 1h --apply\n  vitrina storage reconcile --json | jq .orphans\n',
+    )
     .action(async (options: Options) => {
       const command = 'storage reconcile';
       const graceMs = parseDuration(options.grace);
-      if (graceMs === undefined) return badInput(command, `--grace must be a duration such as 0, 90s, 30m, 24h or 7d (got ${JSON.stringify(options.grace)}).`);
-      if (options.tenant !== undefined && !/^\d{1,9}$/.test(options.tenant)) return badInput(command, `--tenant must be a tenant id such as 7 (got ${JSON.stringify(options.tenant)}).`);
+      if (graceMs === undefined)
+        return badInput(command, `--grace must be a duration such as 0, 90s, 30m, 24h or 7d (got ${JSON.stringify(options.grace)}).`);
+      if (options.tenant !== undefined && !/^\d{1,9}$/.test(options.tenant))
+        return badInput(command, `--tenant must be a tenant id such as 7 (got ${JSON.stringify(options.tenant)}).`);
       const config = loadConfig(process.env);
       const logger = createLogger({ level: 'warn', destination: 2 });
       // Loaded here, not at the top: the sibling commands (storage migrate) start sooner without the whole app.
@@ -69,7 +74,9 @@ function render(r: ReconcileReport, location: string, graceMs: number): string {
   for (const m of r.missing) lines.push(`  asset ${m.assetId} (tenant ${m.tenantId}, ${m.status}): ${m.missing.join(', ')}  ${m.action}`);
   lines.push('', `Queued for purge (left to the purge worker): ${r.queuedForPurge}; outside Vitrina's keys (left alone): ${r.foreign}.`);
   if (!r.applied && (r.orphans.length > 0 || r.missing.length > 0)) {
-    lines.push(`Dry run: nothing changed. Run again with --apply to delete orphans older than ${formatDuration(graceMs)} and mark ${r.missing.length} asset(s) broken.`);
+    lines.push(
+      `Dry run: nothing changed. Run again with --apply to delete orphans older than ${formatDuration(graceMs)} and mark ${r.missing.length} asset(s) broken.`,
+    );
   } else if (r.orphans.length === 0 && r.missing.length === 0) {
     lines.push('The bucket and the database agree.');
   }

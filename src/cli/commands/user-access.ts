@@ -43,7 +43,12 @@ function bad(io: CommandIo, command: string, message: string): number {
 }
 
 /** Runs `work`, turning "no such user" into one line and exit 1. */
-async function forUser(io: CommandIo, command: string, work: () => Promise<SessionsEnded>, done: (result: SessionsEnded) => string): Promise<number> {
+async function forUser(
+  io: CommandIo,
+  command: string,
+  work: () => Promise<SessionsEnded>,
+  done: (result: SessionsEnded) => string,
+): Promise<number> {
   try {
     io.err(`${done(await work())}\n`);
     return 0;
@@ -68,11 +73,21 @@ export async function setPasswordCommand(
   const command = 'user set-password';
   const email = options.email?.trim() ?? '';
   if (email === '') return bad(io, command, '--email is required (the email the user logs in with).');
-  if (password === undefined) return bad(io, command, 'give the new password on the first line of stdin, e.g. `printf "%s\\n" "$PASSWORD" | vitrina user set-password --email ana@acme.test`.');
+  if (password === undefined)
+    return bad(
+      io,
+      command,
+      'give the new password on the first line of stdin, e.g. `printf "%s\\n" "$PASSWORD" | vitrina user set-password --email ana@acme.test`.',
+    );
   const problem = newPasswordProblem(password);
   if (problem !== undefined) return bad(io, command, problem);
   return withDb((db) =>
-    forUser(io, command, () => setPassword(db, email, password, { passwords }), (r) => `Password changed for ${email.toLowerCase()}; ${ended(r.sessionsEnded)}.`),
+    forUser(
+      io,
+      command,
+      () => setPassword(db, email, password, { passwords }),
+      (r) => `Password changed for ${email.toLowerCase()}; ${ended(r.sessionsEnded)}.`,
+    ),
   );
 }
 
@@ -80,5 +95,12 @@ export async function signOutEverywhereCommand(options: { email?: string }, io: 
   const command = 'user sign-out-everywhere';
   const email = options.email?.trim() ?? '';
   if (email === '') return bad(io, command, '--email is required (the email the user logs in with).');
-  return withDb((db) => forUser(io, command, () => signOutEverywhere(db, email), (r) => `Signed ${email.toLowerCase()} out everywhere; ${ended(r.sessionsEnded)}.`));
+  return withDb((db) =>
+    forUser(
+      io,
+      command,
+      () => signOutEverywhere(db, email),
+      (r) => `Signed ${email.toLowerCase()} out everywhere; ${ended(r.sessionsEnded)}.`,
+    ),
+  );
 }

@@ -18,19 +18,31 @@ export function registerUser(program: Command): void {
     .command('set-password')
     .description("Set a user's password, read from the first line of stdin, and end all of the user's sessions.")
     .option('--email <email>', 'the email the user logs in with')
-    .addHelpText('after', '\nExample:\n  printf "%s\\n" "$NEW_PASSWORD" | vitrina user set-password --email ana@acme.test\n\nExit codes: 0 done, 1 no such user, 2 bad input.\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  printf "%s\\n" "$NEW_PASSWORD" | vitrina user set-password --email ana@acme.test\n\nExit codes: 0 done, 1 no such user, 2 bad input.\n',
+    )
     .action(async (options: { email?: string }) => {
       const config = loadConfig(process.env);
       if (process.stdin.isTTY) process.stderr.write('New password (it shows as you type; then Enter): ');
       const password = options.email?.trim() ? await readFirstLine(process.stdin) : undefined;
       const withDb: WithDb = (work) => withMigratedDatabase(config, ({ db }) => work(db));
-      process.exitCode = await setPasswordCommand(options, password, new PasswordHashing(scryptParams(config.passwordHashCost)), processIo, withDb);
+      process.exitCode = await setPasswordCommand(
+        options,
+        password,
+        new PasswordHashing(scryptParams(config.passwordHashCost)),
+        processIo,
+        withDb,
+      );
     });
   user
     .command('sign-out-everywhere')
-    .description("End every session of a user (every browser they are logged in on).")
+    .description('End every session of a user (every browser they are logged in on).')
     .option('--email <email>', 'the email the user logs in with')
-    .addHelpText('after', '\nExample:\n  vitrina user sign-out-everywhere --email ana@acme.test\n\nExit codes: 0 done, 1 no such user, 2 bad input.\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  vitrina user sign-out-everywhere --email ana@acme.test\n\nExit codes: 0 done, 1 no such user, 2 bad input.\n',
+    )
     .action(async (options: { email?: string }) => {
       const config = loadConfig(process.env);
       process.exitCode = await signOutEverywhereCommand(options, processIo, (work) => withMigratedDatabase(config, ({ db }) => work(db)));

@@ -13,7 +13,9 @@ import { startRuntime } from '../../runtime.js';
 export function registerWork(program: Command): void {
   program
     .command('work')
-    .description('Run the background workers only (image processing, purges, spool replication); they share work with every other instance through the database.')
+    .description(
+      'Run the background workers only (image processing, purges, spool replication); they share work with every other instance through the database.',
+    )
     .addHelpText('after', '\nExample:\n  DATABASE_URL=postgres://localhost/vitrina S3_BUCKET=uploads nice vitrina work\n')
     .action(async () => {
       const config = loadConfig(process.env);

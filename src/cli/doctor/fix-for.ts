@@ -11,7 +11,8 @@ export function fixFor(config: Config, err: unknown): string {
   if (!isStorageError(err)) return `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
   switch (err.code) {
     case 'BadCredentials':
-      if (/S3_ACCESS_KEY/.test(err.message)) return 'S3_ACCESS_KEY is not known to the store: set the access key id of a key that exists there.';
+      if (/S3_ACCESS_KEY/.test(err.message))
+        return 'S3_ACCESS_KEY is not known to the store: set the access key id of a key that exists there.';
       return 'S3_SECRET_KEY does not match S3_ACCESS_KEY: set the secret that belongs to this access key.';
     case 'StoreUnreachable':
       return s3.endpoint !== undefined

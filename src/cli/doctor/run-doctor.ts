@@ -25,11 +25,17 @@ export async function runDoctor(env: Readonly<Record<string, string | undefined>
   try {
     config = loadConfig(env);
   } catch (err) {
-    if (err instanceof ConfigError) return [fail('configuration', err.message, `set ${err.variable} to a valid value (see README, Configuration).`)];
+    if (err instanceof ConfigError)
+      return [fail('configuration', err.message, `set ${err.variable} to a valid value (see README, Configuration).`)];
     throw err;
   }
-  const where = config.storageDriver === 's3' ? `s3://${config.s3.bucket} at ${config.s3.endpoint ?? `AWS ${config.s3.region}`}` : `local folder in ${config.dataDir}`;
-  const results: CheckResult[] = [pass('configuration', `${config.storageDriver} driver, ${where}, MAX_UPLOAD_SIZE ${config.maxUploadSize} bytes`)];
+  const where =
+    config.storageDriver === 's3'
+      ? `s3://${config.s3.bucket} at ${config.s3.endpoint ?? `AWS ${config.s3.region}`}`
+      : `local folder in ${config.dataDir}`;
+  const results: CheckResult[] = [
+    pass('configuration', `${config.storageDriver} driver, ${where}, MAX_UPLOAD_SIZE ${config.maxUploadSize} bytes`),
+  ];
   return config.storageDriver === 's3' ? [...results, ...(await s3Checks(config))] : [...results, ...(await localChecks(config))];
 }
 
@@ -37,13 +43,18 @@ async function s3Checks(config: Config): Promise<CheckResult[]> {
   const endpointUrl = config.s3.endpoint ?? `https://s3.${config.s3.region}.amazonaws.com`;
   const results: CheckResult[] = [];
   let serverDate: string | null = null;
-  const reach = await runCheck('endpoint reachable', async () => {
-    const res = await fetch(endpointUrl, { method: 'HEAD', signal: AbortSignal.timeout(config.s3.connectTimeoutMs + 2000) });
-    serverDate = res.headers.get('date');
-    return `${endpointUrl} answered HTTP ${res.status}`;
-  }, () => config.s3.endpoint !== undefined
-    ? `S3_ENDPOINT=${config.s3.endpoint} cannot be reached: start the S3 server or correct S3_ENDPOINT.`
-    : `AWS S3 in ${config.s3.region} cannot be reached: check the network and S3_REGION.`);
+  const reach = await runCheck(
+    'endpoint reachable',
+    async () => {
+      const res = await fetch(endpointUrl, { method: 'HEAD', signal: AbortSignal.timeout(config.s3.connectTimeoutMs + 2000) });
+      serverDate = res.headers.get('date');
+      return `${endpointUrl} answered HTTP ${res.status}`;
+    },
+    () =>
+      config.s3.endpoint !== undefined
+        ? `S3_ENDPOINT=${config.s3.endpoint} cannot be reached: start the S3 server or correct S3_ENDPOINT.`
+        : `AWS S3 in ${config.s3.region} cannot be reached: check the network and S3_REGION.`,
+  );
   results.push(reach);
   if (reach.status === 'fail') return [...results, skip('credentials and bucket', 'not checked: the endpoint cannot be reached')];
   results.push(clockCheck(serverDate));
@@ -74,7 +85,14 @@ async function accessChecks(config: Config, store: ObjectStore): Promise<CheckRe
   }
   const credentials = pass('credentials', 'accepted (signed request succeeded)');
   if (!config.storageAutoInit) {
-    return [credentials, fail('bucket', `${bucket} does not exist`, `S3_BUCKET=${config.s3.bucket} does not exist: run \`vitrina storage init\` (STORAGE_AUTO_INIT=false keeps doctor from creating it).`)];
+    return [
+      credentials,
+      fail(
+        'bucket',
+        `${bucket} does not exist`,
+        `S3_BUCKET=${config.s3.bucket} does not exist: run \`vitrina storage init\` (STORAGE_AUTO_INIT=false keeps doctor from creating it).`,
+      ),
+    ];
   }
   try {
     const outcome = await initStorage(config, store);
@@ -99,7 +117,11 @@ function clockCheck(serverDate: string | null): CheckResult {
   const skew = Math.round((Date.now() - Date.parse(serverDate)) / 1000);
   if (!Number.isFinite(skew)) return skip('clock skew', `unreadable Date header ${JSON.stringify(serverDate)}`);
   if (Math.abs(skew) > MAX_SKEW_SECONDS) {
-    return fail('clock skew', `this machine's clock is ${skew} s off the store's`, 'synchronise the system clock (NTP): S3 refuses requests signed more than 15 minutes off.');
+    return fail(
+      'clock skew',
+      `this machine's clock is ${skew} s off the store's`,
+      'synchronise the system clock (NTP): S3 refuses requests signed more than 15 minutes off.',
+    );
   }
   return pass('clock skew', `${skew} s against the store (Date header resolution is 1 s)`);
 }
@@ -136,4 +158,3 @@ function configEnv(config: Config): Record<string, string | undefined> {
     LOG_LEVEL: config.logLevel,
   };
 }
-

@@ -36,50 +36,76 @@ export async function storeChecks(config: Config, store: ObjectStore): Promise<C
     const bytes = randomBytes(PROBE_BYTES);
     const key = probeKey('roundtrip.bin');
     results.push(
-      await runCheck('put / head / get / delete', async () => {
-        created.push(key);
-        const put = await store.put(key, bytes, { contentType: 'application/octet-stream', signal });
-        if (put.sha256 !== sha256Hex(bytes) || put.size !== bytes.length) throw new Error(`put reported ${put.size} bytes, sha256 ${put.sha256.slice(0, 12)}…; expected ${bytes.length} bytes`);
-        const head = await store.head(key, { signal });
-        if (head.size !== bytes.length) throw new Error(`head reports ${head.size} bytes, ${bytes.length} were stored`);
-        const ranged = await store.get(key, { range: { start: 1000, end: 1999 }, signal });
-        if (!(await readAll(ranged.body)).equals(bytes.subarray(1000, 2000))) throw new Error('a ranged get returned other bytes than were stored');
-        const whole = await readAll((await store.get(key, { signal })).body);
-        if (sha256Hex(whole) !== put.sha256) throw new Error('the object read back has a different sha256 than the one stored');
-        await store.delete(key, { signal });
-        if (await store.exists(key, { signal })) throw new Error('the object is still there after delete');
-        return `64 KiB stored and read back, sha256 ${put.sha256.slice(0, 12)}… verified, ranged get and delete work`;
-      }, fix),
+      await runCheck(
+        'put / head / get / delete',
+        async () => {
+          created.push(key);
+          const put = await store.put(key, bytes, { contentType: 'application/octet-stream', signal });
+          if (put.sha256 !== sha256Hex(bytes) || put.size !== bytes.length)
+            throw new Error(`put reported ${put.size} bytes, sha256 ${put.sha256.slice(0, 12)}…; expected ${bytes.length} bytes`);
+          const head = await store.head(key, { signal });
+          if (head.size !== bytes.length) throw new Error(`head reports ${head.size} bytes, ${bytes.length} were stored`);
+          const ranged = await store.get(key, { range: { start: 1000, end: 1999 }, signal });
+          if (!(await readAll(ranged.body)).equals(bytes.subarray(1000, 2000)))
+            throw new Error('a ranged get returned other bytes than were stored');
+          const whole = await readAll((await store.get(key, { signal })).body);
+          if (sha256Hex(whole) !== put.sha256) throw new Error('the object read back has a different sha256 than the one stored');
+          await store.delete(key, { signal });
+          if (await store.exists(key, { signal })) throw new Error('the object is still there after delete');
+          return `64 KiB stored and read back, sha256 ${put.sha256.slice(0, 12)}… verified, ranged get and delete work`;
+        },
+        fix,
+      ),
     );
 
     const signedKey = probeKey('signed.bin');
     results.push(
-      await runCheck('signed URL', async () => {
-        created.push(signedKey);
-        await store.put(signedKey, bytes.subarray(0, 4096), { contentType: 'application/octet-stream', signal });
-        const url = await store.signedUrl(signedKey, { expiresIn: 120, contentDisposition: 'attachment; filename="probe.bin"' });
-        const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
-        if (res.status !== 200) throw new Error(`GET of the signed URL answered HTTP ${res.status}`);
-        const body = Buffer.from(await res.arrayBuffer());
-        if (!body.equals(bytes.subarray(0, 4096))) throw new Error('the signed URL served other bytes than were stored');
-        if (!(res.headers.get('content-disposition') ?? '').includes('probe.bin')) throw new Error('the signed URL ignored the asked Content-Disposition');
-        return `fetched over HTTP (${new URL(url).origin}), bytes and Content-Disposition match`;
-      }, fix),
+      await runCheck(
+        'signed URL',
+        async () => {
+          created.push(signedKey);
+          await store.put(signedKey, bytes.subarray(0, 4096), { contentType: 'application/octet-stream', signal });
+          const url = await store.signedUrl(signedKey, { expiresIn: 120, contentDisposition: 'attachment; filename="probe.bin"' });
+          const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+          if (res.status !== 200) throw new Error(`GET of the signed URL answered HTTP ${res.status}`);
+          const body = Buffer.from(await res.arrayBuffer());
+          if (!body.equals(bytes.subarray(0, 4096))) throw new Error('the signed URL served other bytes than were stored');
+          if (!(res.headers.get('content-disposition') ?? '').includes('probe.bin'))
+            throw new Error('the signed URL ignored the asked Content-Disposition');
+          return `fetched over HTTP (${new URL(url).origin}), bytes and Content-Disposition match`;
+        },
+        fix,
+      ),
     );
 
     const postKey = probeKey('post.bin');
     const bigKey = probeKey('post-too-big.bin');
     results.push(
-      await runCheck('presigned POST', async () => {
-        created.push(postKey, bigKey);
-        const ok = await postForm(await store.presignedPost(postKey, { contentType: 'application/octet-stream', maxBytes: POST_LIMIT }), bytes.subarray(0, POST_LIMIT), 'application/octet-stream');
-        if (ok.status >= 300) throw new Error(`a ${POST_LIMIT}-byte upload within the limit was refused with HTTP ${ok.status}`);
-        if ((await store.head(postKey, { signal })).size !== POST_LIMIT) throw new Error('the posted object has the wrong size');
-        const big = await postForm(await store.presignedPost(bigKey, { contentType: 'application/octet-stream', maxBytes: POST_LIMIT }), bytes.subarray(0, POST_LIMIT + 1), 'application/octet-stream');
-        if (big.status < 400) throw new Error(`an upload one byte over the limit was accepted (HTTP ${big.status}): the store does not enforce content-length-range`);
-        if (await store.exists(bigKey, { signal })) throw new Error('the over-limit upload was stored');
-        return `accepted ${POST_LIMIT} bytes; refused ${POST_LIMIT + 1} bytes itself (HTTP ${big.status})`;
-      }, fix),
+      await runCheck(
+        'presigned POST',
+        async () => {
+          created.push(postKey, bigKey);
+          const ok = await postForm(
+            await store.presignedPost(postKey, { contentType: 'application/octet-stream', maxBytes: POST_LIMIT }),
+            bytes.subarray(0, POST_LIMIT),
+            'application/octet-stream',
+          );
+          if (ok.status >= 300) throw new Error(`a ${POST_LIMIT}-byte upload within the limit was refused with HTTP ${ok.status}`);
+          if ((await store.head(postKey, { signal })).size !== POST_LIMIT) throw new Error('the posted object has the wrong size');
+          const big = await postForm(
+            await store.presignedPost(bigKey, { contentType: 'application/octet-stream', maxBytes: POST_LIMIT }),
+            bytes.subarray(0, POST_LIMIT + 1),
+            'application/octet-stream',
+          );
+          if (big.status < 400)
+            throw new Error(
+              `an upload one byte over the limit was accepted (HTTP ${big.status}): the store does not enforce content-length-range`,
+            );
+          if (await store.exists(bigKey, { signal })) throw new Error('the over-limit upload was stored');
+          return `accepted ${POST_LIMIT} bytes; refused ${POST_LIMIT + 1} bytes itself (HTTP ${big.status})`;
+        },
+        fix,
+      ),
     );
 
     results.push(await publicUrlCheck(config, store, created, fix, signal));
@@ -89,19 +115,36 @@ export async function storeChecks(config: Config, store: ObjectStore): Promise<C
   return results;
 }
 
-async function publicUrlCheck(config: Config, store: ObjectStore, created: string[], fix: (err: unknown) => string, signal: AbortSignal): Promise<CheckResult> {
+async function publicUrlCheck(
+  config: Config,
+  store: ObjectStore,
+  created: string[],
+  fix: (err: unknown) => string,
+  signal: AbortSignal,
+): Promise<CheckResult> {
   const probe = variantKey(newAssetPrefix('doctor'), 'probe', 'png');
   if (store.publicUrl(probe) === undefined) return skip('public URL', 'S3_PUBLIC_URL is not set: images are served by signed URLs');
-  return runCheck('public URL', async () => {
-    created.push(probe);
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e5270de20000000049454e44ae426082', 'hex');
-    await store.put(probe, png, { contentType: 'image/png', cacheControl: 'public, max-age=60', signal });
-    const url = store.publicUrl(probe)!;
-    const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
-    if (res.status !== 200) {
-      return fail('public URL', `anonymous GET ${url} answered HTTP ${res.status}`, `S3_PUBLIC_URL=${config.s3.publicUrl} does not serve the bucket's t/*/img/* objects: run \`vitrina storage init\` (public-read policy on t/*/img/*) or point S3_PUBLIC_URL at the bucket or CDN.`);
-    }
-    if (!Buffer.from(await res.arrayBuffer()).equals(png)) throw new Error(`${url} served other bytes than were stored`);
-    return `anonymous GET ${url} → 200, bytes match`;
-  }, fix);
+  return runCheck(
+    'public URL',
+    async () => {
+      created.push(probe);
+      const png = Buffer.from(
+        '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e5270de20000000049454e44ae426082',
+        'hex',
+      );
+      await store.put(probe, png, { contentType: 'image/png', cacheControl: 'public, max-age=60', signal });
+      const url = store.publicUrl(probe)!;
+      const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      if (res.status !== 200) {
+        return fail(
+          'public URL',
+          `anonymous GET ${url} answered HTTP ${res.status}`,
+          `S3_PUBLIC_URL=${config.s3.publicUrl} does not serve the bucket's t/*/img/* objects: run \`vitrina storage init\` (public-read policy on t/*/img/*) or point S3_PUBLIC_URL at the bucket or CDN.`,
+        );
+      }
+      if (!Buffer.from(await res.arrayBuffer()).equals(png)) throw new Error(`${url} served other bytes than were stored`);
+      return `anonymous GET ${url} → 200, bytes match`;
+    },
+    fix,
+  );
 }

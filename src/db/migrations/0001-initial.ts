@@ -68,9 +68,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('tenant_id', 'integer', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     .addColumn('key_prefix', 'text', (c) => c.notNull().unique())
-    .addColumn('location', 'text', (c) => c.notNull().defaultTo('store').check(sql`location in ('store', 'spool')`))
+    .addColumn('location', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('store')
+        .check(sql`location in ('store', 'spool')`),
+    )
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('processing').check(sql`status in ('ready', 'processing', 'broken')`),
+      c
+        .notNull()
+        .defaultTo('processing')
+        .check(sql`status in ('ready', 'processing', 'broken')`),
     )
     .addColumn('content_type', 'text', (c) => c.notNull())
     .addColumn('bytes', 'bigint', (c) => c.notNull().check(sql`bytes >= 0`))
@@ -92,7 +100,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('assets_tenant_created_idx').on('assets').columns(['tenant_id', 'created_at']).execute();
   // The replicator looks for spooled assets; a partial index keeps that cheap.
-  await db.schema.createIndex('assets_processing_idx').on('assets').column('created_at').where(sql.ref('status'), '=', 'processing').execute();
+  await db.schema
+    .createIndex('assets_processing_idx')
+    .on('assets')
+    .column('created_at')
+    .where(sql.ref('status'), '=', 'processing')
+    .execute();
   await db.schema.createIndex('assets_spool_idx').on('assets').column('created_at').where(sql.ref('location'), '=', 'spool').execute();
 
   await db.schema

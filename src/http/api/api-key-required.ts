@@ -46,6 +46,7 @@ export function apiKeyRequired(deps: { db: Db }): ApiKeyHook {
 /** The tenant of a request that passed {@link apiKeyRequired}. */
 export function apiTenantId(request: FastifyRequest): number {
   const tenantId = tenants.get(request);
-  if (tenantId === undefined) throw new Error(`${request.method} ${request.routeOptions.url ?? request.url} is missing the apiKeyRequired hook`);
+  if (tenantId === undefined)
+    throw new Error(`${request.method} ${request.routeOptions.url ?? request.url} is missing the apiKeyRequired hook`);
   return tenantId;
 }

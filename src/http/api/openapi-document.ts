@@ -32,7 +32,12 @@ const productOk = (description: string) => ({ description, content: json(ref('Pr
 
 /** Fields shared by the create and update bodies. */
 const writable = {
-  sku: { type: 'string', pattern: '^[\\p{L}\\p{N}][\\p{L}\\p{N}._\\-/]{0,63}$', description: 'Unique within the tenant: up to 64 letters, digits and . _ - /.', examples: ['TEA-1'] },
+  sku: {
+    type: 'string',
+    pattern: '^[\\p{L}\\p{N}][\\p{L}\\p{N}._\\-/]{0,63}$',
+    description: 'Unique within the tenant: up to 64 letters, digits and . _ - /.',
+    examples: ['TEA-1'],
+  },
   name: { type: 'string', minLength: 1, maxLength: 200, examples: ['Green tea'] },
   description: { type: ['string', 'null'], maxLength: 5000, description: 'Empty (or null) for none.' },
   uom_id: { type: 'integer', minimum: 1, description: 'A unit of measure: 1 unit, 2 kg, 3 g, 4 l, 5 ml, 6 m, 7 box, …' },
@@ -41,7 +46,8 @@ const writable = {
       { type: 'string', pattern: '^\\d{1,10}([.,]\\d{1,2})?$' },
       { type: 'number', minimum: 0 },
     ],
-    description: 'Not negative, at most 2 decimals. A string ("19.90") is exact; a number is accepted when its shortest form has at most 2 decimals.',
+    description:
+      'Not negative, at most 2 decimals. A string ("19.90") is exact; a number is accepted when its shortest form has at most 2 decimals.',
     examples: ['19.90'],
   },
 };
@@ -60,7 +66,7 @@ export function openApiDocument(options: OpenApiOptions) {
         '',
         'Every error is `{"error":{"code","message"}}` (plus `fields` for per-field problems), with the',
         'HTTP status: 400 malformed request or JSON, 401 missing or bad key, 404 no such product',
-        '(or another tenant\'s), 409 duplicate SKU, 413 file too large, 415 file or body type not allowed,',
+        "(or another tenant's), 409 duplicate SKU, 413 file too large, 415 file or body type not allowed,",
         '422 invalid fields or a damaged image, 503 storage temporarily unavailable.',
         '',
         'Image URLs are computed for each response (public, CDN or signed with an expiry): fetch them',
@@ -75,7 +81,12 @@ export function openApiDocument(options: OpenApiOptions) {
           operationId: 'listProducts',
           summary: "A page of the tenant's products, newest first",
           parameters: [
-            { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'Matches name or SKU, case-insensitively, anywhere in the text.' },
+            {
+              name: 'q',
+              in: 'query',
+              schema: { type: 'string', maxLength: 200 },
+              description: 'Matches name or SKU, case-insensitively, anywhere in the text.',
+            },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
             { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
           ],
@@ -91,7 +102,7 @@ export function openApiDocument(options: OpenApiOptions) {
           requestBody: { required: true, content: json(ref('ProductCreate')) },
           responses: {
             201: {
-              description: 'Created. `Location` is the new product\'s URL.',
+              description: "Created. `Location` is the new product's URL.",
               headers: { Location: { schema: { type: 'string' }, description: '/api/v1/products/{id}' } },
               content: json(ref('Product')),
             },
@@ -142,7 +153,7 @@ export function openApiDocument(options: OpenApiOptions) {
           description: [
             `At most ${limit}; the type is read from the bytes (allowed: ${types}), never from a header or a file name.`,
             'The image is processed after the response: it is `processing` until its variants are made, then `ready`',
-            '(or `broken` if it could not be decoded). A replaced image\'s objects are removed from storage shortly after.',
+            "(or `broken` if it could not be decoded). A replaced image's objects are removed from storage shortly after.",
           ].join(' '),
           requestBody: {
             required: true,
@@ -150,7 +161,9 @@ export function openApiDocument(options: OpenApiOptions) {
               'multipart/form-data': {
                 schema: {
                   type: 'object',
-                  properties: { image: { type: 'string', format: 'binary', description: 'The image (the field may also be named `file`).' } },
+                  properties: {
+                    image: { type: 'string', format: 'binary', description: 'The image (the field may also be named `file`).' },
+                  },
                   required: ['image'],
                 },
               },
@@ -203,7 +216,12 @@ export function openApiDocument(options: OpenApiOptions) {
             name: { type: 'string' },
             description: { type: 'string' },
             uom: ref('Unit'),
-            sale_price: { type: 'string', pattern: '^\\d{1,10}\\.\\d{2}$', description: 'An exact decimal, always with 2 decimals.', examples: ['19.90'] },
+            sale_price: {
+              type: 'string',
+              pattern: '^\\d{1,10}\\.\\d{2}$',
+              description: 'An exact decimal, always with 2 decimals.',
+              examples: ['19.90'],
+            },
             image: { oneOf: [{ type: 'null' }, ref('Image')] },
             created_at: { type: 'string', format: 'date-time' },
             updated_at: { type: 'string', format: 'date-time' },
@@ -268,7 +286,8 @@ export function openApiDocument(options: OpenApiOptions) {
               properties: {
                 code: {
                   type: 'string',
-                  description: 'Stable, for programs: BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable, Unavailable, Internal, …',
+                  description:
+                    'Stable, for programs: BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unprocessable, Unavailable, Internal, …',
                   examples: ['Unprocessable'],
                 },
                 message: { type: 'string', description: 'For people.' },
@@ -284,7 +303,10 @@ export function openApiDocument(options: OpenApiOptions) {
         },
       },
       responses: {
-        BadRequest: { description: 'The request is malformed (bad JSON, a bad query parameter, a form without a file).', content: json(ref('Error')) },
+        BadRequest: {
+          description: 'The request is malformed (bad JSON, a bad query parameter, a form without a file).',
+          content: json(ref('Error')),
+        },
         Unauthorized: {
           description: 'No API key, or one that is not valid or was revoked.',
           headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer realm="vitrina"' } },
@@ -293,7 +315,10 @@ export function openApiDocument(options: OpenApiOptions) {
         NotFound: { description: "No such product in this tenant (another tenant's id included).", content: json(ref('Error')) },
         Conflict: { description: 'Another product of the tenant has this SKU.', content: json(ref('Error')) },
         TooLarge: { description: `The file is larger than ${limit}; nothing was stored.`, content: json(ref('Error')) },
-        UnsupportedMediaType: { description: `The file is not one of ${types} (judged from its bytes), or the body is not of a type this endpoint takes.`, content: json(ref('Error')) },
+        UnsupportedMediaType: {
+          description: `The file is not one of ${types} (judged from its bytes), or the body is not of a type this endpoint takes.`,
+          content: json(ref('Error')),
+        },
         Unprocessable: { description: 'Invalid fields (see `fields`), or an empty or damaged image.', content: json(ref('Error')) },
         Unavailable: { description: 'Storage is temporarily unavailable; try again shortly.', content: json(ref('Error')) },
       },

@@ -40,7 +40,9 @@ export function productBody(request: FastifyRequest, options: { partial: boolean
   const raw = body.description === null ? { ...body, description: '' } : body;
   const parsed = options.partial ? parseProductInput(raw, { partial: true }) : parseProductInput(raw);
   if (!parsed.ok || Object.keys(fields).length > 0) {
-    throw new AppError('Unprocessable', 'The product is not valid; see `fields`.', { fields: { ...fields, ...(parsed.ok ? {} : parsed.errors) } });
+    throw new AppError('Unprocessable', 'The product is not valid; see `fields`.', {
+      fields: { ...fields, ...(parsed.ok ? {} : parsed.errors) },
+    });
   }
   return parsed.value;
 }

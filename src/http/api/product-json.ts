@@ -49,7 +49,14 @@ async function imageJson(urls: ImageUrls, image: ProductImage): Promise<ImageJso
     status: image.status,
     width: image.width,
     height: image.height,
-    variants: variants.map((v) => ({ name: v.name, width: v.width, height: v.height, bytes: v.bytes, content_type: v.contentType, url: v.url })),
+    variants: variants.map((v) => ({
+      name: v.name,
+      width: v.width,
+      height: v.height,
+      bytes: v.bytes,
+      content_type: v.contentType,
+      url: v.url,
+    })),
   };
 }
 

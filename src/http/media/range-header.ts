@@ -11,10 +11,7 @@
  */
 import { parse } from 'range-parser';
 
-export type ParsedRange =
-  | { kind: 'none' }
-  | { kind: 'unsatisfiable' }
-  | { kind: 'range'; start: number; end: number };
+export type ParsedRange = { kind: 'none' } | { kind: 'unsatisfiable' } | { kind: 'range'; start: number; end: number };
 
 /** Longer than any one byte range ("bytes=" and two 16-digit positions), with room for spaces. */
 export const MAX_RANGE_HEADER_LENGTH = 100;

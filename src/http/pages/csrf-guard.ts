@@ -14,7 +14,12 @@ function binding(request: FastifyRequest): string | undefined {
 }
 
 /** A fresh token for a form on this response (sets the pre-session cookie when needed). */
-export function csrfTokenFor(request: FastifyRequest, reply: FastifyReply, secret: string, options: ReturnType<typeof cookieOptions>): string {
+export function csrfTokenFor(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  secret: string,
+  options: ReturnType<typeof cookieOptions>,
+): string {
   let bound = binding(request);
   if (bound === undefined) {
     const id = newPreSessionId();

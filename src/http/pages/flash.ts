@@ -17,7 +17,12 @@ export function setFlash(reply: FastifyReply, secret: string, options: ReturnTyp
 }
 
 /** The flashes set by the previous response, cleared as they are read. */
-export function takeFlash(request: FastifyRequest, reply: FastifyReply, secret: string, options: ReturnType<typeof cookieOptions>): Flash[] {
+export function takeFlash(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  secret: string,
+  options: ReturnType<typeof cookieOptions>,
+): Flash[] {
   const value = request.cookies[COOKIE.flash];
   if (value === undefined) return [];
   reply.clearCookie(COOKIE.flash, options);

@@ -20,7 +20,12 @@ import { readMultipartForm, type MultipartForm } from '../forms/multipart-form.j
 import { formatBytes, msg, type MessageKey, type Msg } from '../i18n/index.js';
 import type { ImageUrls } from '../media/image-urls.js';
 import type {
-  Flash, ProductDetailView, ProductFieldErrors, ProductFormModel, ProductFormValues, ProductSummaryView,
+  Flash,
+  ProductDetailView,
+  ProductFieldErrors,
+  ProductFormModel,
+  ProductFormValues,
+  ProductSummaryView,
 } from '../views/types.js';
 import { productFormPage } from '../views/product-form.js';
 import { csrfValid } from './csrf-guard.js';
@@ -31,7 +36,14 @@ export const LIST_IMAGE_WIDTH = 480;
 export const DETAIL_IMAGE_WIDTH = 1200;
 
 export async function productSummary(urls: ImageUrls, p: ProductView, preferWidth: number): Promise<ProductSummaryView> {
-  return { id: String(p.id), name: p.name, sku: p.sku, salePrice: p.sale_price, unit: p.unit_code, image: await urls.imageView(p.image, preferWidth) };
+  return {
+    id: String(p.id),
+    name: p.name,
+    sku: p.sku,
+    salePrice: p.sale_price,
+    unit: p.unit_code,
+    image: await urls.imageView(p.image, preferWidth),
+  };
 }
 
 export async function productDetail(urls: ImageUrls, p: ProductView): Promise<ProductDetailView> {
@@ -59,7 +71,14 @@ export interface FormState {
   flash?: readonly Flash[] | undefined;
 }
 
-export async function renderProductForm(rt: Runtime, urls: ImageUrls, request: FastifyRequest, reply: FastifyReply, state: FormState, status = 200): Promise<FastifyReply> {
+export async function renderProductForm(
+  rt: Runtime,
+  urls: ImageUrls,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  state: FormState,
+  status = 200,
+): Promise<FastifyReply> {
   const { product } = state;
   const model: ProductFormModel = {
     page: pageContext(rt, request, reply, state.flash),
@@ -94,7 +113,8 @@ function imageProblem(err: AppError, maxPixels: number): Msg {
   const type = /^File type not allowed: (.+)$/.exec(err.message);
   if (err.code === 'UnsupportedMediaType' && type) return msg('flash.file_type_not_allowed', { type: type[1]! });
   if (/^The file is empty/.test(err.message)) return msg('error.image_empty');
-  if (/too many pixels|too large: \d+×\d+|more pixels/.test(err.message)) return msg('error.image_too_many_pixels', { limit: Math.round(maxPixels / 1e6) });
+  if (/too many pixels|too large: \d+×\d+|more pixels/.test(err.message))
+    return msg('error.image_too_many_pixels', { limit: Math.round(maxPixels / 1e6) });
   if (/damaged|incomplete/.test(err.message)) return msg('error.image_damaged');
   if (err.message.startsWith(TOO_SLOW_MESSAGE)) return msg('error.image_too_slow');
   return err.message;
@@ -123,13 +143,27 @@ export async function handleProductForm(
   }
 }
 
-async function productForm(rt: HttpContext, urls: ImageUrls, request: FastifyRequest, reply: FastifyReply, form: FormTarget, save: SaveProduct): Promise<FastifyReply> {
+async function productForm(
+  rt: HttpContext,
+  urls: ImageUrls,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  form: FormTarget,
+  save: SaveProduct,
+): Promise<FastifyReply> {
   const maxBytes = rt.config.maxUploadSize;
   const body: MultipartForm = await readMultipartForm(request, { maxBytes });
   const values = typedValues(body.fields);
   const removeImage = body.fields.remove_image === '1';
   const again = (errors: ProductFieldErrors, flash: Msg, status = 200) =>
-    renderProductForm(rt, urls, request, reply, { ...form, values, errors, removeImage, flash: [{ kind: 'error', message: flash }] }, status);
+    renderProductForm(
+      rt,
+      urls,
+      request,
+      reply,
+      { ...form, values, errors, removeImage, flash: [{ kind: 'error', message: flash }] },
+      status,
+    );
 
   if (!csrfValid(request, rt.secret, body.fields._csrf)) return again({}, msg('error.csrf'), 403);
   if (body.tooLarge) {
@@ -176,7 +210,8 @@ async function productForm(rt: HttpContext, urls: ImageUrls, request: FastifyReq
   } catch (err) {
     if (image !== undefined && err === (await refusalOf(image.inspection))) return refused(err, image.bytes.length);
     if (isAppError(err, 'Conflict')) return again({ sku: msg('error.sku_taken') }, msg('flash.fix_errors'));
-    if (isAppError(err, 'Unprocessable') && /unit/i.test(err.message)) return again({ uom_id: msg('error.uom_invalid') }, msg('flash.fix_errors'));
+    if (isAppError(err, 'Unprocessable') && /unit/i.test(err.message))
+      return again({ uom_id: msg('error.uom_invalid') }, msg('flash.fix_errors'));
     if (isAppError(err, 'StoreUnreachable') || isAppError(err, 'Unavailable')) {
       rt.metrics.count('uploads', { outcome: 'failed' });
       request.log.error({ err, event: 'refused' }, 'upload could not be stored');

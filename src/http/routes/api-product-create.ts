@@ -15,6 +15,9 @@ export default async function apiProductCreate(app: FastifyInstance, hc: HttpCon
     const input = productBody(request, { partial: false });
     const product = await createProduct(hc.catalog, tenantId, input).catch(withSaveFields);
     const location = `/api/v1/products/${product.id}`;
-    return reply.code(201).header('location', location).send(await loadProductJson(hc, tenantId, product.id));
+    return reply
+      .code(201)
+      .header('location', location)
+      .send(await loadProductJson(hc, tenantId, product.id));
   });
 }

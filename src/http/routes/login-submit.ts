@@ -42,7 +42,8 @@ export default async function loginSubmit(app: FastifyInstance, hc: HttpContext)
     if (email === '' || password === '') return again(msg('login.error_required'), 200);
     // Longer than any account's email or password, or an email no account can have (a NUL would
     // even make PostgreSQL refuse the query): wrong, without a hash, a query or a row keyed by it.
-    if (email.length > MAX_EMAIL_LENGTH || password.length > MAX_PASSWORD_LENGTH || !isPlainText(email)) return again(msg('login.error_invalid'), 200);
+    if (email.length > MAX_EMAIL_LENGTH || password.length > MAX_PASSWORD_LENGTH || !isPlainText(email))
+      return again(msg('login.error_invalid'), 200);
 
     const attempt = { email, address: request.ip };
     const wait = await hc.loginThrottle.waitSeconds(attempt);
@@ -70,4 +71,3 @@ export default async function loginSubmit(app: FastifyInstance, hc: HttpContext)
     return reply.redirect(next ?? '/products', 302);
   });
 }
-

@@ -86,11 +86,17 @@ function setContentHeaders(reply: FastifyReply, head: HeadResult, signedDisposit
   if (disposition !== undefined) reply.header('content-disposition', disposition);
 }
 
-function sendHead(_request: FastifyRequest, reply: FastifyReply, head: HeadResult, range: { start: number; end: number } | undefined): FastifyReply {
+function sendHead(
+  _request: FastifyRequest,
+  reply: FastifyReply,
+  head: HeadResult,
+  range: { start: number; end: number } | undefined,
+): FastifyReply {
   if (range === undefined) {
     reply.header('content-length', head.size);
   } else {
-    reply.code(206)
+    reply
+      .code(206)
       .header('content-range', `bytes ${range.start}-${range.end}/${head.size}`)
       .header('content-length', range.end - range.start + 1);
   }

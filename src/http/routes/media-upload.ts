@@ -50,7 +50,8 @@ async function receiveUpload(store: LocalObjectStore, secret: string, request: F
   const fields: Record<string, string> = {};
   for await (const part of request.parts({ limits: FORM_LIMITS })) {
     if (part.type === 'field') {
-      if (Object.hasOwn(fields, part.fieldname)) throw new AppError('BadRequest', `The upload form has the field ${JSON.stringify(part.fieldname)} twice.`);
+      if (Object.hasOwn(fields, part.fieldname))
+        throw new AppError('BadRequest', `The upload form has the field ${JSON.stringify(part.fieldname)} twice.`);
       fields[part.fieldname] = String(part.value);
       continue;
     }
@@ -66,7 +67,10 @@ async function receiveUpload(store: LocalObjectStore, secret: string, request: F
     } catch (err) {
       if (isStorageError(err, 'TooLarge')) {
         // S3 answers EntityTooLarge with 400; so do we, with the limit in the message.
-        throw new AppError('TooLarge', `The file is larger than the ${maxBytes} bytes this upload form allows; nothing was stored.`, { status: 400, cause: err });
+        throw new AppError('TooLarge', `The file is larger than the ${maxBytes} bytes this upload form allows; nothing was stored.`, {
+          status: 400,
+          cause: err,
+        });
       }
       if (err instanceof AppError && err.cause instanceof AppError) throw err.cause;
       throw err;

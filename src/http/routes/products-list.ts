@@ -16,12 +16,16 @@ export default async function productsList(app: FastifyInstance, hc: HttpContext
     const query = request.query as { q?: unknown; page?: unknown };
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
     // The database refuses a NUL in any text, so such a search never reaches it.
-    if (!isPlainText(q)) throw new AppError('BadRequest', 'The search text contains a control character (such as NUL); type the search again.');
+    if (!isPlainText(q))
+      throw new AppError('BadRequest', 'The search text contains a control character (such as NUL); type the search again.');
     const asked = typeof query.page === 'string' && /^\d{1,6}$/.test(query.page) ? Number(query.page) : 1;
     const page = Math.max(1, asked);
     const { items, total } = await listProducts(hc.db, request.account!.tenantId, { q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const products = await Promise.all(items.map((p) => productSummary(hc.urls, p, LIST_IMAGE_WIDTH)));
     const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    return sendPage(reply, productsListPage({ page: pageContext(hc, request, reply), q, products, pagination: { page, pageCount, total } }));
+    return sendPage(
+      reply,
+      productsListPage({ page: pageContext(hc, request, reply), q, products, pagination: { page, pageCount, total } }),
+    );
   });
 }

@@ -30,6 +30,9 @@ export default async function readyz(app: FastifyInstance, hc: HttpContext): Pro
     if (breaker !== undefined) checks.storage.breaker = breaker;
     const degraded = checks.database.ok && !checks.storage.ok && hc.stores.spool !== undefined;
     const status = checks.database.ok && checks.storage.ok ? 'ready' : degraded ? 'degraded' : 'unavailable';
-    return reply.status(status === 'unavailable' ? 503 : 200).header('cache-control', 'no-store').send({ status, checks });
+    return reply
+      .status(status === 'unavailable' ? 503 : 200)
+      .header('cache-control', 'no-store')
+      .send({ status, checks });
   });
 }

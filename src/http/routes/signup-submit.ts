@@ -25,7 +25,11 @@ export default async function signupSubmit(app: FastifyInstance, hc: HttpContext
     const values = { tenant_name: str(body.tenant_name).trim(), email: str(body.email).trim() };
     const password = str(body.password);
     const again = (errors: Errors, status = 200, flash?: Msg) =>
-      sendPage(reply, signupPage({ page: pageContext(hc, request, reply, flash ? [{ kind: 'error', message: flash }] : []), values, errors }), status);
+      sendPage(
+        reply,
+        signupPage({ page: pageContext(hc, request, reply, flash ? [{ kind: 'error', message: flash }] : []), values, errors }),
+        status,
+      );
 
     if (!csrfValid(request, hc.secret, body._csrf)) return again({}, 403, msg('error.csrf'));
     const errors: Errors = {};

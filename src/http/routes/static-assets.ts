@@ -21,10 +21,7 @@ export default async function register(app: FastifyInstance, _ctx: AppContext): 
     const body = await readFile(new URL(file, PUBLIC_DIR));
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
     app.get(`/assets/${file}`, async (request, reply) => {
-      reply
-        .header('Cache-Control', 'public, max-age=300')
-        .header('ETag', etag)
-        .header('X-Content-Type-Options', 'nosniff');
+      reply.header('Cache-Control', 'public, max-age=300').header('ETag', etag).header('X-Content-Type-Options', 'nosniff');
       if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
       return reply.type(contentType).send(body);
     });

@@ -73,7 +73,9 @@ export async function migrateObject(
       // for an object this tool verified; --verify reads it back in full).
       const problem = options.verify
         ? await verifyObject(deps.destination, object.key, done, { signal })
-        : deleting ? await sizeProblem(deps.destination, object.key, done.size, signal) : undefined;
+        : deleting
+          ? await sizeProblem(deps.destination, object.key, done.size, signal)
+          : undefined;
       if (problem === undefined) {
         if (deleting) await deleteSource(deps, object.key, signal);
         return { kind: 'skipped', bytes: done.size, sourceDeleted: deleting };
@@ -90,13 +92,21 @@ export async function migrateObject(
   }
 }
 
-async function copyAndVerify(deps: ObjectMigrationDeps, object: PlannedObject, options: ObjectMigrationOptions, recopy: boolean): Promise<ObjectOutcome> {
+async function copyAndVerify(
+  deps: ObjectMigrationDeps,
+  object: PlannedObject,
+  options: ObjectMigrationOptions,
+  recopy: boolean,
+): Promise<ObjectOutcome> {
   const { signal } = options;
   let problem: string | undefined;
   for (let attempt = 1; attempt <= COPY_ATTEMPTS; attempt++) {
     let copied;
     try {
-      copied = await copyObject(deps.source, deps.destination, object.key, { signal, md5: options.check === 'on-write' && options.proof === 'etag' });
+      copied = await copyObject(deps.source, deps.destination, object.key, {
+        signal,
+        md5: options.check === 'on-write' && options.proof === 'etag',
+      });
     } catch (err) {
       if (isStorageError(err, 'ObjectNotFound')) return missingAtSource(deps, object, signal);
       throw err;
@@ -104,7 +114,13 @@ async function copyAndVerify(deps: ObjectMigrationDeps, object: PlannedObject, o
     const readBack = !(options.check === 'on-write' && (options.proof === 'sha256' ? copied.checkedOnWrite : etagConfirms(copied)));
     problem = readBack ? await verifyObject(deps.destination, object.key, copied, { signal }) : undefined;
     if (problem === undefined) {
-      const recorded = deps.progress.record({ key: object.key, tenantId: object.tenantId, assetId: object.assetId, size: copied.size, sha256: copied.sha256 });
+      const recorded = deps.progress.record({
+        key: object.key,
+        tenantId: object.tenantId,
+        assetId: object.assetId,
+        size: copied.size,
+        sha256: copied.sha256,
+      });
       let sourceDeleted = false;
       if (options.deleteSource) {
         // The source goes only once the database says its copy is verified.
@@ -130,7 +146,11 @@ async function missingAtSource(deps: ObjectMigrationDeps, object: PlannedObject,
     throw err;
   }
   if (size === object.bytes) return { kind: 'at-destination' };
-  return { kind: 'failed', reason: `${reason}; the destination has an object there of ${size} bytes, the asset's row says ${object.bytes}`, storeFailure: false };
+  return {
+    kind: 'failed',
+    reason: `${reason}; the destination has an object there of ${size} bytes, the asset's row says ${object.bytes}`,
+    storeFailure: false,
+  };
 }
 
 /** Why the destination's copy is not there with `size` bytes, or undefined when it is. */

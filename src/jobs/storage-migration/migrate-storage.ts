@@ -148,9 +148,16 @@ export async function migrateStorage(deps: StorageMigrationDeps, options: Storag
 }
 
 /** Each planned object with its progress row, fetched a page at a time. */
-async function* withProgress(deps: StorageMigrationDeps, tenantId: number | undefined): AsyncGenerator<[PlannedObject, MigratedObject | undefined]> {
+async function* withProgress(
+  deps: StorageMigrationDeps,
+  tenantId: number | undefined,
+): AsyncGenerator<[PlannedObject, MigratedObject | undefined]> {
   for await (const page of planPages(deps.db, { tenantId })) {
-    const done = await findMigrated(deps.db, deps.route, page.objects.map((o) => o.key));
+    const done = await findMigrated(
+      deps.db,
+      deps.route,
+      page.objects.map((o) => o.key),
+    );
     for (const object of page.objects) yield [object, done.get(object.key)];
   }
 }
@@ -179,7 +186,12 @@ async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions,
   // One signal for every request in flight (each adds a listener): not a leak.
   setMaxListeners(0, signal);
 
-  const progress: MigrationProgress = { total: { ...report.planned }, done: { objects: 0, bytes: 0 }, copied: { objects: 0, bytes: 0 }, failed: 0 };
+  const progress: MigrationProgress = {
+    total: { ...report.planned },
+    done: { objects: 0, bytes: 0 },
+    copied: { objects: 0, bytes: 0 },
+    failed: 0,
+  };
   options.onProgress?.(progress);
   let storeFailuresInARow = 0;
 
@@ -234,7 +246,13 @@ async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions,
       options.concurrency ?? DEFAULT_CONCURRENCY,
       async ([object, done]) => {
         if (signal.aborted) return;
-        const outcome = await migrateObject({ ...deps, progress: writer }, object, done, { check: report.check, proof: report.proof, verify: options.verify === true, deleteSource: options.deleteSource === true, signal });
+        const outcome = await migrateObject({ ...deps, progress: writer }, object, done, {
+          check: report.check,
+          proof: report.proof,
+          verify: options.verify === true,
+          deleteSource: options.deleteSource === true,
+          signal,
+        });
         settle(object, outcome);
       },
       signal,

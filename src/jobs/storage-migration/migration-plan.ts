@@ -57,7 +57,10 @@ export async function* planPages(db: Db, options: { tenantId?: number | undefine
  * the database in one statement — the same objects `planPages` yields (and `objectsOf` picks),
  * without reading every row and its variants first.
  */
-export async function planTotals(db: Db, options: { tenantId?: number | undefined } = {}): Promise<{ objects: number; bytes: number; spooled: number }> {
+export async function planTotals(
+  db: Db,
+  options: { tenantId?: number | undefined } = {},
+): Promise<{ objects: number; bytes: number; spooled: number }> {
   const objects = sql`case when a.status = 'processing' then (a.source_key is not null)::int else jsonb_array_length(a.variants) end`;
   const bytes = sql`case when a.status = 'processing' then (case when a.source_key is null then 0 else a.bytes end)
     else (select coalesce(sum((v ->> 'bytes')::bigint), 0) from jsonb_array_elements(a.variants) v) end`;

@@ -17,7 +17,12 @@ export async function findMigrated(db: Db, route: string, keys: readonly string[
 }
 
 export async function markSourceDeleted(db: Db, route: string, key: string): Promise<void> {
-  await db.updateTable('storage_migration_objects').set({ source_deleted_at: new Date() }).where('route', '=', route).where('key', '=', key).execute();
+  await db
+    .updateTable('storage_migration_objects')
+    .set({ source_deleted_at: new Date() })
+    .where('route', '=', route)
+    .where('key', '=', key)
+    .execute();
 }
 
 export interface MigratedRow {

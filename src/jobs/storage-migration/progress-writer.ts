@@ -54,7 +54,11 @@ export class ProgressWriter {
     this.pending = [];
     this.writing = this.writing.then(async () => {
       try {
-        await recordMigratedMany(this.db, this.route, batch.map((p) => p.row));
+        await recordMigratedMany(
+          this.db,
+          this.route,
+          batch.map((p) => p.row),
+        );
         for (const p of batch) p.resolve();
       } catch (err) {
         this.failure ??= err;
@@ -67,6 +71,9 @@ export class ProgressWriter {
   async close(): Promise<void> {
     this.flush();
     await this.writing;
-    if (this.failure !== undefined) throw new Error(`could not record the migration's progress: ${(this.failure as Error).message ?? String(this.failure)}`, { cause: this.failure });
+    if (this.failure !== undefined)
+      throw new Error(`could not record the migration's progress: ${(this.failure as Error).message ?? String(this.failure)}`, {
+        cause: this.failure,
+      });
   }
 }

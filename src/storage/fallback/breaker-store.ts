@@ -6,8 +6,20 @@
  */
 import type { Readable } from 'node:stream';
 import type {
-  DeleteManyResult, GetOptions, GetResult, HeadResult, ListedObject, ListOptions, ListPage, ObjectStore,
-  PresignedPost, PresignedPostOptions, PutOptions, PutResult, SignalOption, SignedUrlOptions,
+  DeleteManyResult,
+  GetOptions,
+  GetResult,
+  HeadResult,
+  ListedObject,
+  ListOptions,
+  ListPage,
+  ObjectStore,
+  PresignedPost,
+  PresignedPostOptions,
+  PutOptions,
+  PutResult,
+  SignalOption,
+  SignedUrlOptions,
 } from '../object-store.js';
 import { StorageError, isStorageError } from '../storage-error.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
@@ -30,7 +42,10 @@ export class BreakerStore implements ObjectStore {
   private async call<T>(run: () => Promise<T>): Promise<T> {
     if (!this.breaker.allow()) {
       this.onError('CircuitOpen');
-      throw new StorageError('StoreUnreachable', `The object store at ${this.location} is failing; calls are paused for a few seconds (circuit breaker open).`);
+      throw new StorageError(
+        'StoreUnreachable',
+        `The object store at ${this.location} is failing; calls are paused for a few seconds (circuit breaker open).`,
+      );
     }
     try {
       const result = await run();

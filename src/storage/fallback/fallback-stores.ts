@@ -73,7 +73,10 @@ export class FallbackStores {
         return { location: 'store', result: await this.primary.put(key, body, options) };
       } catch (err) {
         if (this.spool === undefined || !isOutage(err)) throw err;
-        this.options.logger.warn({ event: 'store-failed', key, err: (err as Error).message }, 'the object store failed; using the fallback spool');
+        this.options.logger.warn(
+          { event: 'store-failed', key, err: (err as Error).message },
+          'the object store failed; using the fallback spool',
+        );
       }
     }
     return { location: 'spool', result: await this.putSpool(key, body, options) };
@@ -84,7 +87,10 @@ export class FallbackStores {
     const spool = this.spool;
     if (spool === undefined) throw unavailable('the object store is unreachable');
     if ((await spool.usedBytes()) + body.byteLength > this.options.maxSpoolBytes) {
-      this.options.logger.error({ event: 'spool-full', key, maxBytes: this.options.maxSpoolBytes }, 'the fallback spool is full; upload refused');
+      this.options.logger.error(
+        { event: 'spool-full', key, maxBytes: this.options.maxSpoolBytes },
+        'the fallback spool is full; upload refused',
+      );
       throw unavailable('the object store is unreachable and the fallback spool is full');
     }
     return spool.store.put(key, body, options);

@@ -24,7 +24,9 @@ export function readFd(fd: number, length: number, position = 0): Promise<Buffer
   if (length === 0) return Promise.resolve(Buffer.alloc(0));
   const buffer = Buffer.allocUnsafe(length);
   return new Promise((resolve, reject) =>
-    fs.read(fd, buffer, 0, length, position, (err, bytesRead) => (err ? reject(err) : resolve(bytesRead === length ? buffer : buffer.subarray(0, bytesRead)))),
+    fs.read(fd, buffer, 0, length, position, (err, bytesRead) =>
+      err ? reject(err) : resolve(bytesRead === length ? buffer : buffer.subarray(0, bytesRead)),
+    ),
   );
 }
 

@@ -135,7 +135,11 @@ export class LocalLayout {
 
 /** The refusal of a path with a symbolic link on it (the store never follows links). */
 export function linkRefused(key: string): StorageError {
-  return new StorageError('AccessDenied', `Object ${JSON.stringify(key)} goes through a symbolic link; the local store does not follow links.`, { key });
+  return new StorageError(
+    'AccessDenied',
+    `Object ${JSON.stringify(key)} goes through a symbolic link; the local store does not follow links.`,
+    { key },
+  );
 }
 
 /** `tree/<key><suffix>`, refusing anything that would resolve outside `tree`. */

@@ -15,8 +15,20 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { assertValidKey, assertValidPrefix } from '../keys.js';
 import type {
-  DeleteManyResult, GetOptions, GetResult, HeadResult, ListedObject, ListOptions, ListPage, ObjectStore,
-  PresignedPost, PresignedPostOptions, PutOptions, PutResult, SignalOption, SignedUrlOptions,
+  DeleteManyResult,
+  GetOptions,
+  GetResult,
+  HeadResult,
+  ListedObject,
+  ListOptions,
+  ListPage,
+  ObjectStore,
+  PresignedPost,
+  PresignedPostOptions,
+  PutOptions,
+  PutResult,
+  SignalOption,
+  SignedUrlOptions,
 } from '../object-store.js';
 import { StorageError, abortedError, sha256MismatchError } from '../storage-error.js';
 import { StreamMeter, tooLarge } from '../stream-meter.js';
@@ -99,7 +111,8 @@ export class LocalObjectStore implements ObjectStore {
       let tmpMeta: string | undefined;
       try {
         const sha256 = meter.sha256();
-        if (options.sha256 !== undefined && options.sha256 !== sha256) throw sha256MismatchError(`The local store at ${this.location}`, key);
+        if (options.sha256 !== undefined && options.sha256 !== sha256)
+          throw sha256MismatchError(`The local store at ${this.location}`, key);
         const meta: ObjectMeta = {
           contentType: options.contentType,
           cacheControl: options.cacheControl,
@@ -113,7 +126,10 @@ export class LocalObjectStore implements ObjectStore {
         tmpMeta = await textToTemp(layout.tmpDir, serializeMeta(meta));
         // The last moment an abort can still mean "nothing stored".
         if (signal?.aborted) throw abortedError(signal, key);
-        const pairs = [[tmpMeta, metaFile], [tmpData, dataFile]] as const;
+        const pairs = [
+          [tmpMeta, metaFile],
+          [tmpData, dataFile],
+        ] as const;
         await this.locks.run(key, () => this.commit(layout, key, pairs));
         return { key, size: meter.bytes, sha256, etag: meta.etag };
       } finally {
@@ -137,7 +153,10 @@ export class LocalObjectStore implements ObjectStore {
       await commitFiles(pairs);
     } catch (err) {
       // Metadata already moved but no data under it: take it back so nothing is half-there.
-      const dataExists = await lstat(dataFile).then((stats) => stats.isFile(), () => false);
+      const dataExists = await lstat(dataFile).then(
+        (stats) => stats.isFile(),
+        () => false,
+      );
       if (!dataExists) await removeQuietly(metaFile);
       throw err;
     }
@@ -164,17 +183,32 @@ export class LocalObjectStore implements ObjectStore {
       const { fd, head } = await this.locks.run(key, () => openObject(layout, key));
       const total = head.size;
       // An invalid range (negative, end before start) is ignored, as S3 ignores a bad Range header.
-      const wanted = range !== undefined && Number.isSafeInteger(range.start) && range.start >= 0 &&
-        (range.end === undefined || (Number.isSafeInteger(range.end) && range.end >= range.start)) ? range : undefined;
+      const wanted =
+        range !== undefined &&
+        Number.isSafeInteger(range.start) &&
+        range.start >= 0 &&
+        (range.end === undefined || (Number.isSafeInteger(range.end) && range.end >= range.start))
+          ? range
+          : undefined;
       if (wanted !== undefined && wanted.start >= total) {
         await closeFd(fd);
-        throw new StorageError('ObjectNotFound', `Object ${JSON.stringify(key)} has ${total} bytes; the range starting at byte ${wanted.start} is past its end.`, { key });
+        throw new StorageError(
+          'ObjectNotFound',
+          `Object ${JSON.stringify(key)} has ${total} bytes; the range starting at byte ${wanted.start} is past its end.`,
+          { key },
+        );
       }
       const start = wanted?.start ?? 0;
       const end = wanted === undefined ? total - 1 : Math.min(wanted.end ?? total - 1, total - 1);
       const highWaterMark = this.options.readChunkSize;
       // The stream reads the descriptor openObject pinned, and closes it at its end (or when destroyed).
-      const body = createReadStream('', { fd, autoClose: true, ...(total === 0 ? {} : { start, end, ...(highWaterMark === undefined ? {} : { highWaterMark: Math.min(highWaterMark, end - start + 1) }) }) });
+      const body = createReadStream('', {
+        fd,
+        autoClose: true,
+        ...(total === 0
+          ? {}
+          : { start, end, ...(highWaterMark === undefined ? {} : { highWaterMark: Math.min(highWaterMark, end - start + 1) }) }),
+      });
       if (signal !== undefined) {
         const onAbort = () => body.destroy(abortedError(signal, key));
         signal.addEventListener('abort', onAbort, { once: true });
@@ -322,7 +356,9 @@ export class LocalObjectStore implements ObjectStore {
     const disposition = options.contentDisposition;
     // It becomes a response header: only printable ASCII is safe there (use filename*=UTF-8''…).
     if (disposition !== undefined && !/^[\x20-\x7e]*$/.test(disposition)) {
-      throw new StorageError('StoreError', 'contentDisposition must be printable ASCII; encode other file names with filename*=UTF-8\'\'…', { key });
+      throw new StorageError('StoreError', "contentDisposition must be printable ASCII; encode other file names with filename*=UTF-8''…", {
+        key,
+      });
     }
     const expires = Math.floor(Date.now() / 1000) + expiresIn;
     return `${this.baseUrl}/media/${encodeKeyPath(key)}?${signedMediaQuery(this.options.secret, key, expires, disposition)}`;
@@ -331,8 +367,10 @@ export class LocalObjectStore implements ObjectStore {
   async presignedPost(key: string, options: PresignedPostOptions): Promise<PresignedPost> {
     assertValidKey(key);
     const { contentType, maxBytes } = options;
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new StorageError('StoreError', `maxBytes must be a whole number of bytes, at least 1 (got ${maxBytes}).`, { key });
-    if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(contentType)) throw new StorageError('StoreError', `contentType ${JSON.stringify(contentType)} is not a valid MIME type.`, { key });
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
+      throw new StorageError('StoreError', `maxBytes must be a whole number of bytes, at least 1 (got ${maxBytes}).`, { key });
+    if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(contentType))
+      throw new StorageError('StoreError', `contentType ${JSON.stringify(contentType)} is not a valid MIME type.`, { key });
     const expires = Math.floor(Date.now() / 1000) + positiveSeconds(options.expiresIn ?? DEFAULT_POST_TTL, 'expiresIn');
     return { url: `${this.baseUrl}/media-upload`, fields: uploadFields(this.options.secret, { key, contentType, maxBytes, expires }) };
   }
@@ -343,6 +381,7 @@ export class LocalObjectStore implements ObjectStore {
 }
 
 function positiveSeconds(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new StorageError('StoreError', `${name} must be a whole number of seconds, at least 1 (got ${value}).`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new StorageError('StoreError', `${name} must be a whole number of seconds, at least 1 (got ${value}).`);
   return value;
 }

@@ -64,7 +64,10 @@ export function verifyMediaSignature(secret: string, key: string, query: unknown
     return { ok: false, message: 'The signature of this media link does not match; it was altered or made with another secret.' };
   }
   if (now >= Number(expires) * 1000) {
-    return { ok: false, message: `This media link expired at ${new Date(Number(expires) * 1000).toISOString()}; reload the page for a fresh one.` };
+    return {
+      ok: false,
+      message: `This media link expired at ${new Date(Number(expires) * 1000).toISOString()}; reload the page for a fresh one.`,
+    };
   }
   return { ok: true, value: disposition };
 }
@@ -94,7 +97,11 @@ export function uploadFields(secret: string, policy: UploadPolicy): Record<strin
  * Checks the fields of an upload form: signature, expiry, and that `key` and `Content-Type`
  * are exactly the ones the policy was made for. `now` is in milliseconds since the epoch.
  */
-export function verifyUploadPolicy(secret: string, fields: Readonly<Record<string, string | undefined>>, now: number = Date.now()): Verified<UploadPolicy> {
+export function verifyUploadPolicy(
+  secret: string,
+  fields: Readonly<Record<string, string | undefined>>,
+  now: number = Date.now(),
+): Verified<UploadPolicy> {
   const { policy: encoded, signature } = fields;
   if (encoded === undefined || signature === undefined) {
     return { ok: false, message: 'The upload form has no policy or signature field; they must come before the file.' };
@@ -105,9 +112,12 @@ export function verifyUploadPolicy(secret: string, fields: Readonly<Record<strin
   const policy = parsePolicy(encoded);
   if (policy === undefined) return { ok: false, message: 'The upload policy is malformed.' };
   if (now >= policy.expires * 1000) {
-    return { ok: false, message: `The upload form expired at ${new Date(policy.expires * 1000).toISOString()}; reload the page and try again.` };
+    return {
+      ok: false,
+      message: `The upload form expired at ${new Date(policy.expires * 1000).toISOString()}; reload the page and try again.`,
+    };
   }
-  if (fields.key !== policy.key) return { ok: false, message: 'The upload form\'s key is not the one the policy allows.' };
+  if (fields.key !== policy.key) return { ok: false, message: "The upload form's key is not the one the policy allows." };
   if (fields['Content-Type'] !== policy.contentType) {
     return { ok: false, message: `The upload form's Content-Type must be exactly ${JSON.stringify(policy.contentType)}.` };
   }
@@ -118,10 +128,14 @@ function parsePolicy(encoded: string): UploadPolicy | undefined {
   try {
     const p = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as Partial<UploadPolicy>;
     if (
-      typeof p.key === 'string' && invalidKeyReason(p.key) === undefined &&
+      typeof p.key === 'string' &&
+      invalidKeyReason(p.key) === undefined &&
       typeof p.contentType === 'string' &&
-      typeof p.maxBytes === 'number' && Number.isSafeInteger(p.maxBytes) && p.maxBytes >= 1 &&
-      typeof p.expires === 'number' && Number.isSafeInteger(p.expires)
+      typeof p.maxBytes === 'number' &&
+      Number.isSafeInteger(p.maxBytes) &&
+      p.maxBytes >= 1 &&
+      typeof p.expires === 'number' &&
+      Number.isSafeInteger(p.expires)
     ) {
       return { key: p.key, contentType: p.contentType, maxBytes: p.maxBytes, expires: p.expires };
     }

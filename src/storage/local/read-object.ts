@@ -99,7 +99,11 @@ export async function openObject(layout: LocalLayout, key: string): Promise<{ fd
  * object is larger: the caller streams it instead.
  * @throws ObjectNotFound | AccessDenied (a link on the way)
  */
-export async function readObjectWhole(layout: LocalLayout, key: string, maxBytes: number): Promise<{ bytes: Buffer; head: HeadResult } | undefined> {
+export async function readObjectWhole(
+  layout: LocalLayout,
+  key: string,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; head: HeadResult } | undefined> {
   const { fd, stats } = await openChecked(layout, key);
   try {
     if (stats.size > maxBytes) return undefined;

@@ -25,7 +25,12 @@ interface Entry {
  * Yields every key starting with `prefix` and sorting after `after` (when given), ascending.
  * Symbolic links are skipped: the store never follows them.
  */
-export async function* walkKeys(objectsDir: string, prefix: string, after: string | undefined, signal?: AbortSignal): AsyncGenerator<string> {
+export async function* walkKeys(
+  objectsDir: string,
+  prefix: string,
+  after: string | undefined,
+  signal?: AbortSignal,
+): AsyncGenerator<string> {
   yield* walkDir(objectsDir, '', prefix, after, signal);
 }
 

@@ -69,7 +69,12 @@ const FALLBACK_TYPE = 'application/octet-stream';
  * Copies `key` from `source` to `destination` (overwriting whatever is there).
  * @throws StorageError ObjectNotFound (from the source) | Aborted | any other driver error
  */
-export async function copyObject(source: ObjectStore, destination: ObjectStore, key: string, options: CopyOptions = {}): Promise<CopiedObject> {
+export async function copyObject(
+  source: ObjectStore,
+  destination: ObjectStore,
+  key: string,
+  options: CopyOptions = {},
+): Promise<CopiedObject> {
   const { signal } = options;
   const got = await source.get(key, { signal });
   const contentType = got.contentType ?? FALLBACK_TYPE;
@@ -83,16 +88,29 @@ export async function copyObject(source: ObjectStore, destination: ObjectStore, 
   if (got.contentLength <= (options.bufferLimit ?? DEFAULT_BUFFER_LIMIT)) {
     const bytes = await collect(got.body, signal, key);
     if (bytes.length !== got.contentLength) {
-      throw new StorageError('StoreError', `The source returned ${bytes.length} of the ${got.contentLength} bytes of ${JSON.stringify(key)}.`, { key });
+      throw new StorageError(
+        'StoreError',
+        `The source returned ${bytes.length} of the ${got.contentLength} bytes of ${JSON.stringify(key)}.`,
+        { key },
+      );
     }
     // The sha256 the source recorded, where it keeps one (local metadata), goes with the bytes
     // unhashed: the S3 driver signs it and the server checks what it received against it, so a
     // source file that no longer matches its record is refused instead of copied. Otherwise the
     // driver hashes this very buffer. Either way, no second pass here.
     const result = await destination.put(key, bytes, { ...put, sha256: got.sha256 });
-    if (result.size !== bytes.length) throw new StorageError('StoreError', `The destination stored ${result.size} of the ${bytes.length} bytes of ${JSON.stringify(key)}.`, { key });
+    if (result.size !== bytes.length)
+      throw new StorageError(
+        'StoreError',
+        `The destination stored ${result.size} of the ${bytes.length} bytes of ${JSON.stringify(key)}.`,
+        { key },
+      );
     if (got.sha256 !== undefined && result.sha256 !== got.sha256) {
-      throw new StorageError('StoreError', `The source's bytes of ${JSON.stringify(key)} do not match the sha256 it recorded for them: the source object is damaged.`, { key });
+      throw new StorageError(
+        'StoreError',
+        `The source's bytes of ${JSON.stringify(key)} do not match the sha256 it recorded for them: the source object is damaged.`,
+        { key },
+      );
     }
     const md5 = options.md5 ? createHash('md5').update(bytes).digest('hex') : undefined;
     return { key, size: bytes.length, sha256: result.sha256, contentType, md5, etag: result.etag, checkedOnWrite: true };
@@ -146,7 +164,8 @@ export async function verifyObject(
   }
   const sha256 = hash.digest('hex');
   if (size !== expected.size) return `the destination returned ${size} bytes instead of ${expected.size}`;
-  if (sha256 !== expected.sha256) return `the destination returned different bytes (sha256 ${sha256.slice(0, 12)}… instead of ${expected.sha256.slice(0, 12)}…)`;
+  if (sha256 !== expected.sha256)
+    return `the destination returned different bytes (sha256 ${sha256.slice(0, 12)}… instead of ${expected.sha256.slice(0, 12)}…)`;
   if (expected.contentType !== undefined && got.contentType !== expected.contentType) {
     return `the destination has content type ${JSON.stringify(got.contentType ?? null)} instead of ${JSON.stringify(expected.contentType)}`;
   }

@@ -82,7 +82,15 @@ export function publicReadPolicy(bucket: string): PolicyDocument {
 }
 
 /** S3 answers that mean "this provider or account will not take a bucket policy". */
-const POLICY_REFUSED = new Set(['NotImplemented', 'AccessDenied', 'MalformedPolicy', 'MethodNotAllowed', 'InvalidArgument', 'InvalidRequest', 'Forbidden']);
+const POLICY_REFUSED = new Set([
+  'NotImplemented',
+  'AccessDenied',
+  'MalformedPolicy',
+  'MethodNotAllowed',
+  'InvalidArgument',
+  'InvalidRequest',
+  'Forbidden',
+]);
 
 export async function ensureBucket(client: S3Client, s3: S3Config, options: EnsureBucketOptions = {}): Promise<EnsureBucketResult> {
   const { bucket } = s3;
@@ -151,7 +159,8 @@ export async function ensureBucket(client: S3Client, s3: S3Config, options: Ensu
         new CreateBucketCommand({
           Bucket: bucket,
           // us-east-1 is the default location and must not be named (AWS answers InvalidLocationConstraint).
-          CreateBucketConfiguration: cfg.region === 'us-east-1' ? undefined : { LocationConstraint: cfg.region as BucketLocationConstraint },
+          CreateBucketConfiguration:
+            cfg.region === 'us-east-1' ? undefined : { LocationConstraint: cfg.region as BucketLocationConstraint },
         }),
         { signal: abortSignal },
       );
@@ -160,7 +169,9 @@ export async function ensureBucket(client: S3Client, s3: S3Config, options: Ensu
       // Another instance created it between our HEAD and CREATE.
       if (s3ErrorName(err) === 'BucketAlreadyOwnedByYou') return false;
       if (s3ErrorName(err) === 'BucketAlreadyExists') {
-        throw new StorageError('AccessDenied', `Bucket name "${bucket}" is taken by another account; choose another S3_BUCKET.`, { cause: err });
+        throw new StorageError('AccessDenied', `Bucket name "${bucket}" is taken by another account; choose another S3_BUCKET.`, {
+          cause: err,
+        });
       }
       throw mapS3Error(err, ctx);
     }

@@ -60,7 +60,14 @@ export class DirectPut {
     private readonly base: URL,
   ) {
     // The client's own resolved credentials (static keys or the SDK's default chain) and hash.
-    this.signer = new SignatureV4({ credentials: client.config.credentials, sha256: client.config.sha256, region: s3.region, service: 's3', uriEscapePath: false, applyChecksum: false });
+    this.signer = new SignatureV4({
+      credentials: client.config.credentials,
+      sha256: client.config.sha256,
+      region: s3.region,
+      service: 's3',
+      uriEscapePath: false,
+      applyChecksum: false,
+    });
     const secure = base.protocol === 'https:';
     this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: MAX_SOCKETS });
     this.request = secure ? https.request : http.request;
@@ -100,7 +107,10 @@ export class DirectPut {
       for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
       // Signed at the SDK's idea of the server's time: it corrects its clock offset after a skew error.
       const signingDate = new Date(Date.now() + this.client.config.systemClockOffset);
-      const signed = await this.signer.sign({ method: 'PUT', protocol: this.base.protocol, hostname, path, query: {}, headers, body }, { signingDate });
+      const signed = await this.signer.sign(
+        { method: 'PUT', protocol: this.base.protocol, hostname, path, query: {}, headers, body },
+        { signingDate },
+      );
       outcome = await this.send({ hostname, path, headers: signed.headers }, body, signal);
     } catch {
       // Never sent: a key that cannot be encoded, a header value Node refuses.
@@ -148,21 +158,38 @@ export class DirectPut {
   private target(bucket: string, key: string): { host: string; hostname: string; path: string } {
     const prefix = this.pathPrefix;
     const encodedKey = key.split('/').map(encodeSegment).join('/');
-    if (this.pathStyle || !HOST_LABEL.test(bucket)) return { host: this.base.host, hostname: this.connectHost, path: `${prefix}/${encodeSegment(bucket)}/${encodedKey}` };
+    if (this.pathStyle || !HOST_LABEL.test(bucket))
+      return { host: this.base.host, hostname: this.connectHost, path: `${prefix}/${encodeSegment(bucket)}/${encodedKey}` };
     return { host: `${bucket}.${this.base.host}`, hostname: `${bucket}.${this.connectHost}`, path: `${prefix}/${encodedKey}` };
   }
 
   /** What came of sending it: the ETag of a 200, or why the SDK must send it instead. */
-  private send(target: { hostname: string; path: string; headers: Record<string, string> }, body: Uint8Array, signal: AbortSignal | undefined): Promise<Outcome> {
+  private send(
+    target: { hostname: string; path: string; headers: Record<string, string> },
+    body: Uint8Array,
+    signal: AbortSignal | undefined,
+  ): Promise<Outcome> {
     return new Promise((resolve) => {
-      const req = this.request({ agent: this.agent, method: 'PUT', hostname: target.hostname, port: this.base.port, path: target.path, headers: target.headers, signal, timeout: this.s3.requestTimeoutMs }, (res) => {
-        const etag = res.statusCode === 200 && typeof res.headers.etag === 'string' ? res.headers.etag : undefined;
-        res.on('error', () => resolve('no-answer'));
-        res.on('end', () => resolve(etag === undefined ? 'refused' : { etag }));
-        // Closed before its end (the connection broke mid-answer): no answer to go by.
-        res.on('close', () => resolve('no-answer'));
-        res.resume();
-      });
+      const req = this.request(
+        {
+          agent: this.agent,
+          method: 'PUT',
+          hostname: target.hostname,
+          port: this.base.port,
+          path: target.path,
+          headers: target.headers,
+          signal,
+          timeout: this.s3.requestTimeoutMs,
+        },
+        (res) => {
+          const etag = res.statusCode === 200 && typeof res.headers.etag === 'string' ? res.headers.etag : undefined;
+          res.on('error', () => resolve('no-answer'));
+          res.on('end', () => resolve(etag === undefined ? 'refused' : { etag }));
+          // Closed before its end (the connection broke mid-answer): no answer to go by.
+          res.on('close', () => resolve('no-answer'));
+          res.resume();
+        },
+      );
       // The SDK's connect timeout, not only its request timeout: a store that takes no connection is down.
       req.on('socket', (socket) => {
         if (!socket.connecting) return;

@@ -68,12 +68,18 @@ export function mapS3Error(err: unknown, ctx: S3ErrorContext): StorageError {
       return sha256MismatchError(`The object store at ${endpoint}`, key ?? '', ` (${name})`, err);
     case 'AccessDenied':
     case 'AllAccessDisabled':
-      return make('AccessDenied', `The object store at ${endpoint} denied access to bucket "${bucket}"; check the bucket policy and the key's permissions.`);
+      return make(
+        'AccessDenied',
+        `The object store at ${endpoint} denied access to bucket "${bucket}"; check the bucket policy and the key's permissions.`,
+      );
   }
 
   const message = typeof e.message === 'string' ? e.message : '';
   if (NETWORK_CODES.has(errno) || name === 'TimeoutError' || /socket hang up/i.test(message)) {
-    return make('StoreUnreachable', `The object store at ${endpoint} cannot be reached (${errno || name || 'network error'}); check S3_ENDPOINT and the network.`);
+    return make(
+      'StoreUnreachable',
+      `The object store at ${endpoint} cannot be reached (${errno || name || 'network error'}); check S3_ENDPOINT and the network.`,
+    );
   }
 
   // HEAD answers have no body, so the SDK only knows the status ("NotFound", "Forbidden").
@@ -81,9 +87,15 @@ export function mapS3Error(err: unknown, ctx: S3ErrorContext): StorageError {
     return make('ObjectNotFound', `Object ${JSON.stringify(key ?? '')} does not exist in bucket "${bucket}".`);
   }
   if (status === 403) {
-    return make('AccessDenied', `The object store at ${endpoint} refused the request (403); check S3_ACCESS_KEY, S3_SECRET_KEY and the bucket policy.`);
+    return make(
+      'AccessDenied',
+      `The object store at ${endpoint} refused the request (403); check S3_ACCESS_KEY, S3_SECRET_KEY and the bucket policy.`,
+    );
   }
-  return make('StoreError', `The object store at ${endpoint} answered with an unexpected error (${name || errno || 'unknown'}${status ? `, HTTP ${status}` : ''}).`);
+  return make(
+    'StoreError',
+    `The object store at ${endpoint} answered with an unexpected error (${name || errno || 'unknown'}${status ? `, HTTP ${status}` : ''}).`,
+  );
 }
 
 /** The S3 error code (`NoSuchKey`, `InvalidRange`…) or the error's name, '' for non-errors. */

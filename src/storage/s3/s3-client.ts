@@ -7,7 +7,13 @@
  *   try { await client.send(new HeadBucketCommand({ Bucket: config.s3.bucket })); }
  *   finally { client.destroy(); }
  */
-import { S3Client, type S3ClientConfig, type S3ClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-s3';
+import {
+  S3Client,
+  type S3ClientConfig,
+  type S3ClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Command, HttpHandlerOptions } from '@smithy/types';
 import type { S3Config } from '../../config.js';
@@ -111,7 +117,10 @@ const requestSignals = new WeakMap<object, AbortSignal>();
 
 /** The Node handler, taking the abort signal from the request when the call gave none. */
 class CallSignalHandler extends NodeHttpHandler {
-  override handle(request: Parameters<NodeHttpHandler['handle']>[0], options: HttpHandlerOptions = {}): ReturnType<NodeHttpHandler['handle']> {
+  override handle(
+    request: Parameters<NodeHttpHandler['handle']>[0],
+    options: HttpHandlerOptions = {},
+  ): ReturnType<NodeHttpHandler['handle']> {
     const signal = options.abortSignal ?? requestSignals.get(request);
     return super.handle(request, signal === options.abortSignal ? options : { ...options, abortSignal: signal });
   }
@@ -162,7 +171,8 @@ function sdkLoggerFor(logger: Logger | undefined): S3ClientConfig['logger'] {
     // also reaches our caller as a StorageError, which says more, so this is debug detail.
     error: (...args: unknown[]) => {
       const entry = args[0] as { commandName?: unknown; error?: { name?: unknown } } | undefined;
-      if (typeof entry === 'object' && entry !== null) logger?.debug({ source: 'aws-sdk', command: entry.commandName, error: entry.error?.name }, 'S3 command failed');
+      if (typeof entry === 'object' && entry !== null)
+        logger?.debug({ source: 'aws-sdk', command: entry.commandName, error: entry.error?.name }, 'S3 command failed');
       else logger?.debug({ source: 'aws-sdk' }, args.map(String).join(' '));
     },
   };

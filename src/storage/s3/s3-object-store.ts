@@ -21,8 +21,20 @@ import type { S3Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { assertValidKey, assertValidPrefix } from '../keys.js';
 import type {
-  DeleteManyResult, GetOptions, GetResult, HeadResult, ListedObject, ListOptions, ListPage, ObjectStore,
-  PresignedPost, PresignedPostOptions, PutOptions, PutResult, SignalOption, SignedUrlOptions,
+  DeleteManyResult,
+  GetOptions,
+  GetResult,
+  HeadResult,
+  ListedObject,
+  ListOptions,
+  ListPage,
+  ObjectStore,
+  PresignedPost,
+  PresignedPostOptions,
+  PutOptions,
+  PutResult,
+  SignalOption,
+  SignedUrlOptions,
 } from '../object-store.js';
 import { StorageError, abortedError, isStorageError } from '../storage-error.js';
 import { sha256Hex, tooLarge } from '../stream-meter.js';
@@ -87,11 +99,24 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   private putContext(key: string, signal: AbortSignal | undefined): PutContext {
-    return { client: this.client, bucket: this.bucket, key, partSize: this.options.s3.partSize, queueSize: QUEUE_SIZE, errors: this.errors(key, signal), logger: this.options.logger, direct: this.direct };
+    return {
+      client: this.client,
+      bucket: this.bucket,
+      key,
+      partSize: this.options.s3.partSize,
+      queueSize: QUEUE_SIZE,
+      errors: this.errors(key, signal),
+      logger: this.options.logger,
+      direct: this.direct,
+    };
   }
 
   /** Runs one request, mapping every failure (and the caller's abort) to a StorageError. */
-  private async send<T>(key: string | undefined, signal: AbortSignal | undefined, run: (abortSignal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  private async send<T>(
+    key: string | undefined,
+    signal: AbortSignal | undefined,
+    run: (abortSignal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
     if (signal?.aborted) throw abortedError(signal, key);
     try {
       return await run(signal);
@@ -124,18 +149,27 @@ export class S3ObjectStore implements ObjectStore {
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
     assertValidKey(key);
     const { range, signal } = options;
-    if (range && (!Number.isSafeInteger(range.start) || range.start < 0 || (range.end !== undefined && (!Number.isSafeInteger(range.end) || range.end < range.start)))) {
+    if (
+      range &&
+      (!Number.isSafeInteger(range.start) ||
+        range.start < 0 ||
+        (range.end !== undefined && (!Number.isSafeInteger(range.end) || range.end < range.start)))
+    ) {
       throw new StorageError('StoreError', `Invalid byte range ${JSON.stringify(range)}.`, { key });
     }
     const Range = range ? `bytes=${range.start}-${range.end ?? ''}` : undefined;
     let out;
     try {
       out = await this.send(key, signal, (abortSignal) =>
-        sendCommand(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key, Range }), { signal: abortSignal }));
+        sendCommand(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key, Range }), { signal: abortSignal }),
+      );
     } catch (err) {
       // A range starting past the end (416 InvalidRange) means there is nothing there to read.
       if (s3ErrorName((err as StorageError).cause) === 'InvalidRange') {
-        throw new StorageError('ObjectNotFound', `Range ${Range} is past the end of object ${JSON.stringify(key)}.`, { cause: (err as StorageError).cause, key });
+        throw new StorageError('ObjectNotFound', `Range ${Range} is past the end of object ${JSON.stringify(key)}.`, {
+          cause: (err as StorageError).cause,
+          key,
+        });
       }
       throw err;
     }
@@ -164,7 +198,8 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string, options: SignalOption = {}): Promise<HeadResult> {
     assertValidKey(key);
     const out = await this.send(key, options.signal, (abortSignal) =>
-      sendCommand(this.client, new HeadObjectCommand({ Bucket: this.bucket, Key: key }), { signal: abortSignal }));
+      sendCommand(this.client, new HeadObjectCommand({ Bucket: this.bucket, Key: key }), { signal: abortSignal }),
+    );
     return {
       key,
       size: out.ContentLength ?? 0,
@@ -191,7 +226,8 @@ export class S3ObjectStore implements ObjectStore {
     assertValidKey(key);
     // S3 answers 204 for a missing key too, so a delete is idempotent by itself.
     await this.send(key, options.signal, (abortSignal) =>
-      sendCommand(this.client, new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), { signal: abortSignal }));
+      sendCommand(this.client, new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), { signal: abortSignal }),
+    );
   }
 
   async deleteMany(keys: readonly string[], options: SignalOption = {}): Promise<DeleteManyResult> {
@@ -221,9 +257,15 @@ export class S3ObjectStore implements ObjectStore {
     const out = await this.send(undefined, options.signal, (abortSignal) =>
       sendCommand(
         this.client,
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix === '' ? undefined : prefix, MaxKeys: limit, ContinuationToken: options.token }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix === '' ? undefined : prefix,
+          MaxKeys: limit,
+          ContinuationToken: options.token,
+        }),
         { signal: abortSignal },
-      ));
+      ),
+    );
     const objects: ListedObject[] = (out.Contents ?? []).map((o) => ({
       key: o.Key ?? '',
       size: o.Size ?? 0,
@@ -250,7 +292,11 @@ export class S3ObjectStore implements ObjectStore {
   private async probeSha256Check(signal: AbortSignal | undefined): Promise<boolean> {
     const key = `_vitrina/sha256-check/${randomUUID()}`;
     try {
-      await putBytes(this.putContext(key, signal), Buffer.from('vitrina: does this store check the sha256 of what it receives?'), { contentType: 'text/plain', sha256: sha256Hex(Buffer.from('other bytes')), signal });
+      await putBytes(this.putContext(key, signal), Buffer.from('vitrina: does this store check the sha256 of what it receives?'), {
+        contentType: 'text/plain',
+        sha256: sha256Hex(Buffer.from('other bytes')),
+        signal,
+      });
     } catch (err) {
       if (isStorageError(err) && SHA256_REFUSALS.has(s3ErrorName(err.cause))) return true;
       throw err;
@@ -266,11 +312,10 @@ export class S3ObjectStore implements ObjectStore {
     // CopySource is `bucket/key`, URL-encoded per segment (real S3 decodes it; `/` stays).
     const CopySource = `${this.bucket}/${encodeKey(sourceKey)}`;
     await this.send(sourceKey, options.signal, (abortSignal) =>
-      sendCommand(
-        this.client,
-        new CopyObjectCommand({ Bucket: this.bucket, Key: destinationKey, CopySource, MetadataDirective: 'COPY' }),
-        { signal: abortSignal },
-      ));
+      sendCommand(this.client, new CopyObjectCommand({ Bucket: this.bucket, Key: destinationKey, CopySource, MetadataDirective: 'COPY' }), {
+        signal: abortSignal,
+      }),
+    );
   }
 
   publicUrl(key: string): string | undefined {
@@ -282,7 +327,8 @@ export class S3ObjectStore implements ObjectStore {
   async signedUrl(key: string, options: SignedUrlOptions = {}): Promise<string> {
     assertValidKey(key);
     return this.send(key, undefined, () =>
-      presignGet(this.client, this.bucket, key, options.expiresIn ?? this.options.signedUrlTtl, options.contentDisposition));
+      presignGet(this.client, this.bucket, key, options.expiresIn ?? this.options.signedUrlTtl, options.contentDisposition),
+    );
   }
 
   async presignedPost(key: string, options: PresignedPostOptions): Promise<PresignedPost> {

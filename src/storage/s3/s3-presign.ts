@@ -16,7 +16,13 @@ export function encodeKey(key: string): string {
   return key.split('/').map(encodeURIComponent).join('/');
 }
 
-export function presignGet(client: S3Client, bucket: string, key: string, expiresIn: number, contentDisposition: string | undefined): Promise<string> {
+export function presignGet(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  expiresIn: number,
+  contentDisposition: string | undefined,
+): Promise<string> {
   // ResponseContentDisposition is signed into the URL, so it cannot be changed by whoever holds it.
   // The object is stored `public, immutable`; through a signed URL it is private, and cached for at
   // most half the URL's lifetime: pages reuse a signed URL for its first half (http/media/image-urls.ts),

@@ -76,9 +76,10 @@ function meteredFeed(ctx: PutContext, body: Readable, options: PutOptions) {
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const fed = pipeline(body, meter).catch((err: unknown) => {
-    state.failure ??= err instanceof StorageError
-      ? err
-      : new StorageError('Aborted', 'The upload stream failed before it ended.', { cause: err, key: ctx.key });
+    state.failure ??=
+      err instanceof StorageError
+        ? err
+        : new StorageError('Aborted', 'The upload stream failed before it ended.', { cause: err, key: ctx.key });
     stop.abort(state.failure);
   });
   const finish = async () => {

@@ -18,8 +18,19 @@ import type { Db } from '../../db/schema.js';
 import { assertValidKey, assertValidPrefix } from '../keys.js';
 import { encodeKeyPath, signedMediaQuery } from '../local/media-signature.js';
 import type {
-  DeleteManyResult, GetOptions, GetResult, HeadResult, ListedObject, ListOptions, ListPage, ObjectStore,
-  PresignedPost, PutOptions, PutResult, SignalOption, SignedUrlOptions,
+  DeleteManyResult,
+  GetOptions,
+  GetResult,
+  HeadResult,
+  ListedObject,
+  ListOptions,
+  ListPage,
+  ObjectStore,
+  PresignedPost,
+  PutOptions,
+  PutResult,
+  SignalOption,
+  SignedUrlOptions,
 } from '../object-store.js';
 import { StorageError, abortedError, sha256MismatchError } from '../storage-error.js';
 import { tooLarge } from '../stream-meter.js';
@@ -55,7 +66,10 @@ export class DatabaseSpoolStore implements ObjectStore {
       return await work();
     } catch (err) {
       if (err instanceof StorageError) throw err;
-      throw new StorageError('StoreUnreachable', 'The database holding the fallback spool did not answer; check DATABASE_URL.', { cause: err, key });
+      throw new StorageError('StoreUnreachable', 'The database holding the fallback spool did not answer; check DATABASE_URL.', {
+        cause: err,
+        key,
+      });
     }
   }
 
@@ -71,7 +85,10 @@ export class DatabaseSpoolStore implements ObjectStore {
       if (!(body instanceof Uint8Array)) body.destroy();
       throw tooLarge(options.maxBytes, key);
     }
-    const bytes = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : await readAll(body, options.maxBytes, key, options.signal);
+    const bytes =
+      body instanceof Uint8Array
+        ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+        : await readAll(body, options.maxBytes, key, options.signal);
     if (options.maxBytes !== undefined && bytes.length > options.maxBytes) throw tooLarge(options.maxBytes, key);
     if (options.contentLength !== undefined && options.contentLength !== bytes.length) {
       throw new StorageError('StoreError', `The body has ${bytes.length} bytes, not the ${options.contentLength} announced.`, { key });
@@ -104,7 +121,8 @@ export class DatabaseSpoolStore implements ObjectStore {
     let start = 0;
     let end = head.size - 1;
     if (range !== undefined) {
-      if (range.start >= head.size) throw new StorageError('ObjectNotFound', `Range starts past the end of object ${JSON.stringify(key)}.`, { key });
+      if (range.start >= head.size)
+        throw new StorageError('ObjectNotFound', `Range starts past the end of object ${JSON.stringify(key)}.`, { key });
       start = range.start;
       end = Math.min(range.end ?? head.size - 1, head.size - 1);
     }
@@ -129,7 +147,9 @@ export class DatabaseSpoolStore implements ObjectStore {
 
   async head(key: string, options: SignalOption = {}): Promise<HeadResult> {
     assertValidKey(key);
-    const row = await this.run(key, options.signal, () => this.db.selectFrom('spool_objects').select(HEAD_COLUMNS).where('key', '=', key).executeTakeFirst());
+    const row = await this.run(key, options.signal, () =>
+      this.db.selectFrom('spool_objects').select(HEAD_COLUMNS).where('key', '=', key).executeTakeFirst(),
+    );
     if (row === undefined) throw new StorageError('ObjectNotFound', `Object ${JSON.stringify(key)} is not in the spool.`, { key });
     return {
       key,
@@ -145,7 +165,9 @@ export class DatabaseSpoolStore implements ObjectStore {
 
   async exists(key: string, options: SignalOption = {}): Promise<boolean> {
     assertValidKey(key);
-    const row = await this.run(key, options.signal, () => this.db.selectFrom('spool_objects').select('key').where('key', '=', key).executeTakeFirst());
+    const row = await this.run(key, options.signal, () =>
+      this.db.selectFrom('spool_objects').select('key').where('key', '=', key).executeTakeFirst(),
+    );
     return row !== undefined;
   }
 
@@ -177,12 +199,18 @@ export class DatabaseSpoolStore implements ObjectStore {
     assertValidPrefix(prefix);
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? 1000), 1), 1000);
     const rows = await this.run(undefined, options.signal, () => {
-      let q = this.db.selectFrom('spool_objects').select(['key', 'size', 'sha256', 'created_at']).orderBy(sql`key collate "C"`).limit(limit + 1);
+      let q = this.db
+        .selectFrom('spool_objects')
+        .select(['key', 'size', 'sha256', 'created_at'])
+        .orderBy(sql`key collate "C"`)
+        .limit(limit + 1);
       if (prefix !== '') q = q.where(sql<boolean>`starts_with(key, ${prefix})`);
       if (options.token !== undefined) q = q.where(sql<boolean>`key collate "C" > ${options.token}`);
       return q.execute();
     });
-    const objects: ListedObject[] = rows.slice(0, limit).map((r) => ({ key: r.key, size: r.size, lastModified: r.created_at, etag: `"${r.sha256}"` }));
+    const objects: ListedObject[] = rows
+      .slice(0, limit)
+      .map((r) => ({ key: r.key, size: r.size, lastModified: r.created_at, etag: `"${r.sha256}"` }));
     return { objects, nextToken: rows.length > limit ? objects.at(-1)!.key : undefined };
   }
 
@@ -201,7 +229,8 @@ export class DatabaseSpoolStore implements ObjectStore {
             content_disposition = excluded.content_disposition, metadata = excluded.metadata, size = excluded.size,
             sha256 = excluded.sha256, body = excluded.body, created_at = now()`.execute(this.db),
     );
-    if (Number(copied.numAffectedRows ?? 0n) === 0) throw new StorageError('ObjectNotFound', `Object ${JSON.stringify(sourceKey)} is not in the spool.`, { key: sourceKey });
+    if (Number(copied.numAffectedRows ?? 0n) === 0)
+      throw new StorageError('ObjectNotFound', `Object ${JSON.stringify(sourceKey)} is not in the spool.`, { key: sourceKey });
   }
 
   publicUrl(key: string): string | undefined {
@@ -226,7 +255,10 @@ export class DatabaseSpoolStore implements ObjectStore {
   /** Bytes held (for the spool's size cap). */
   async usedBytes(): Promise<number> {
     const row = await this.run(undefined, undefined, () =>
-      this.db.selectFrom('spool_objects').select(sql<number>`coalesce(sum(size), 0)::bigint`.as('bytes')).executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('spool_objects')
+        .select(sql<number>`coalesce(sum(size), 0)::bigint`.as('bytes'))
+        .executeTakeFirstOrThrow(),
     );
     return Number(row.bytes);
   }

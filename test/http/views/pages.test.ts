@@ -22,7 +22,13 @@ describe('layout (through the pages)', () => {
 
   it('shows no log-out when logged out, and flashes with the right roles', () => {
     const doc = loginPage({
-      page: page({ session: null, flash: [{ kind: 'success', message: msg('flash.product_deleted') }, { kind: 'error', message: 'Oops <b>' }] }),
+      page: page({
+        session: null,
+        flash: [
+          { kind: 'success', message: msg('flash.product_deleted') },
+          { kind: 'error', message: 'Oops <b>' },
+        ],
+      }),
       email: '',
     });
     expect(doc).not.toContain('/logout');
@@ -65,7 +71,9 @@ describe('productDetailPage', () => {
     expect(doc).not.toContain('<script>alert(1)');
     expect(doc).toMatch(/<img class="medium" src="[^"]+" srcset="[^"]+" sizes="[^"]+"/);
     expect(doc).toContain('href="/products/42/edit"');
-    expect(doc).toMatch(/<form method="post" action="\/products\/42\/delete" class="inline-form" data-confirm="[^"]+">\s*<input type="hidden" name="_csrf" value="tok-123">/);
+    expect(doc).toMatch(
+      /<form method="post" action="\/products\/42\/delete" class="inline-form" data-confirm="[^"]+">\s*<input type="hidden" name="_csrf" value="tok-123">/,
+    );
     expect(doc).toContain('19.99 / kg');
     expect(doc).toContain('Fresh');
   });

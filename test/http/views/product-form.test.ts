@@ -20,7 +20,9 @@ describe('productFormPage', () => {
 
   it('labels every control', () => {
     const doc = productFormPage(formModel({ mode: 'edit', action: '/products/42/edit', productId: '42', currentImage: readyImage }));
-    const controls = [...doc.matchAll(/<(?:input|select|textarea) ([^>]*)>/g)].map((m) => m[1]!).filter((a) => !a.includes('type="hidden"'));
+    const controls = [...doc.matchAll(/<(?:input|select|textarea) ([^>]*)>/g)]
+      .map((m) => m[1]!)
+      .filter((a) => !a.includes('type="hidden"'));
     expect(controls.length).toBeGreaterThanOrEqual(7);
     for (const a of controls) {
       const id = /\bid="([^"]+)"/.exec(a)?.[1];
@@ -60,7 +62,9 @@ describe('productFormPage', () => {
 
   it('shows a page-level upload flash as an alert, in the chosen language', () => {
     const flash = [{ kind: 'error' as const, message: msg('flash.file_too_large', { size: '2.0 MB' }) }];
-    expect(productFormPage(formModel({ page: page({ flash }) }))).toContain('<p class="flash flash-error" role="alert">File too large. Maximum 2.0 MB</p>');
+    expect(productFormPage(formModel({ page: page({ flash }) }))).toContain(
+      '<p class="flash flash-error" role="alert">File too large. Maximum 2.0 MB</p>',
+    );
     const es = productFormPage(formModel({ page: page({ locale: 'es', flash }) }));
     expect(es).toContain('role="alert">Archivo demasiado grande. Máximo 2.0 MB</p>');
     expect(es).toContain('<label for="name">Nombre</label>');
@@ -80,7 +84,14 @@ describe('productFormPage', () => {
 
   it('on edit shows the current image and a remove_image checkbox', () => {
     const doc = productFormPage(
-      formModel({ mode: 'edit', action: '/products/42/edit', productId: '42', productName: 'Old & name', currentImage: readyImage, removeImage: true }),
+      formModel({
+        mode: 'edit',
+        action: '/products/42/edit',
+        productId: '42',
+        productName: 'Old & name',
+        currentImage: readyImage,
+        removeImage: true,
+      }),
     );
     expect(doc).toContain('action="/products/42/edit"');
     expect(doc).toContain('<h1>Edit Old &amp; name</h1>');

@@ -62,7 +62,10 @@ describe('productsListPage', () => {
   });
 
   it('renders in Spanish', () => {
-    const doc = list({ page: page({ locale: 'es' }), products: [product({ unit: 'box', salePrice: '1234.5', image: { status: 'none' } })] });
+    const doc = list({
+      page: page({ locale: 'es' }),
+      products: [product({ unit: 'box', salePrice: '1234.5', image: { status: 'none' } })],
+    });
     expect(doc).toContain('<html lang="es">');
     expect(doc).toContain('Nuevo producto');
     expect(doc).toContain('1.234,50 / caja');

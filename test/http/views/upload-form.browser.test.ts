@@ -33,12 +33,20 @@ let pngBase64: string;
 const received: Received[] = [];
 
 function renderForm(action: string, flash: Flash[] = []): string {
-  return productFormPage(formModel({ action, page: pageCtx({ flash }), upload: { maxBytes: MAX_BYTES, allowedTypes: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] } }));
+  return productFormPage(
+    formModel({
+      action,
+      page: pageCtx({ flash }),
+      upload: { maxBytes: MAX_BYTES, allowedTypes: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] },
+    }),
+  );
 }
 
 beforeAll(async () => {
   pngBase64 = (
-    await sharp({ create: { width: 240, height: 160, channels: 3, background: { r: 30, g: 120, b: 200 } } }).png().toBuffer()
+    await sharp({ create: { width: 240, height: 160, channels: 3, background: { r: 30, g: 120, b: 200 } } })
+      .png()
+      .toBuffer()
   ).toString('base64');
 
   app = Fastify();
@@ -61,13 +69,20 @@ beforeAll(async () => {
     return reply.type('text/html').send(renderForm('/products/fail', flash));
   });
   app.get('/products/1', async (_req, reply) =>
-    reply.type('text/html').send(productDetailPage({ page: pageCtx({ flash: [{ kind: 'success', message: msg('flash.product_created') }] }), product: { ...product(), description: null } })),
+    reply.type('text/html').send(
+      productDetailPage({
+        page: pageCtx({ flash: [{ kind: 'success', message: msg('flash.product_created') }] }),
+        product: { ...product(), description: null },
+      }),
+    ),
   );
   app.post('/products/42/delete', async (request, reply) => {
     received.push({ url: request.url, bytes: 0, filename: undefined });
     return reply.redirect('/form', 302);
   });
-  app.get('/detail', async (_req, reply) => reply.type('text/html').send(productDetailPage({ page: pageCtx(), product: { ...product(), description: null } })));
+  app.get('/detail', async (_req, reply) =>
+    reply.type('text/html').send(productDetailPage({ page: pageCtx(), product: { ...product(), description: null } })),
+  );
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchBrowser();
 });
@@ -150,7 +165,14 @@ describe('product form in Chromium', () => {
       }, 10);
     });
     await page.click('[data-submit]');
-    await expect.poll(() => page.locator('[data-submit]').isDisabled().catch(() => true)).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .locator('[data-submit]')
+          .isDisabled()
+          .catch(() => true),
+      )
+      .toBe(true);
     // The sampler's record, not one look at the bar: a busy machine may let a look come too late.
     await expect.poll(() => progress.some((v) => v > 0 && v < 100), { timeout: 20_000 }).toBe(true);
     await page.screenshot({ path: await artifactPath('upload-form-progress.png'), fullPage: true });
