@@ -14,9 +14,9 @@ export function errorPage(model: ErrorPageModel): string {
   const message = model.message === undefined ? fallback : resolveMsg(locale, model.message);
   const title = t(locale, 'errorpage.title', { status: model.status });
   const body = html`<section class="error-page">
-    <h1>${title}</h1>
-    <p>${message}</p>
-    <p><a class="button" href="/">${t(locale, 'errorpage.home')}</a></p>
-  </section>`;
+  <h1>${title}</h1>
+  <p>${message}</p>
+  <p><a class="button" href="/">${t(locale, 'errorpage.home')}</a></p>
+</section>`;
   return layout(model.page, title, body);
 }

@@ -40,18 +40,12 @@ export function fieldError(locale: Locale, id: string, error: Msg | undefined): 
 
 export function inputField(locale: Locale, f: FieldOptions): SafeHtml {
   return html`<div class="field${f.error ? ' has-error' : ''}">
-    <label for="${f.id}">${f.label}</label>
-    <input
-      id="${f.id}"
-      name="${f.name}"
-      type="${f.type ?? 'text'}"
-      value="${f.value ?? ''}"
-      ${attr('required', f.required)}${attr('autocomplete', f.autocomplete)}${attr('inputmode', f.inputmode)}${attr('minlength', f.minlength)}${attr('maxlength', f.maxlength)}${describedBy(f.id, Boolean(f.hint), Boolean(f.error))}
-    />
-    ${fieldHint(f.id, f.hint)}${fieldError(locale, f.id, f.error)}
-  </div>`;
+  <label for="${f.id}">${f.label}</label>
+  <input id="${f.id}" name="${f.name}" type="${f.type ?? 'text'}" value="${f.value ?? ''}"${attr('required', f.required)}${attr('autocomplete', f.autocomplete)}${attr('inputmode', f.inputmode)}${attr('minlength', f.minlength)}${attr('maxlength', f.maxlength)}${describedBy(f.id, Boolean(f.hint), Boolean(f.error))}>
+  ${fieldHint(f.id, f.hint)}${fieldError(locale, f.id, f.error)}
+</div>`;
 }
 
 export function csrfField(token: string | undefined): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${token ?? ''}" />`;
+  return html`<input type="hidden" name="_csrf" value="${token ?? ''}">`;
 }

@@ -20,25 +20,9 @@ const PLACEHOLDER_KEY = { none: 'image.none', processing: 'image.processing', br
 export function productImage(locale: Locale, image: ImageView, opts: ImageOptions): SafeHtml {
   if (image.status !== 'ready') {
     const label = t(locale, PLACEHOLDER_KEY[image.status]);
-    return html`<div
-      class="img-placeholder img-${image.status} ${opts.className ?? ''}"
-      role="img"
-      aria-label="${label}"
-      data-image-status="${image.status}"
-    >
-      <span>${label}</span>
-    </div>`;
+    return html`<div class="img-placeholder img-${image.status} ${opts.className ?? ''}" role="img" aria-label="${label}" data-image-status="${image.status}"><span>${label}</span></div>`;
   }
   // A space would end the URL inside srcset; signed URLs never contain one, but be safe.
   const srcset = image.srcset.map((s) => `${s.url.replace(/ /g, '%20')} ${s.width}w`).join(', ');
-  return html`<img
-    class="${opts.className ?? ''}"
-    src="${image.src}"
-    ${srcset ? html` srcset="${srcset}" sizes="${opts.sizes}"` : ''}
-    width="${image.width}"
-    height="${image.height}"
-    alt="${opts.alt}"
-    ${opts.lazy ? html` loading="lazy"` : ''}
-    decoding="async"
-  />`;
+  return html`<img class="${opts.className ?? ''}" src="${image.src}"${srcset ? html` srcset="${srcset}" sizes="${opts.sizes}"` : ''} width="${image.width}" height="${image.height}" alt="${opts.alt}"${opts.lazy ? html` loading="lazy"` : ''} decoding="async">`;
 }

@@ -8,15 +8,16 @@ import type { LoginModel } from './types.js';
 export function loginPage(model: LoginModel): string {
   const { locale } = model.page;
   const body = html`<section class="auth-card">
-    <h1>${t(locale, 'login.title')}</h1>
-    ${model.error ? html`<p class="form-error" role="alert" id="login-error">${resolveMsg(locale, model.error)}</p>` : ''}
-    <form method="post" action="/login" class="stack">
-      ${csrfField(model.page.csrfToken)} ${model.next ? html`<input type="hidden" name="next" value="${model.next}" />` : ''}
-      ${inputField(locale, { id: 'email', name: 'email', type: 'email', label: t(locale, 'login.email'), value: model.email, required: true, autocomplete: 'username' })}
-      ${inputField(locale, { id: 'password', name: 'password', type: 'password', label: t(locale, 'login.password'), required: true, autocomplete: 'current-password' })}
-      <button type="submit" class="button primary">${t(locale, 'login.submit')}</button>
-    </form>
-    <p>${t(locale, 'login.no_account')} <a href="/signup">${t(locale, 'login.signup_link')}</a></p>
-  </section>`;
+<h1>${t(locale, 'login.title')}</h1>
+${model.error ? html`<p class="form-error" role="alert" id="login-error">${resolveMsg(locale, model.error)}</p>` : ''}
+<form method="post" action="/login" class="stack">
+  ${csrfField(model.page.csrfToken)}
+  ${model.next ? html`<input type="hidden" name="next" value="${model.next}">` : ''}
+  ${inputField(locale, { id: 'email', name: 'email', type: 'email', label: t(locale, 'login.email'), value: model.email, required: true, autocomplete: 'username' })}
+  ${inputField(locale, { id: 'password', name: 'password', type: 'password', label: t(locale, 'login.password'), required: true, autocomplete: 'current-password' })}
+  <button type="submit" class="button primary">${t(locale, 'login.submit')}</button>
+</form>
+<p>${t(locale, 'login.no_account')} <a href="/signup">${t(locale, 'login.signup_link')}</a></p>
+</section>`;
   return layout(model.page, t(locale, 'login.title'), body);
 }

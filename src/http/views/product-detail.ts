@@ -14,32 +14,24 @@ export function productDetailPage(model: ProductDetailModel): string {
   const p = model.product;
   const base = `/products/${encodeURIComponent(p.id)}`;
   const body = html`<p><a href="/products">← ${t(locale, 'detail.back')}</a></p>
-    <article class="product-detail">
-      <div class="detail-image" data-image-slot="detail-${p.id}">
-        ${productImage(locale, p.image, { alt: p.name, sizes: DETAIL_SIZES, className: 'medium' })}
-      </div>
-      <div class="detail-body">
-        <h1>${p.name}</h1>
-        <dl>
-          <dt>${t(locale, 'products.sku')}</dt>
-          <dd>${p.sku}</dd>
-          <dt>${t(locale, 'products.price')}</dt>
-          <dd>${formatPrice(locale, p.salePrice, p.unit)}</dd>
-          <dt>${t(locale, 'detail.unit')}</dt>
-          <dd>${unitLabel(locale, p.unit)}</dd>
-          <dt>${t(locale, 'detail.description')}</dt>
-          <dd class="description">
-            ${p.description ? p.description : html`<span class="muted">${t(locale, 'detail.no_description')}</span>`}
-          </dd>
-        </dl>
-        <div class="actions">
-          <a class="button primary" href="${base}/edit">${t(locale, 'detail.edit')}</a>
-          <form method="post" action="${base}/delete" class="inline-form" data-confirm="${t(locale, 'detail.delete_confirm')}">
-            ${csrfField(model.page.csrfToken)}
-            <button type="submit" class="button danger">${t(locale, 'detail.delete')}</button>
-          </form>
-        </div>
-      </div>
-    </article>`;
+<article class="product-detail">
+  <div class="detail-image" data-image-slot="detail-${p.id}">${productImage(locale, p.image, { alt: p.name, sizes: DETAIL_SIZES, className: 'medium' })}</div>
+  <div class="detail-body">
+    <h1>${p.name}</h1>
+    <dl>
+      <dt>${t(locale, 'products.sku')}</dt><dd>${p.sku}</dd>
+      <dt>${t(locale, 'products.price')}</dt><dd>${formatPrice(locale, p.salePrice, p.unit)}</dd>
+      <dt>${t(locale, 'detail.unit')}</dt><dd>${unitLabel(locale, p.unit)}</dd>
+      <dt>${t(locale, 'detail.description')}</dt><dd class="description">${p.description ? p.description : html`<span class="muted">${t(locale, 'detail.no_description')}</span>`}</dd>
+    </dl>
+    <div class="actions">
+      <a class="button primary" href="${base}/edit">${t(locale, 'detail.edit')}</a>
+      <form method="post" action="${base}/delete" class="inline-form" data-confirm="${t(locale, 'detail.delete_confirm')}">
+        ${csrfField(model.page.csrfToken)}
+        <button type="submit" class="button danger">${t(locale, 'detail.delete')}</button>
+      </form>
+    </div>
+  </div>
+</article>`;
   return layout(model.page, p.name, body);
 }

@@ -19,36 +19,29 @@ export function productFormPage(model: ProductFormModel): string {
   const cancelHref = model.mode === 'edit' && model.productId ? `/products/${encodeURIComponent(model.productId)}` : '/products';
   const size = formatBytes(model.upload.maxBytes, locale);
   const body = html`<h1>${title}</h1>
-    <form
-      method="post"
-      enctype="multipart/form-data"
-      action="${model.action}"
-      class="stack product-form"
-      data-upload-form
-      data-msg-too-large="${t(locale, 'flash.file_too_large', { size })}"
-      data-msg-type="${t(locale, 'flash.file_type_not_allowed', { type: '{type}' })}"
-      data-msg-uploading="${t(locale, 'form.uploading', { percent: '{percent}' })}"
-      data-msg-processing="${t(locale, 'form.processing')}"
-      data-msg-failed="${t(locale, 'form.upload_failed')}"
-      data-msg-chosen="${t(locale, 'form.file_chosen', { name: '{name}' })}"
-    >
-      ${csrfField(model.page.csrfToken)}
-      ${inputField(locale, { id: 'name', name: 'name', label: t(locale, 'form.name'), value: values.name, error: errors.name, required: true, maxlength: 200 })}
-      ${inputField(locale, { id: 'sku', name: 'sku', label: t(locale, 'form.sku'), value: values.sku, error: errors.sku, required: true, maxlength: 64, autocomplete: 'off' })}
-      ${unitSelect(model)}
-      ${inputField(locale, { id: 'sale_price', name: 'sale_price', label: t(locale, 'form.sale_price'), value: values.sale_price, error: errors.sale_price, hint: t(locale, 'form.sale_price_hint'), required: true, inputmode: 'decimal', autocomplete: 'off' })}
-      <div class="field${errors.description ? ' has-error' : ''}">
-        <label for="description">${t(locale, 'form.description')} <span class="optional">${t(locale, 'form.optional')}</span></label>
-        <textarea id="description" name="description" rows="4" ${describedBy('description', false, Boolean(errors.description))}>
-${values.description}</textarea>
-        ${fieldError(locale, 'description', errors.description)}
-      </div>
-      ${imageField(model, size)}
-      <div class="actions">
-        <button type="submit" class="button primary" data-submit>${t(locale, model.mode === 'new' ? 'form.create' : 'form.save')}</button>
-        <a class="button" href="${cancelHref}">${t(locale, 'form.cancel')}</a>
-      </div>
-    </form>`;
+<form method="post" enctype="multipart/form-data" action="${model.action}" class="stack product-form" data-upload-form
+  data-msg-too-large="${t(locale, 'flash.file_too_large', { size })}"
+  data-msg-type="${t(locale, 'flash.file_type_not_allowed', { type: '{type}' })}"
+  data-msg-uploading="${t(locale, 'form.uploading', { percent: '{percent}' })}"
+  data-msg-processing="${t(locale, 'form.processing')}"
+  data-msg-failed="${t(locale, 'form.upload_failed')}"
+  data-msg-chosen="${t(locale, 'form.file_chosen', { name: '{name}' })}">
+  ${csrfField(model.page.csrfToken)}
+  ${inputField(locale, { id: 'name', name: 'name', label: t(locale, 'form.name'), value: values.name, error: errors.name, required: true, maxlength: 200 })}
+  ${inputField(locale, { id: 'sku', name: 'sku', label: t(locale, 'form.sku'), value: values.sku, error: errors.sku, required: true, maxlength: 64, autocomplete: 'off' })}
+  ${unitSelect(model)}
+  ${inputField(locale, { id: 'sale_price', name: 'sale_price', label: t(locale, 'form.sale_price'), value: values.sale_price, error: errors.sale_price, hint: t(locale, 'form.sale_price_hint'), required: true, inputmode: 'decimal', autocomplete: 'off' })}
+  <div class="field${errors.description ? ' has-error' : ''}">
+    <label for="description">${t(locale, 'form.description')} <span class="optional">${t(locale, 'form.optional')}</span></label>
+    <textarea id="description" name="description" rows="4"${describedBy('description', false, Boolean(errors.description))}>${values.description}</textarea>
+    ${fieldError(locale, 'description', errors.description)}
+  </div>
+  ${imageField(model, size)}
+  <div class="actions">
+    <button type="submit" class="button primary" data-submit>${t(locale, model.mode === 'new' ? 'form.create' : 'form.save')}</button>
+    <a class="button" href="${cancelHref}">${t(locale, 'form.cancel')}</a>
+  </div>
+</form>`;
   return layout(model.page, title, body);
 }
 
@@ -57,15 +50,11 @@ function unitSelect(model: ProductFormModel): SafeHtml {
   const error = model.errors.uom_id;
   const options = model.units.map(
     (u) =>
-      html`<option value="${String(u.id)}" ${String(u.id) === model.values.uom_id ? html` selected` : ''}>
-        ${unitLabel(locale, u.code)}
-      </option>`,
+      html`<option value="${String(u.id)}"${String(u.id) === model.values.uom_id ? html` selected` : ''}>${unitLabel(locale, u.code)}</option>`,
   );
   return html`<div class="field${error ? ' has-error' : ''}">
     <label for="uom_id">${t(locale, 'form.uom')}</label>
-    <select id="uom_id" name="uom_id" required${describedBy('uom_id', false, Boolean(error))}>
-      ${options}
-    </select>
+    <select id="uom_id" name="uom_id" required${describedBy('uom_id', false, Boolean(error))}>${options}</select>
     ${fieldError(locale, 'uom_id', error)}
   </div>`;
 }
@@ -75,40 +64,27 @@ function imageField(model: ProductFormModel, size: string): SafeHtml {
   const error = model.errors.image;
   const current = model.mode === 'edit' && model.currentImage && model.currentImage.status !== 'none' ? model.currentImage : undefined;
   return html`<fieldset class="field image-field${error ? ' has-error' : ''}">
-    <legend>
-      ${t(locale, 'form.image')}${model.mode === 'edit' ? html` <span class="optional">${t(locale, 'form.optional')}</span>` : ''}
-    </legend>
+    <legend>${t(locale, 'form.image')}${model.mode === 'edit' ? html` <span class="optional">${t(locale, 'form.optional')}</span>` : ''}</legend>
     ${
       current
         ? html`<figure class="current-image">
-              <span class="image-slot" data-image-slot="current-${model.productId ?? ''}"
-                >${productImage(locale, current, { alt: t(locale, 'form.current_image'), sizes: '240px', className: 'thumb' })}</span
-              >
-              <figcaption>${t(locale, 'form.current_image')}</figcaption>
-            </figure>
-            <div class="checkbox">
-              <input type="checkbox" id="remove_image" name="remove_image" value="1" ${model.removeImage ? html` checked` : ''} />
-              <label for="remove_image">${t(locale, 'form.remove_image')}</label>
-            </div>`
+      <span class="image-slot" data-image-slot="current-${model.productId ?? ''}">${productImage(locale, current, { alt: t(locale, 'form.current_image'), sizes: '240px', className: 'thumb' })}</span>
+      <figcaption>${t(locale, 'form.current_image')}</figcaption>
+    </figure>
+    <div class="checkbox">
+      <input type="checkbox" id="remove_image" name="remove_image" value="1"${model.removeImage ? html` checked` : ''}>
+      <label for="remove_image">${t(locale, 'form.remove_image')}</label>
+    </div>`
         : ''
     }
     <div class="dropzone" data-dropzone>
       <label for="image">${t(locale, 'form.drop_here')}</label>
-      <input
-        id="image"
-        name="image"
-        type="file"
-        accept="${model.upload.allowedTypes.join(',')}"
-        data-max-bytes="${model.upload.maxBytes}"
-        data-allowed-types="${model.upload.allowedTypes.join(',')}"
-        ${describedBy('image', true, Boolean(error))}
-      />
+      <input id="image" name="image" type="file" accept="${model.upload.allowedTypes.join(',')}"
+        data-max-bytes="${model.upload.maxBytes}" data-allowed-types="${model.upload.allowedTypes.join(',')}"${describedBy('image', true, Boolean(error))}>
       <p class="hint" id="${hintId('image')}">${t(locale, 'form.image_hint', { size })}</p>
-      <img class="preview" hidden data-preview alt="${t(locale, 'form.preview_alt')}" />
+      <img class="preview" hidden data-preview alt="${t(locale, 'form.preview_alt')}">
     </div>
-    <p class="field-error" id="${errorId('image')}" data-file-error${error ? '' : html` hidden`}>
-      ${error ? resolveMsg(locale, error) : ''}
-    </p>
+    <p class="field-error" id="${errorId('image')}" data-file-error${error ? '' : html` hidden`}>${error ? resolveMsg(locale, error) : ''}</p>
     <progress data-progress hidden max="100" value="0"></progress>
     <p class="upload-status" data-upload-status aria-live="polite"></p>
   </fieldset>`;

@@ -11,15 +11,15 @@ export function signupPage(model: SignupModel): string {
   const { locale } = model.page;
   const { values, errors } = model;
   const body = html`<section class="auth-card">
-    <h1>${t(locale, 'signup.title')}</h1>
-    <form method="post" action="/signup" class="stack">
-      ${csrfField(model.page.csrfToken)}
-      ${inputField(locale, { id: 'tenant_name', name: 'tenant_name', label: t(locale, 'signup.tenant_name'), value: values.tenant_name, error: errors.tenant_name, required: true, autocomplete: 'organization', maxlength: 200 })}
-      ${inputField(locale, { id: 'email', name: 'email', type: 'email', label: t(locale, 'signup.email'), value: values.email, error: errors.email, required: true, autocomplete: 'email' })}
-      ${inputField(locale, { id: 'password', name: 'password', type: 'password', label: t(locale, 'signup.password'), hint: t(locale, 'signup.password_hint'), error: errors.password, required: true, autocomplete: 'new-password', minlength: MIN_PASSWORD_LENGTH })}
-      <button type="submit" class="button primary">${t(locale, 'signup.submit')}</button>
-    </form>
-    <p>${t(locale, 'signup.have_account')} <a href="/login">${t(locale, 'signup.login_link')}</a></p>
-  </section>`;
+<h1>${t(locale, 'signup.title')}</h1>
+<form method="post" action="/signup" class="stack">
+  ${csrfField(model.page.csrfToken)}
+  ${inputField(locale, { id: 'tenant_name', name: 'tenant_name', label: t(locale, 'signup.tenant_name'), value: values.tenant_name, error: errors.tenant_name, required: true, autocomplete: 'organization', maxlength: 200 })}
+  ${inputField(locale, { id: 'email', name: 'email', type: 'email', label: t(locale, 'signup.email'), value: values.email, error: errors.email, required: true, autocomplete: 'email' })}
+  ${inputField(locale, { id: 'password', name: 'password', type: 'password', label: t(locale, 'signup.password'), hint: t(locale, 'signup.password_hint'), error: errors.password, required: true, autocomplete: 'new-password', minlength: MIN_PASSWORD_LENGTH })}
+  <button type="submit" class="button primary">${t(locale, 'signup.submit')}</button>
+</form>
+<p>${t(locale, 'signup.have_account')} <a href="/login">${t(locale, 'signup.login_link')}</a></p>
+</section>`;
   return layout(model.page, t(locale, 'signup.title'), body);
 }

@@ -10,9 +10,7 @@ describe('html tagged template', () => {
 
   it('does not double-escape nested templates and joins arrays', () => {
     const items = ['a&b', '<i>'];
-    const out = html`<ul>
-      ${items.map((i) => html`<li>${i}</li>`)}
-    </ul>`;
+    const out = html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`;
     expect(out.value).toBe('<ul><li>a&amp;b</li><li>&lt;i&gt;</li></ul>');
   });
 
