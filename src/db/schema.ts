@@ -196,16 +196,18 @@ export interface SessionsTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
-/** Failed log-ins in a row, per account or client address (tenancy/login-throttle.ts). */
-export interface LoginFailuresTable {
-  /** `account:<normalised email>` or `address:<client address>`. */
+/** Log-in and sign-up attempts in a row, per key (tenancy/login-throttle.ts, signup-throttle.ts). */
+export interface ThrottleCountsTable {
+  /** `account-address:<client prefix>|<email>`, `address:<client prefix>`, `account:<email>` or `signup:<client prefix>`. */
   key: string;
-  failures: number;
-  last_failed_at: ColumnType<Date, Date | string, Date | string>;
+  attempts: number;
+  last_at: ColumnType<Date, Date | string, Date | string>;
+  /** The attempt before the last; null when the count started with the last. */
+  previous_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 // Migration 0004's tables.
 export interface Database {
   sessions: SessionsTable;
-  login_failures: LoginFailuresTable;
+  throttle_counts: ThrottleCountsTable;
 }

@@ -3,7 +3,9 @@
  * (4 threads by default), which local-disk reads, DNS and zlib share: 24 log-ins at once used to
  * fill it for seconds and slowed an unrelated image GET from 3.5 ms to 1.6 s (issue 13). So at
  * most `concurrency` hashes run at once and at most `maxWaiting` wait for a turn; past that a
- * request is refused at once (Unavailable, 503) instead of queueing without end.
+ * request is refused at once (Unavailable, 503) instead of queueing without end. A sign-up may
+ * only wait while the waiting room is less than half full, so sign-ups, which anyone can send,
+ * can never take the turns of log-ins.
  *
  * @example
  *   const passwords = new PasswordHashing(scryptParams(config.passwordHashCost));
@@ -30,6 +32,8 @@ export const BUSY_MESSAGE = 'Too many people are logging in right now. Try again
 export class PasswordHashing {
   private readonly slots: Semaphore;
   private readonly maxPending: number;
+  /** How many may be pending when a sign-up's hash arrives: all running, the waiting room under half full. */
+  private readonly maxPendingForSignUps: number;
   private pending = 0;
 
   constructor(
@@ -38,12 +42,17 @@ export class PasswordHashing {
   ) {
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.slots = new Semaphore(concurrency);
-    this.maxPending = concurrency + (options.maxWaiting ?? DEFAULT_MAX_WAITING);
+    const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
+    this.maxPending = concurrency + maxWaiting;
+    this.maxPendingForSignUps = concurrency + Math.ceil(maxWaiting / 2);
   }
 
-  /** Hashes with this instance's parameters; Unavailable when too many hashes are waiting. */
-  hash(password: string): Promise<string> {
-    return this.bounded(() => hashPassword(password, this.params));
+  /**
+   * Hashes with this instance's parameters; Unavailable when too many hashes are waiting. With
+   * `signUp`, Unavailable once the waiting room is half full: the rest is kept for log-ins.
+   */
+  hash(password: string, options: { signUp?: boolean } = {}): Promise<string> {
+    return this.bounded(() => hashPassword(password, this.params), options.signUp ? this.maxPendingForSignUps : this.maxPending);
   }
 
   /**
@@ -62,8 +71,8 @@ export class PasswordHashing {
     });
   }
 
-  private async bounded<T>(work: () => Promise<T>): Promise<T> {
-    if (this.pending >= this.maxPending) throw new AppError('Unavailable', BUSY_MESSAGE);
+  private async bounded<T>(work: () => Promise<T>, maxPending = this.maxPending): Promise<T> {
+    if (this.pending >= maxPending) throw new AppError('Unavailable', BUSY_MESSAGE);
     this.pending += 1;
     try {
       return await this.slots.run(work);

@@ -25,8 +25,11 @@ export interface ScryptParams {
  * core per hash. PASSWORD_HASH_COST (config.ts) sets N; see {@link scryptParams}.
  */
 export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
-/** The largest N a stored hash may name: a forged or corrupt row must not make a log-in take 1 GiB. */
-const MAX_N = 2 ** 20;
+/**
+ * The most memory one hash may take, 128·N·r·p bytes: twice today's 128 MiB. A stored hash that
+ * names more (a forged or corrupt row, N=2^20 with r·p=64 would be 8 GiB) is not one of ours.
+ */
+export const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
 const KEY_LENGTH = 32;
 /** The longest password anyone can have (sign-up and `vitrina user set-password` refuse longer): longer cannot match. */
 export const MAX_PASSWORD_LENGTH = 200;
@@ -56,7 +59,7 @@ export function hashParams(stored: string): ScryptParams | undefined {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0) || N > MAX_N || r * p > 64) return undefined;
+  if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0) || 128 * N * r * p > MAX_SCRYPT_MEMORY) return undefined;
   return { N, r, p };
 }
 

@@ -6,14 +6,21 @@
  * change, sign-out-everywhere), or a user removed by hand, is refused here within `ttlMs`; one
  * ended on this instance is {@link RecentAccounts.forget forgotten} at once.
  *
- * Only accounts found are kept: a session that is gone is looked up again every time.
+ * Only accounts found are kept: a session that is gone is looked up again every time. A
+ * look-up still running when its key is forgotten is not kept either: it may have read the row
+ * just before it was deleted, and keeping it would accept an ended session for `ttlMs` more.
  *
  * @example
  *   const accounts = new RecentAccounts((sessionId) => findSessionAccount(db, sessionId, new Date()), { ttlMs: 5000 });
  *   const account = await accounts.get(session.id);
  */
+/** What a look-up returns when its key was forgotten while it ran. */
+const STALE: unique symbol = Symbol('stale');
+
 export class RecentAccounts<A> {
   private readonly entries = new Map<string, { account: A; until: number }>();
+  /** The look-ups running now, per key; {@link forget} marks them stale. Bounded by the requests in flight. */
+  private readonly loading = new Map<string, Set<{ stale: boolean }>>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -30,19 +37,36 @@ export class RecentAccounts<A> {
   async get(key: string): Promise<A | undefined> {
     const hit = this.entries.get(key);
     if (hit !== undefined && hit.until > this.now()) return hit.account;
-    const account = await this.load(key);
+    const account = await this.tracked(key);
     if (account === undefined) {
       this.entries.delete(key);
       return undefined;
     }
+    if (account === STALE) return undefined;
     // Bounded: past the cap, the oldest entry (first inserted) makes room.
     if (!this.entries.has(key) && this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { account, until: this.now() + this.ttlMs });
     return account;
   }
 
-  /** Drops what is kept for `key`, so its next `get` asks the database. */
+  /** Drops what is kept for `key`, and what a look-up running now would keep, so its next `get` asks the database. */
   forget(key: string): void {
     this.entries.delete(key);
+    for (const load of this.loading.get(key) ?? []) load.stale = true;
+  }
+
+  /** Loads `key`; {@link STALE} when it was forgotten meanwhile. */
+  private async tracked(key: string): Promise<A | undefined | typeof STALE> {
+    const load = { stale: false };
+    let running = this.loading.get(key);
+    if (running === undefined) this.loading.set(key, (running = new Set()));
+    running.add(load);
+    try {
+      const account = await this.load(key);
+      return load.stale ? STALE : account;
+    } finally {
+      running.delete(load);
+      if (running.size === 0) this.loading.delete(key);
+    }
   }
 }

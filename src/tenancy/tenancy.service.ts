@@ -57,7 +57,14 @@ export function slugify(name: string): string {
   return slug === '' ? 'store' : slug;
 }
 
-/** Creates a tenant and its first user. Bad input → Unprocessable; an email already registered → Conflict. */
+const emailTaken = (email: string, cause?: unknown) =>
+  new AppError('Conflict', `An account with the email ${email} already exists. Log in instead, or use another email.`, { cause });
+
+/**
+ * Creates a tenant and its first user. Bad input → Unprocessable; an email already registered →
+ * Conflict, found before the password is hashed (a taken email must not cost a hash); with
+ * `passwords`, Unavailable when the hasher's waiting room is half full (it hashes as a sign-up).
+ */
 export async function signUp(
   db: Db,
   input: SignUpInput,
@@ -66,8 +73,11 @@ export async function signUp(
   const problem = signUpProblem(input);
   if (problem !== undefined) throw new AppError('Unprocessable', problem);
   const email = normalizeEmail(input.email);
+  if ((await findUserByEmail(db, email)) !== undefined) throw emailTaken(email);
   const passwordHash =
-    options.passwords !== undefined ? await options.passwords.hash(input.password) : await hashPassword(input.password, options.scrypt);
+    options.passwords !== undefined
+      ? await options.passwords.hash(input.password, { signUp: true })
+      : await hashPassword(input.password, options.scrypt);
   const base = slugify(input.tenantName);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -80,11 +90,8 @@ export async function signUp(
         return { tenant, user };
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'users_email_key')) {
-        throw new AppError('Conflict', `An account with the email ${email} already exists. Log in instead, or use another email.`, {
-          cause: err,
-        });
-      }
+      // The same email signed up meanwhile.
+      if (isUniqueViolation(err, 'users_email_key')) throw emailTaken(email, err);
       // Two sign-ups with the same name at the same moment: the loser retries with a suffix.
       if (isUniqueViolation(err, 'tenants_slug_key') && attempt < 3) continue;
       throw err;

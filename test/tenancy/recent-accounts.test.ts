@@ -48,6 +48,28 @@ describe('RecentAccounts', () => {
     expect(calls).toEqual(['s1', 's1']);
   });
 
+  it('does not keep a look-up that was running when its key was forgotten (a log-out racing a request)', async () => {
+    const calls: string[] = [];
+    let answer!: (account: string | undefined) => void;
+    const load = (key: string) => {
+      calls.push(key);
+      return new Promise<string | undefined>((resolve) => (answer = resolve));
+    };
+    const accounts = new RecentAccounts(load, { ttlMs: 10_000, now: () => 1_000_000 });
+    // The request reads the session row just before the log-out deletes it…
+    const racing = accounts.get('s1');
+    // …the log-out deletes the row and forgets the key…
+    accounts.forget('s1');
+    // …and only then does the request's read come back.
+    answer('ana');
+    expect(await racing).toBeUndefined();
+    // The next request asks the database, which no longer has the session.
+    const next = accounts.get('s1');
+    answer(undefined);
+    expect(await next).toBeUndefined();
+    expect(calls).toEqual(['s1', 's1']);
+  });
+
   it('tells keys apart, and holds at most maxEntries', async () => {
     const { load, calls, now } = setup(
       new Map([

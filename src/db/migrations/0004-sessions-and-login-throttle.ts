@@ -1,6 +1,6 @@
 /**
- * Sessions that can end before they expire, and the log-in failures that throttle the next
- * attempts — both in the database, the state every instance shares (issue 13).
+ * Sessions that can end before they expire, and the counts of log-in and sign-up attempts that
+ * throttle the next ones — both in the database, the state every instance shares (issue 13).
  */
 import { sql, type Kysely } from 'kysely';
 
@@ -19,17 +19,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('sessions_expires_idx').on('sessions').column('expires_at').execute();
 
   await db.schema
-    .createTable('login_failures')
-    // `account:<normalised email>` or `address:<client address>`.
+    .createTable('throttle_counts')
+    // `account-address:<client prefix>|<email>`, `address:<client prefix>`, `account:<email>` (log-ins,
+    // tenancy/login-throttle.ts) or `signup:<client prefix>` (tenancy/signup-throttle.ts).
     .addColumn('key', 'text', (c) => c.primaryKey())
-    // Failed log-ins in a row (forgotten a day after the last one).
-    .addColumn('failures', 'integer', (c) => c.notNull())
-    .addColumn('last_failed_at', 'timestamptz', (c) => c.notNull())
+    // Attempts in a row, counted before a password is hashed (forgotten a while after the last one).
+    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('last_at', 'timestamptz', (c) => c.notNull())
+    // The attempt before the last, which the last one's wait is measured from: the upsert that
+    // counts an attempt returns it, so the count and the wait are read in one atomic statement.
+    .addColumn('previous_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('login_failures_last_failed_idx').on('login_failures').column('last_failed_at').execute();
+  await db.schema.createIndex('throttle_counts_last_at_idx').on('throttle_counts').column('last_at').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('login_failures').ifExists().execute();
+  await db.schema.dropTable('throttle_counts').ifExists().execute();
   await db.schema.dropTable('sessions').ifExists().execute();
 }

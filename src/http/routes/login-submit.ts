@@ -5,19 +5,13 @@ import { MAX_EMAIL_LENGTH } from '../../tenancy/email-address.js';
 import { MAX_PASSWORD_LENGTH } from '../../tenancy/password.js';
 import { authenticate } from '../../tenancy/tenancy.service.js';
 import type { HttpContext } from '../http-context.js';
-import { msg, t, type Locale, type Msg } from '../i18n/index.js';
+import { msg, type Msg } from '../i18n/index.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { safeNext } from '../pages/login-required.js';
 import { pageContext, sendPage } from '../pages/page-context.js';
 import { startSession } from '../pages/start-session.js';
+import { waitText } from '../pages/wait-text.js';
 import { loginPage } from '../views/login.js';
-
-/** "12 seconds", "3 minutes": how long to wait, in the page's language. */
-function waitText(locale: Locale, seconds: number): string {
-  if (seconds < 60) return t(locale, seconds === 1 ? 'login.wait_second' : 'login.wait_seconds', { n: seconds });
-  const minutes = Math.ceil(seconds / 60);
-  return t(locale, minutes === 1 ? 'login.wait_minute' : 'login.wait_minutes', { n: minutes });
-}
 
 /** How long a log-in refused as too busy should wait: a couple of hashes' time. */
 const BUSY_RETRY_SECONDS = 2;
@@ -25,9 +19,10 @@ const BUSY_RETRY_SECONDS = 2;
 /**
  * POST /login (email, password, _csrf[, next]) → 302 to /products (or `next`) with a new
  * session; wrong credentials → 200, the form again with an error (the same for an unknown
- * email and a wrong password). After repeated failures for the account or from the address
- * (tenancy/login-throttle.ts) → 429 with Retry-After and the form saying when to try again,
- * before any password is hashed; too many log-ins hashing at once → 503, the same form.
+ * email and a wrong password). Each attempt is counted before its password is hashed
+ * (tenancy/login-throttle.ts); after repeated failures for the account from this address, or
+ * from the address → 429 with Retry-After and the form saying when to try again, unhashed;
+ * too many log-ins hashing at once → 503, the same form.
  */
 export default async function loginSubmit(app: FastifyInstance, hc: HttpContext): Promise<void> {
   app.post('/login', async (request, reply) => {
@@ -46,7 +41,7 @@ export default async function loginSubmit(app: FastifyInstance, hc: HttpContext)
       return again(msg('login.error_invalid'), 200);
 
     const attempt = { email, address: request.ip };
-    const wait = await hc.loginThrottle.waitSeconds(attempt);
+    const wait = await hc.loginThrottle.admit(attempt);
     if (wait > 0) {
       request.log.info({ event: 'login-throttled', wait }, 'log-in refused: too many failures');
       reply.header('retry-after', String(wait));

@@ -8,15 +8,21 @@ import { msg, type Msg } from '../i18n/index.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { pageContext, redirectWithFlash, sendPage } from '../pages/page-context.js';
 import { startSession } from '../pages/start-session.js';
+import { waitText } from '../pages/wait-text.js';
 import type { SignupModel } from '../views/types.js';
 import { signupPage } from '../views/signup.js';
 
 type Errors = SignupModel['errors'];
 
+/** How long a sign-up refused as too busy should wait: a couple of hashes' time. */
+const BUSY_RETRY_SECONDS = 2;
+
 /**
  * POST /signup (tenant_name, email, password, _csrf) → creates the tenant and its first user,
  * logs them in, 302 to /products; bad or taken input → 200, the form again with a message
- * beside each field.
+ * beside each field (a taken email is found before the password is hashed). Too many sign-ups
+ * from the address (tenancy/signup-throttle.ts) → 429 with Retry-After and the form saying when
+ * to try again; the password hasher's waiting room half full → 503, the same form.
  */
 export default async function signupSubmit(app: FastifyInstance, hc: HttpContext): Promise<void> {
   app.post('/signup', async (request, reply) => {
@@ -39,12 +45,20 @@ export default async function signupSubmit(app: FastifyInstance, hc: HttpContext
     if (password.length < MIN_PASSWORD_LENGTH || password.length > 200) errors.password = msg('error.password_too_short');
     if (Object.keys(errors).length > 0) return again(errors);
 
+    const wait = await hc.signUpThrottle.admit(request.ip);
+    if (wait > 0) {
+      request.log.info({ event: 'signup-throttled', wait }, 'sign-up refused: too many from this address');
+      reply.header('retry-after', String(wait));
+      return again({}, 429, msg('signup.error_throttled', { wait: waitText(request.locale, wait) }));
+    }
     let created;
     try {
       created = await signUp(hc.db, { tenantName: values.tenant_name, email: values.email, password }, { passwords: hc.passwords });
     } catch (err) {
       if (isAppError(err, 'Conflict')) return again({ email: msg('error.email_taken') });
-      throw err;
+      if (!isAppError(err, 'Unavailable')) throw err;
+      reply.header('retry-after', String(BUSY_RETRY_SECONDS));
+      return again({}, 503, msg('signup.error_busy'));
     }
     const { tenant, user } = created;
     request.log.info({ event: 'signup', tenantId: tenant.id, userId: user.id }, 'tenant created');
