@@ -79,6 +79,8 @@ export interface HttpConfig {
   readonly headersTimeoutMs: number;
   /** Milliseconds for a whole request, headers and body, to arrive. */
   readonly requestTimeoutMs: number;
+  /** Milliseconds from a request's arrival until its answer has been taken in full (a slow reader is cut). */
+  readonly responseTimeoutMs: number;
   /** Milliseconds a socket may stay silent while the server waits on its client. */
   readonly idleTimeoutMs: number;
   /** Milliseconds an idle keep-alive connection is kept open for the next request. */
@@ -111,6 +113,8 @@ export interface Config {
   readonly secretKey: string | undefined;
   /** scrypt's cost as log2 N for password hashes (17: OWASP's minimum); older hashes are re-hashed at log-in. */
   readonly passwordHashCost: number;
+  /** Sign-ups one client address (an IPv4 address, an IPv6 /64) may make in an hour (tenancy/signup-throttle.ts). */
+  readonly signUpsPerHour: number;
   /** Lifetime of signed URLs, in seconds. */
   readonly signedUrlTtl: number;
   /** Create the bucket (and its public policy when S3_PUBLIC_URL is set) on start. */
@@ -119,6 +123,11 @@ export interface Config {
   readonly fallback: FallbackConfig;
   readonly http: HttpConfig;
   readonly metrics: MetricsConfig;
+  /**
+   * libuv's thread pool size (UV_THREADPOOL_SIZE, which Node itself reads; 4 by default): the
+   * upload decodes are sized to leave some of it free (media/decode-slots.ts). Read, never set.
+   */
+  readonly threadPoolSize: number;
   /**
    * Where this instance's background work (image processing, purges, spool replication) runs:
    * `inline` in the web process, `process` in a child process at a lower CPU priority (so
@@ -268,11 +277,11 @@ function jobsMode(env: Env, databaseUrl: string | undefined): JobsMode {
   return mode;
 }
 
-/** log2 of scrypt's N: 14 is the least that is still a real cost (tests), 20 needs 1 GiB per hash. */
+/** log2 of scrypt's N: 14 is the least that is still a real cost (tests), 18 takes 256 MiB per hash, the most a hash may (password.ts). */
 function passwordHashCost(env: Env): number {
   const cost = integer(env, ['PASSWORD_HASH_COST'], 17, 14, 'log2 N (scrypt cost)');
-  if (cost > 20)
-    throw new ConfigError('PASSWORD_HASH_COST', 'must be between 14 and 20 (log2 of scrypt N; 17 is the default)', String(cost));
+  if (cost > 18)
+    throw new ConfigError('PASSWORD_HASH_COST', 'must be between 14 and 18 (log2 of scrypt N; 17 is the default)', String(cost));
   return cost;
 }
 
@@ -287,9 +296,19 @@ function httpConfig(env: Env): HttpConfig {
       String(headersTimeoutMs),
     );
   }
+  // The request's own time plus a minute for the server's work (a store put waits up to 30 s) and the answer.
+  const responseTimeoutMs = integer(env, ['HTTP_RESPONSE_TIMEOUT_MS'], requestTimeoutMs + 60_000, 1, 'milliseconds');
+  if (responseTimeoutMs < requestTimeoutMs) {
+    throw new ConfigError(
+      'HTTP_RESPONSE_TIMEOUT_MS',
+      `must not be shorter than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+      String(responseTimeoutMs),
+    );
+  }
   return Object.freeze({
     headersTimeoutMs,
     requestTimeoutMs,
+    responseTimeoutMs,
     idleTimeoutMs: integer(env, ['HTTP_IDLE_TIMEOUT_MS'], 30_000, 1, 'milliseconds'),
     // Above the 60 s idle timeout of common load balancers (AWS ALB, nginx), so they close first.
     keepAliveTimeoutMs: integer(env, ['HTTP_KEEPALIVE_TIMEOUT_MS'], 72_000, 1, 'milliseconds'),
@@ -323,6 +342,14 @@ function isProxyEntry(entry: string): boolean {
   // Four-part IPv4 only: ipaddr.js would also take 127.1 or 0x7f.1, which nobody means here.
   if (extra !== undefined || !(ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address))) return false;
   return bits === undefined || ipaddr.isValidCIDR(entry);
+}
+
+/** libuv takes 1 to 1024 threads. */
+function threadPoolSize(env: Env): number {
+  const size = integer(env, ['UV_THREADPOOL_SIZE'], 4, 1, 'threads');
+  if (size > 1024)
+    throw new ConfigError('UV_THREADPOOL_SIZE', 'must be between 1 and 1024 (libuv thread pool threads; 4 is the default)', String(size));
+  return size;
 }
 
 function metricsConfig(env: Env, port: number): MetricsConfig {
@@ -409,6 +436,7 @@ export function loadConfig(env: Env = {}): Config {
     appUrl,
     secretKey: secret,
     passwordHashCost: passwordHashCost(env),
+    signUpsPerHour: integer(env, ['SIGNUPS_PER_HOUR'], 10, 1, 'sign-ups'),
     signedUrlTtl: integer(env, ['SIGNED_URL_TTL'], 3600, 1, 'seconds'),
     storageAutoInit: boolean(env, 'STORAGE_AUTO_INIT', true),
     media: mediaConfig(env),
@@ -419,6 +447,7 @@ export function loadConfig(env: Env = {}): Config {
     }),
     http: httpConfig(env),
     metrics: metricsConfig(env, port),
+    threadPoolSize: threadPoolSize(env),
     jobs: jobsMode(env, databaseUrl),
     demoData: oneOf<DemoData>(env, 'DEMO_DATA', ['auto', 'on', 'off'], 'auto'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),

@@ -38,15 +38,18 @@ export class AppError extends Error {
   readonly status: number;
   /** What is wrong with each input field (`{ sale_price: '…' }`), so a client can show every problem at once. */
   readonly fields: Readonly<Record<string, string>> | undefined;
+  /** Seconds after which trying again should work (a busy 503): sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    options?: { cause?: unknown; status?: number; fields?: Readonly<Record<string, string>> },
+    options?: { cause?: unknown; status?: number; fields?: Readonly<Record<string, string>>; retryAfterSeconds?: number },
   ) {
     super(message ?? ERROR_TABLE[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = options?.status ?? ERROR_TABLE[code].status;
     this.fields = options?.fields;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -22,6 +22,7 @@ describe('HTTP settings', () => {
     expect(http).toEqual({
       headersTimeoutMs: 20_000,
       requestTimeoutMs: 120_000,
+      responseTimeoutMs: 180_000,
       idleTimeoutMs: 30_000,
       keepAliveTimeoutMs: 72_000,
       trustProxy: false,
@@ -56,6 +57,21 @@ describe('HTTP settings', () => {
     expect(config.metrics).toEqual({ token: 'a'.repeat(32), port: 9464, host: '0.0.0.0' });
     // A short request timeout pulls the headers timeout's default down with it.
     expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' }).http.headersTimeoutMs).toBe(5000);
+  });
+
+  it('gives a response HTTP_REQUEST_TIMEOUT_MS and a minute by default, and never less than the request', () => {
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' }).http.responseTimeoutMs).toBe(65_000);
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '900', HTTP_RESPONSE_TIMEOUT_MS: '900' }).http.responseTimeoutMs).toBe(900);
+    expect(refusal({ HTTP_REQUEST_TIMEOUT_MS: '900', HTTP_RESPONSE_TIMEOUT_MS: '899' })).toBe(
+      'HTTP_RESPONSE_TIMEOUT_MS must not be shorter than HTTP_REQUEST_TIMEOUT_MS (900) (got "899")',
+    );
+  });
+
+  it("reads libuv's pool size (UV_THREADPOOL_SIZE), 4 unless set, 1 to 1024", () => {
+    expect(loadConfig({}).threadPoolSize).toBe(4);
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '16' }).threadPoolSize).toBe(16);
+    expect(refusal({ UV_THREADPOOL_SIZE: '0' })).toMatch(/^UV_THREADPOOL_SIZE must be/);
+    expect(refusal({ UV_THREADPOOL_SIZE: '2000' })).toMatch(/^UV_THREADPOOL_SIZE must be between 1 and 1024/);
   });
 
   it.each([

@@ -6,15 +6,16 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import { availableParallelism, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { Semaphore } from '../media/semaphore.js';
+import { uploadDecodeSlots } from '../media/decode-slots.js';
 import type { Runtime } from '../runtime.js';
 import { LoginThrottle } from '../tenancy/login-throttle.js';
 import { scryptParams } from '../tenancy/password.js';
 import { PasswordHashing } from '../tenancy/password-hashing.js';
 import { SessionStore } from '../tenancy/session-store.js';
+import { SignUpThrottle } from '../tenancy/signup-throttle.js';
 import { requestProbe } from './client-wait.js';
 import { createErrorHandlers } from './error-handler.js';
 import type { HttpContext } from './http-context.js';
@@ -50,7 +51,10 @@ import signupSubmit from './routes/signup-submit.js';
 import staticAssets from './routes/static-assets.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { cutIdleSockets } from './idle-sockets.js';
+import { cutLateResponses } from './response-deadline.js';
+import { logStartUpNotes } from './start-up-notes.js';
 import { serverOptions } from './server-options.js';
+import { warnOnUntrustedForwarding } from './untrusted-forwarding.js';
 
 type Route<C> = (app: FastifyInstance, ctx: C) => Promise<void>;
 
@@ -97,6 +101,9 @@ async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
     ...serverOptions(ctx.config.http),
   });
   cutIdleSockets(app);
+  cutLateResponses(app, ctx.config.http.responseTimeoutMs);
+  // Behind a proxy TRUST_PROXY does not name, every client would share its address: say so once.
+  warnOnUntrustedForwarding(app, ctx.config.http.trustProxy);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   // Uploads read `part.file.truncated` themselves (http/forms/multipart-form.ts).
@@ -120,6 +127,7 @@ export interface BuildAppOptions {
 }
 
 export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  logStartUpNotes(rt.config, rt.logger);
   const app = await baseApp(rt);
   const sessions = new SessionStore(rt.db, rt.secret, { now: options.now });
   const hc: HttpContext = {
@@ -128,8 +136,9 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
     requireLogin: loginRequired(rt.config, sessions),
     sessions,
     loginThrottle: new LoginThrottle(rt.db, { now: options.now }),
+    signUpThrottle: new SignUpThrottle(rt.db, { now: options.now, freeSignUps: rt.config.signUpsPerHour }),
     passwords: new PasswordHashing(scryptParams(rt.config.passwordHashCost)),
-    uploadDecodes: new Semaphore(availableParallelism()),
+    uploadDecodes: uploadDecodeSlots(rt.config.threadPoolSize),
   };
   // Image processing runs in the lulls between requests (jobs/idle-gate.ts); a request that only
   // waits on a silent client does not hold it back. 'close' comes for every response, sent in

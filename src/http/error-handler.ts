@@ -23,6 +23,8 @@ interface RenderedError {
   message: string;
   /** What is wrong with each field (`{ sale_price: '…' }`), when the AppError carries `fields`. */
   fields?: Readonly<Record<string, string>> | undefined;
+  /** Sent as Retry-After (a busy 503 that says when to try again). */
+  retryAfterSeconds?: number | undefined;
 }
 
 /** Fastify's own 4xx errors (bad JSON, an unknown Content-Type…) get the table's code, so clients see one vocabulary. */
@@ -48,7 +50,8 @@ function dataException(err: unknown): boolean {
 const REFUSED_VALUE = 'A value in this request cannot be stored: remove control characters (such as NUL) and keep numbers within range.';
 
 function toRendered(err: FastifyError | Error): RenderedError {
-  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, fields: err.fields };
+  if (err instanceof AppError)
+    return { status: err.status, code: err.code, message: err.message, fields: err.fields, retryAfterSeconds: err.retryAfterSeconds };
   if (dataException(err)) return { status: 400, code: 'BadRequest', message: REFUSED_VALUE };
   const fastifyErr = err as FastifyError;
   if (typeof fastifyErr.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
@@ -101,6 +104,7 @@ export function createErrorHandlers(ctx: AppContext) {
       request.raw.resume();
     }
     reply.status(rendered.status).header('cache-control', 'no-store');
+    if (rendered.retryAfterSeconds !== undefined) reply.header('retry-after', String(rendered.retryAfterSeconds));
     if (wantsHtml(request)) {
       page ??= pageContext(ctx, request, reply);
       // A 5xx page says only that something failed; the AppError's message is shown for 4xx and 503.

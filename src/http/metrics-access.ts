@@ -1,23 +1,29 @@
 /**
  * Who may read /metrics. With METRICS_TOKEN set: whoever sends `Authorization: Bearer <token>`
- * (compared in constant time). Without it, on the public port: only a connection from this
- * machine — the socket's own address, which no header can fake — and not one a proxy forwarded
- * (that came from outside); anyone else gets the plain 404, as if there were no such page. On
- * the listener of its own (METRICS_PORT), without a token: whoever can reach METRICS_HOST.
+ * (compared in constant time). On the listener of its own (METRICS_PORT), without a token:
+ * whoever can reach METRICS_HOST. With neither, the public port has no /metrics at all: a proxy
+ * on the same machine (a plain nginx `proxy_pass`, which adds no forwarding header) makes every
+ * outside request look like one from this machine, so no test of the peer's address is safe.
  *
  * @example
- *   const guard = metricsGuard(config.metrics, 'public');
- *   guard(request);   // throws AppError NotFound or Unauthorized
+ *   if (metricsOnPublicPort(config.metrics)) serveMetrics(app, metrics, metricsGuard(config.metrics, 'public'));
+ *   guard(request);   // throws AppError Unauthorized (or NotFound)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { MetricsConfig } from '../config.js';
 import { AppError } from '../errors.js';
-import { proxyTrust } from './trusted-proxy.js';
 
 export type MetricsListener = 'public' | 'own';
 
-const isLoopback = proxyTrust(['loopback']);
+/** What `vitrina serve` logs at start when /metrics is nowhere to be read. */
+export const METRICS_OFF_MESSAGE =
+  '/metrics is not served: set METRICS_TOKEN (Prometheus then sends Authorization: Bearer <token>) or METRICS_PORT (a listener of its own on METRICS_HOST) to serve it';
+
+/** The public port serves /metrics only behind a token, and only when it has no listener of its own. */
+export function metricsOnPublicPort(metrics: MetricsConfig): boolean {
+  return metrics.token !== undefined && metrics.port === undefined;
+}
 /** Longer than any header a token of METRICS_TOKEN's 256 characters makes. */
 const MAX_AUTHORIZATION_LENGTH = 1024;
 
@@ -32,9 +38,9 @@ export function metricsGuard(metrics: MetricsConfig, listener: MetricsListener):
     };
   }
   if (listener === 'own') return () => undefined;
-  return (request) => {
-    const forwarded = request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
-    if (forwarded || !isLoopback(request.socket.remoteAddress, 0)) throw new AppError('NotFound');
+  // Not reached (metricsOnPublicPort), but the public port must never be open.
+  return () => {
+    throw new AppError('NotFound');
   };
 }
 

@@ -12,12 +12,14 @@ import type { Runtime } from '../runtime.js';
 import { createErrorHandlers } from './error-handler.js';
 import { cutIdleSockets } from './idle-sockets.js';
 import { metricsGuard } from './metrics-access.js';
+import { cutLateResponses } from './response-deadline.js';
 import { serveMetrics } from './routes/metrics.js';
 import { serverOptions } from './server-options.js';
 
 export async function buildMetricsApp(rt: Runtime): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: rt.logger as FastifyBaseLogger, ...serverOptions(rt.config.http) });
   cutIdleSockets(app);
+  cutLateResponses(app, rt.config.http.responseTimeoutMs);
   const { errorHandler, notFoundHandler } = createErrorHandlers(rt);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

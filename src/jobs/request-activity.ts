@@ -6,10 +6,12 @@
  * uploads, or an upload and the page its redirect leads to, is one busy spell, not a flicker
  * per request.
  *
- * A request is busy while the server works on it or its bytes move. One that only waits on its
- * client — more body to come and none arriving, or its answer not being taken — for `stallMs`
- * is not: a client that stalls (on purpose or on a bad connection) must not hold processing
- * back until its connection times out. A request begun without a probe is busy until it ends.
+ * A request is busy while the server works on it or its bytes move at a useful rate. One that
+ * only waits on its client — more body to come, or its answer not being taken — and moved fewer
+ * than `minBytesPerStall` bytes in the last `stallMs` is not: a client that stalls or trickles
+ * (on purpose or on a bad connection; one byte every 400 ms would otherwise count as moving)
+ * must not hold processing back until its connection times out. A request begun without a
+ * probe is busy until it ends.
  *
  * @example
  *   const activity = new RequestActivity({ quietMs: 50, stallMs: 500 }, (busy) => gate.setBusy(busy));
@@ -28,15 +30,26 @@ export interface RequestProbe {
 export interface RequestActivityOptions {
   /** No busy request for this long is a lull. */
   quietMs: number;
-  /** A request waiting on its client with no byte moving for this long no longer counts as busy. */
+  /** A request waiting on its client that moved too little over this long no longer counts as busy. */
   stallMs: number;
+  /**
+   * What "too little" is: fewer bytes than this in `stallMs` (default {@link MIN_BYTES_PER_STALL}).
+   * Bytes still moving this fast count as busy at once.
+   */
+  minBytesPerStall?: number | undefined;
   clock?: Clock | undefined;
 }
 
+/** 4 KiB per 500 ms is 64 kbit/s: slower than that, a client is not what keeps the server busy. */
+export const MIN_BYTES_PER_STALL = 4096;
+
 interface Tracked {
   readonly probe: RequestProbe | undefined;
-  moved: number;
-  movedAt: number;
+  /** Bytes moved when the current window of `stallMs` began, and when it began. */
+  windowBytes: number;
+  windowAt: number;
+  /** The last window that ended moved too little. */
+  slow: boolean;
   stalled: boolean;
 }
 
@@ -66,7 +79,7 @@ export class RequestActivity {
 
   /** A request has begun; call the function returned once it is over (more calls do nothing). */
   begin(probe?: RequestProbe): () => void {
-    const tracked: Tracked = { probe, moved: probe?.bytesMoved() ?? 0, movedAt: this.clock.now(), stalled: false };
+    const tracked: Tracked = { probe, windowBytes: probe?.bytesMoved() ?? 0, windowAt: this.clock.now(), slow: false, stalled: false };
     this.requests.add(tracked);
     this.settle();
     if (probe !== undefined) this.scheduleCheck();
@@ -107,16 +120,20 @@ export class RequestActivity {
     this.clock.after(Math.max(1, Math.floor(this.options.stallMs / 4)), () => {
       this.checking = false;
       const now = this.clock.now();
+      const minBytes = this.options.minBytesPerStall ?? MIN_BYTES_PER_STALL;
       let probed = false;
       for (const r of this.requests) {
         if (r.probe === undefined) continue;
         probed = true;
-        const moved = r.probe.bytesMoved();
-        if (moved !== r.moved) {
-          r.moved = moved;
-          r.movedAt = now;
+        const moved = r.probe.bytesMoved() - r.windowBytes;
+        // Enough bytes ends the window early (a client that speeds up is busy at the next look);
+        // too few is known only once the whole window has passed.
+        if (moved >= minBytes || now - r.windowAt >= this.options.stallMs) {
+          r.slow = moved < minBytes;
+          r.windowBytes += moved;
+          r.windowAt = now;
         }
-        r.stalled = now - r.movedAt >= this.options.stallMs && r.probe.waitsOnClient();
+        r.stalled = r.slow && r.probe.waitsOnClient();
       }
       this.settle();
       if (probed) this.scheduleCheck();

@@ -15,6 +15,7 @@
  *   const upload = await inspectUpload(bytes, { allowedTypes: config.media.allowedTypes, maxPixels });
  *   upload.type.mime; upload.width; upload.height;   // after orientation
  * @throws AppError Unprocessable (empty, damaged, truncated, too many pixels) | UnsupportedMediaType
+ *   | Unavailable (too many uploads waiting for a decode)
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../errors.js';
@@ -23,7 +24,8 @@ import { DAMAGED_MESSAGE, readHeader, type DecodeLimits, type ImageHeader } from
 import { checkDecodes } from './decode-check.js';
 import type { ImageType } from './media-types.js';
 import { findMarkup } from './polyglot.js';
-import type { Semaphore } from './semaphore.js';
+import { DECODE_BUSY_MESSAGE, DECODE_RETRY_SECONDS } from './decode-slots.js';
+import { SemaphoreFullError, type Semaphore } from './semaphore.js';
 import { sniffImageType } from './sniff.js';
 
 export interface InspectedUpload extends ImageHeader {
@@ -33,9 +35,10 @@ export interface InspectedUpload extends ImageHeader {
 export interface InspectOptions extends DecodeLimits {
   allowedTypes?: readonly string[] | undefined;
   /**
-   * Bounds how many uploads are decoded at once (the web server's, one per core): a burst of
+   * Bounds how many uploads are decoded at once (the web server's: decode-slots.ts): a burst of
    * uploads then waits here, in turn, instead of filling libuv's thread pool, which file reads
-   * and password hashing share. Without it, every check decodes at once.
+   * and password hashing share, and past its waiting room is refused (Unavailable, 503 with
+   * Retry-After). Without it, every check decodes at once.
    */
   decodeSlots?: Semaphore | undefined;
 }
@@ -96,6 +99,16 @@ async function checkSniffed(bytes: Uint8Array, type: ImageType, options: Inspect
   if (problem !== undefined) throw new AppError('Unprocessable', `${DAMAGED_MESSAGE}: ${problem}`);
   // Only now that the pixel count is known to be within the limit is a pixel decoded.
   const decode = () => checkDecodes(bytes, type, header, options);
-  await (options.decodeSlots === undefined ? decode() : options.decodeSlots.run(decode));
+  await (options.decodeSlots === undefined ? decode() : inSlot(options.decodeSlots, decode));
   return { type, ...header };
+}
+
+/** `decode` in one of the slots, or Unavailable (503, Retry-After) at once when too many wait for one. */
+async function inSlot(slots: Semaphore, decode: () => Promise<void>): Promise<void> {
+  try {
+    await slots.run(decode);
+  } catch (err) {
+    if (!(err instanceof SemaphoreFullError)) throw err;
+    throw new AppError('Unavailable', DECODE_BUSY_MESSAGE, { cause: err, retryAfterSeconds: DECODE_RETRY_SECONDS });
+  }
 }

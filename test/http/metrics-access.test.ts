@@ -1,13 +1,16 @@
 /**
  * /metrics is not for the public (issue 13, finding 8). With neither METRICS_TOKEN nor
- * METRICS_PORT it answers only connections from this machine that no proxy forwarded; with a
- * token, whoever sends it (and it is never logged); with a port of its own, only there.
+ * METRICS_PORT it is not served at all — not even to this machine, since a proxy on it (a plain
+ * nginx `proxy_pass` adds no forwarding header) makes the world look local — and the start-up
+ * log says how to serve it; with a token, whoever sends it (and it is never logged); with a port
+ * of its own, only there.
  */
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/free-port.js';
+import { METRICS_OFF_MESSAGE } from '../../src/http/metrics-access.js';
 import { buildMetricsApp } from '../../src/http/metrics-app.js';
 import { startTestApp, type TestApp } from '../support/app-harness.js';
 
@@ -40,21 +43,23 @@ describe('who may read /metrics', () => {
   const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers });
 
   describe('with neither METRICS_TOKEN nor METRICS_PORT', () => {
-    it('answers a connection from this machine', async () => {
-      const res = await get(`${open.baseUrl}/metrics`);
-      expect(res.status).toBe(200);
-      expect(await res.text()).toContain('vitrina_uploads_total');
-    });
-
-    it('is not found for anyone else, whatever X-Forwarded-For says', async () => {
+    it('is not found, even from this machine with no forwarding header (what a same-host proxy_pass looks like)', async () => {
+      const local = await get(`${open.baseUrl}/metrics`);
+      expect(local.status).toBe(404);
+      expect(await local.text()).not.toContain('vitrina_uploads_total');
+      expect((await get(`${open.baseUrl}/metrics`, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(404);
       const outside = await open.app.inject({ url: '/metrics', remoteAddress: '203.0.113.9', headers: { 'x-forwarded-for': '127.0.0.1' } });
       expect(outside.statusCode).toBe(404);
       expect(outside.json()).toEqual({ error: { code: 'NotFound', message: 'Not found.' } });
     });
 
-    it('is not found through a proxy on this machine (the request came from outside)', async () => {
-      expect((await get(`${open.baseUrl}/metrics`, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(404);
-      expect((await get(`${open.baseUrl}/metrics`, { forwarded: 'for=203.0.113.9' })).status).toBe(404);
+    it('says once at start how to serve it, and only where it is off', () => {
+      const notes = lines
+        .map((l) => JSON.parse(l) as { level: number; event?: string; msg: string })
+        .filter((l) => l.event === 'metrics-off');
+      expect(notes).toEqual([expect.objectContaining({ level: 30, msg: METRICS_OFF_MESSAGE })]);
+      expect(METRICS_OFF_MESSAGE).toContain('METRICS_TOKEN');
+      expect(METRICS_OFF_MESSAGE).toContain('METRICS_PORT');
     });
   });
 

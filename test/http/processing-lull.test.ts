@@ -129,14 +129,15 @@ describe('vitrina serve with its worker process (JOBS=process)', () => {
     // A lull first, so the worker is not in the middle of a wait begun earlier (which ends after
     // at most 10 s, whatever the requests do).
     await sleep(500);
-    // A log-in form whose body comes one byte every 100 ms (a poor connection), then stops.
-    const body = `email=nobody%40lull.test&password=${'x'.repeat(400)}`;
+    // A log-in form whose body comes 1 KiB every 100 ms (a slow phone: 80 kbit/s), then stops. A
+    // byte at a time would be a trickle, which holds nothing back (test/jobs/idle-gate.test.ts).
+    const body = `email=nobody%40lull.test&password=${'x'.repeat(100_000)}`;
     const slow = await rawRequest(
       base,
       `POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`,
     );
     let sent = 0;
-    const trickle = setInterval(() => void slow.write(body[sent++]!).catch(() => undefined), 100);
+    const trickle = setInterval(() => void slow.write(body.slice(sent, (sent += 1024))).catch(() => undefined), 100);
     let productId: number;
     try {
       const res = await web.postMultipart(

@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestIdMaker } from '../../src/http/request-id.js';
+import { TRUST_ANY_PROXY_MESSAGE } from '../../src/http/start-up-notes.js';
 import { proxyTrust } from '../../src/http/trusted-proxy.js';
 import { startTestApp, type TestApp } from '../support/app-harness.js';
 
@@ -116,4 +117,22 @@ describe('forwarded headers on a listening app', () => {
     expect((await logged(behindProxy.baseUrl!, '/healthz?long', { 'x-request-id': 'a'.repeat(5000) })).reqId).toMatch(UUID);
     expect((await logged(behindProxy.baseUrl!, '/healthz?odd', { 'x-request-id': '"},{"level":60' })).reqId).toMatch(UUID);
   });
+});
+
+describe('TRUST_PROXY=true', () => {
+  it('is accepted, with a warning at start that any client may then choose its address, and what to set instead', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }));
+    const t = await startTestApp('pglite+local', { logger, env: { TRUST_PROXY: 'true' } });
+    try {
+      expect(t.config.http.trustProxy).toBe(true);
+      const warnings = lines
+        .map((l) => JSON.parse(l) as { level: number; event?: string; msg: string })
+        .filter((l) => l.event === 'trust-any-proxy');
+      expect(warnings).toEqual([expect.objectContaining({ level: 40, msg: TRUST_ANY_PROXY_MESSAGE })]);
+      expect(TRUST_ANY_PROXY_MESSAGE).toMatch(/number of proxies .*or to their addresses/);
+    } finally {
+      await t.close();
+    }
+  }, 30_000);
 });

@@ -48,6 +48,23 @@ describe('addressRefusal', () => {
     expect(addressRefusal('::ffff:5db8:d70e', false)).toBeUndefined(); // 93.184.215.14
   });
 
+  it('judges a NAT64 address (64:ff9b::/96) as the IPv4 address it carries', () => {
+    // How an IPv6-only network reaches 93.184.215.14: fetched like the IPv4 address itself.
+    expect(addressRefusal('64:ff9b::5db8:d70e', false)).toBeUndefined();
+    expect(addressRefusal('64:ff9b::93.184.215.14', false)).toBeUndefined();
+    expect(addressRefusal('64:ff9b::7f00:1', false)).toEqual({
+      address: '64:ff9b::7f00:1 (IPv4 127.0.0.1)',
+      what: 'a loopback address',
+      overridable: true,
+    });
+    expect(addressRefusal('64:ff9b::7f00:1', true)).toBeUndefined();
+    expect(addressRefusal('64:ff9b::10.0.0.5', false)?.what).toBe('a private address');
+    expect(addressRefusal('64:ff9b::a9fe:a9fe', true)).toMatchObject({ what: 'the cloud metadata address', overridable: false });
+    expect(addressRefusal('64:ff9b::e000:1', true)?.what).toBe('a multicast address');
+    // Outside the well-known /96 (the local-use 64:ff9b:1::/48 included): still reserved.
+    expect(addressRefusal('64:ff9b:1::7f00:1', true)?.overridable).toBe(false);
+  });
+
   it('never lets the metadata address, unspecified, multicast, broadcast or other special ranges through', () => {
     const cases: [string, string][] = [
       ['169.254.169.254', 'the cloud metadata address'],
@@ -60,7 +77,6 @@ describe('addressRefusal', () => {
       ['192.0.2.1', 'a reserved address (reserved)'],
       ['240.0.0.1', 'a reserved address (reserved)'],
       ['::7f00:1', 'a reserved address'], // IPv4-compatible ::127.0.0.1
-      ['64:ff9b::7f00:1', 'a reserved address (rfc6052)'], // NAT64 of 127.0.0.1
       ['2002:7f00:1::', 'a reserved address (6to4)'],
       ['2001:db8::1', 'a reserved address (reserved)'],
     ];

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IdleGate } from '../../src/jobs/idle-gate.js';
-import { RequestActivity, type RequestProbe } from '../../src/jobs/request-activity.js';
+import { MIN_BYTES_PER_STALL, RequestActivity, type RequestProbe } from '../../src/jobs/request-activity.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 const QUIET_MS = 40;
@@ -70,7 +70,7 @@ describe('RequestActivity', () => {
     // Still in flight (its socket is open), only not busy.
     expect(activity.inFlight).toBe(1);
     // Its bytes move again: busy again at the next look.
-    stalled.bytes += 100;
+    stalled.bytes += 8192;
     clock.advance(STALL_MS / 4);
     expect(changes).toEqual([true, false, true]);
     end();
@@ -81,15 +81,38 @@ describe('RequestActivity', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('keeps counting a request whose bytes keep moving, however slowly', () => {
+  it('keeps counting a request whose bytes keep moving at a useful rate', () => {
     const { clock, changes, activity } = setup();
-    const trickle = { bytes: 0, waitsOnClient: true };
-    activity.begin(probe(trickle));
-    for (let i = 0; i < 40; i++) {
-      trickle.bytes += 1;
-      clock.advance(STALL_MS / 2);
+    // 1 KiB every 100 ms: 4 KiB per stall window, a slow phone sending its upload.
+    const slowPhone = { bytes: 0, waitsOnClient: true };
+    activity.begin(probe(slowPhone));
+    for (let i = 0; i < 80; i++) {
+      slowPhone.bytes += MIN_BYTES_PER_STALL / 4;
+      clock.advance(STALL_MS / 4);
     }
     expect(changes).toEqual([true]);
+  });
+
+  it('stops counting a request whose body trickles in (1 byte every 300 ms to POST /login)', () => {
+    const { clock, changes, activity } = setup();
+    // Content-Length 100000, then a byte at a time: every byte moves the counter, none makes progress.
+    const trickle = { bytes: 300, waitsOnClient: true };
+    const end = activity.begin(probe(trickle));
+    for (let i = 0; i < 33; i++) {
+      clock.advance((STALL_MS * 3) / 4);
+      trickle.bytes += 1;
+    }
+    // Quiet within the first window and a lull, and quiet for the rest of the 10 s.
+    expect(changes).toEqual([true, false]);
+    expect(activity.busy).toBe(false);
+    // A trickle of answer the client barely reads counts the same.
+    trickle.waitsOnClient = true;
+    for (let i = 0; i < 8; i++) {
+      trickle.bytes += 512;
+      clock.advance(STALL_MS / 4);
+    }
+    expect(changes).toEqual([true, false]);
+    end();
   });
 
   it('keeps counting a request the server works on, even with no byte moving', () => {

@@ -52,3 +52,36 @@ describe('findMarkup', () => {
     expect(findMarkup(new Uint8Array(whole.buffer, whole.byteOffset + 50, 100))).toBe('<script');
   });
 });
+
+describe('findMarkup on adversarial input', () => {
+  /** 2 MiB of `unit` over and over: near misses that send a naive scan looking at every byte. */
+  const repeated = (unit: string) => Buffer.alloc(2 * 1024 * 1024, unit, 'latin1');
+
+  /** The best of five runs, so being descheduled on a busy machine does not count as the cost. */
+  function fastestMs(bytes: Buffer): number {
+    findMarkup(bytes);
+    let best = Infinity;
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now();
+      findMarkup(bytes);
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  }
+
+  it.each(['<svx', '<SvX', '<scrip', '<', '<!doctyp', '<?xm', 'javascrip:', 't:', '<objec<embe'])(
+    'scans 2 MiB of %s repeated in under 20 ms, finding nothing',
+    (unit) => {
+      const bytes = repeated(unit);
+      expect(findMarkup(bytes)).toBeUndefined();
+      expect(fastestMs(bytes)).toBeLessThan(20);
+    },
+  );
+
+  it('still finds a marker at the end of 2 MiB of near misses', () => {
+    const bytes = repeated('<svx');
+    bytes.write('<sVg', bytes.length - 4, 'latin1');
+    expect(findMarkup(bytes)).toBe('<svg');
+    expect(fastestMs(bytes)).toBeLessThan(20);
+  });
+});

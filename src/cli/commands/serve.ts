@@ -20,8 +20,9 @@ export function registerServe(program: Command): void {
       "Run the web server (PORT, HOST) and this instance's background workers (image processing, purges, spool " +
         'replication): in a child process at lower CPU priority with DATABASE_URL (JOBS=process), beside the server on ' +
         'the embedded database (JOBS=inline). Embedded PGlite + local disk in DATA_DIR unless DATABASE_URL / S3_* are set. ' +
-        'Slow clients are cut off by HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS and HTTP_IDLE_TIMEOUT_MS; TRUST_PROXY names ' +
-        'the proxies in front; /metrics answers this machine only, unless METRICS_TOKEN or METRICS_PORT is set.',
+        'Slow clients are cut off by HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS and ' +
+        'HTTP_RESPONSE_TIMEOUT_MS; TRUST_PROXY names the proxies in front (a hop count or their addresses); /metrics is ' +
+        'served only with METRICS_TOKEN (on PORT) or METRICS_PORT (a listener of its own).',
     )
     .addHelpText(
       'after',

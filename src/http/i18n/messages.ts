@@ -47,6 +47,8 @@ export const en = {
   'signup.submit': 'Sign up',
   'signup.have_account': 'Already have an account?',
   'signup.login_link': 'Log in',
+  'signup.error_throttled': 'Too many sign-ups from your network. Try again in {wait}',
+  'signup.error_busy': 'Too many people are signing up or logging in right now. Try again in a few seconds',
 
   // field errors
   'error.tenant_name_required': 'Company name is required',
@@ -192,6 +194,8 @@ export const es: Record<MessageKey, string> = {
   'signup.submit': 'Registrarse',
   'signup.have_account': '¿Ya tienes cuenta?',
   'signup.login_link': 'Inicia sesión',
+  'signup.error_throttled': 'Demasiados registros desde tu red. Inténtalo de nuevo dentro de {wait}',
+  'signup.error_busy': 'Hay demasiados registros e inicios de sesión en este momento. Inténtalo de nuevo en unos segundos',
 
   'error.tenant_name_required': 'El nombre de la empresa es obligatorio',
   'error.tenant_name_invalid': 'Quita los caracteres de control (como NUL o un tabulador) del nombre de la empresa',

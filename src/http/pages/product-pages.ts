@@ -174,6 +174,13 @@ async function productForm(
 
   const refused = (err: unknown, bytes: number) => {
     if (!isAppError(err)) throw err;
+    // Not the file's fault: too many uploads waiting for their decode check (media/decode-slots.ts).
+    if (err.code === 'Unavailable') {
+      rt.metrics.count('uploads', { outcome: 'failed' });
+      request.log.warn({ event: 'refused', reason: err.message, bytes }, 'upload refused: busy');
+      if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+      return again({ image: err.message }, err.message, 503);
+    }
     const problem = imageProblem(err, rt.config.media.maxPixels);
     rt.metrics.count('uploads', { outcome: 'refused' });
     request.log.info({ event: 'refused', tenantId: request.account?.tenantId, reason: err.message, bytes }, 'upload refused');

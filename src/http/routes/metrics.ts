@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Metrics } from '../../metrics.js';
 import type { HttpContext } from '../http-context.js';
-import { metricsGuard } from '../metrics-access.js';
+import { metricsGuard, metricsOnPublicPort } from '../metrics-access.js';
 
 /**
  * GET /metrics: Prometheus text format — uploads by outcome, bytes stored, upload latency,
  * S3 errors by kind, the breaker's state, and the spool, processing and purge backlogs.
- * On the public port only when METRICS_PORT does not give it a listener of its own
- * (http/metrics-app.ts); who may read it: http/metrics-access.ts.
+ * On the public port only behind METRICS_TOKEN and when METRICS_PORT does not give it a
+ * listener of its own (http/metrics-app.ts); who may read it: http/metrics-access.ts.
  */
 export default async function metrics(app: FastifyInstance, hc: HttpContext): Promise<void> {
-  if (hc.config.metrics.port !== undefined) return;
+  if (!metricsOnPublicPort(hc.config.metrics)) return;
   serveMetrics(app, hc.metrics, metricsGuard(hc.config.metrics, 'public'));
 }
 
