@@ -30,8 +30,12 @@ const TOO_DENSE = Symbol('too dense');
 const AFTER_LT = MARKERS.filter((m) => m.startsWith('<')).map((m) => Buffer.from(m, 'latin1'));
 const JAVASCRIPT = Buffer.from('javascript:', 'latin1');
 
-/** Bytes, either case, that can follow `<` in a marker: most `<` in image data fail this one look. */
-const AFTER_LT_FIRST = caseTable(AFTER_LT.map((m) => m[1]!));
+/** The markers that can start `<` + this byte (either case): most `<` in image data have none. */
+const BY_SECOND: (Buffer[] | undefined)[] = new Array(256);
+for (const marker of AFTER_LT) {
+  const second = marker[1]!;
+  for (const byte of second >= 0x61 && second <= 0x7a ? [second, second - 0x20] : [second]) (BY_SECOND[byte] ??= []).push(marker);
+}
 /** `javascript:` ends in `t:`; the byte before a `:` must be a `t`. */
 const BEFORE_COLON = caseTable([0x74]);
 
@@ -52,9 +56,9 @@ function sparseScan(buf: Buffer): string | undefined | typeof TOO_DENSE {
   let visited = 0;
   for (let i = buf.indexOf(0x3c); i !== -1; i = buf.indexOf(0x3c, i + 1)) {
     if (++visited > budget) return TOO_DENSE;
-    if (AFTER_LT_FIRST[buf[i + 1] ?? 0] !== 1) continue;
-    const marker = AFTER_LT.find((m) => matchesAt(buf, i, m));
-    if (marker !== undefined) found.add(marker.toString('latin1'));
+    const candidates = BY_SECOND[buf[i + 1] ?? 0];
+    if (candidates === undefined) continue;
+    for (const marker of candidates) if (matchesAt(buf, i, marker)) found.add(marker.toString('latin1'));
   }
   visited = 0;
   const colonOffset = JAVASCRIPT.length - 1;
