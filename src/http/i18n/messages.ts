@@ -71,6 +71,7 @@ export const en = {
   'error.image_damaged': 'The image is damaged or incomplete and could not be read',
   'error.image_too_many_pixels': 'The image has too many pixels (the limit is {limit} megapixels)',
   'error.image_too_slow': 'The image takes too long to read. Save it again as an ordinary JPEG or PNG and upload that',
+  'error.image_busy': 'Too many images are being checked right now. Try again in a moment',
   'error.upload_unavailable': 'Images cannot be stored right now. Please try again in a few minutes',
   'error.csrf': 'Your session expired. Please try again',
 
@@ -217,6 +218,7 @@ export const es: Record<MessageKey, string> = {
   'error.image_damaged': 'La imagen está dañada o incompleta y no se pudo leer',
   'error.image_too_many_pixels': 'La imagen tiene demasiados píxeles (el límite es {limit} megapíxeles)',
   'error.image_too_slow': 'La imagen tarda demasiado en leerse. Guárdala de nuevo como JPEG o PNG normal y sube esa',
+  'error.image_busy': 'Ahora mismo se están revisando demasiadas imágenes. Inténtalo de nuevo en un momento',
   'error.upload_unavailable': 'Ahora mismo no se pueden guardar imágenes. Inténtalo de nuevo en unos minutos',
   'error.csrf': 'Tu sesión ha caducado. Inténtalo de nuevo',
 

@@ -179,7 +179,8 @@ async function productForm(
       rt.metrics.count('uploads', { outcome: 'failed' });
       request.log.warn({ event: 'refused', reason: err.message, bytes }, 'upload refused: busy');
       if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
-      return again({ image: err.message }, err.message, 503);
+      const busy = msg('error.image_busy');
+      return again({ image: busy }, busy, 503);
     }
     const problem = imageProblem(err, rt.config.media.maxPixels);
     rt.metrics.count('uploads', { outcome: 'refused' });
