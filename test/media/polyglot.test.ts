@@ -21,11 +21,29 @@ describe('findMarkup', () => {
   it.each(markers)('finds %s in any case, in the middle, at the start and at the very end', (marker) => {
     const upper = marker.toUpperCase();
     const mixed = [...marker].map((c, i) => (i % 2 === 0 ? c.toUpperCase() : c)).join('');
+    // A tag's name ends with whitespace, `/` or `>` (or the end of the data); `javascript:` with its colon.
+    const end = marker.startsWith('<') ? '>' : '';
     for (const spelled of [marker, upper, mixed]) {
-      expect(findMarkup(plant(spelled, 1000))).toBe(marker);
-      expect(findMarkup(plant(spelled, 0))).toBe(marker);
+      expect(findMarkup(plant(spelled + end, 1000))).toBe(marker);
+      expect(findMarkup(plant(spelled + end, 0))).toBe(marker);
       expect(findMarkup(plant(spelled, 4096 - spelled.length))).toBe(marker);
     }
+  });
+
+  it.each(['<script ', '<svg\n', '<html/', '<body\t', '<iframe\r', '<embed\f'])('finds a tag whose name ends with %j', (tag) => {
+    expect(findMarkup(plant(tag, 500))).toBe(tag.trimEnd().replace('/', ''));
+  });
+
+  it('finds no tag in a longer name: <svgA, <scripted, <html5 (near-random image data holds such runs)', () => {
+    for (const text of ['<svgA', '<SVG1', '<scripted', '<html5', '<bodyx', '<!doctypes'])
+      expect(findMarkup(plant(text, 500))).toBeUndefined();
+  });
+
+  it('finds no tag in a longer name on the dense path either (data crowded with <)', () => {
+    const bytes = Buffer.alloc(64 * 1024, '<svgA', 'latin1');
+    expect(findMarkup(bytes)).toBeUndefined();
+    bytes.write('<svg>', 30_000, 'latin1');
+    expect(findMarkup(bytes)).toBe('<svg');
   });
 
   it('finds nothing in data full of `<` and `:` that spell no marker', () => {
@@ -41,13 +59,13 @@ describe('findMarkup', () => {
   });
 
   it('names the earliest marker of its list when several are present', () => {
-    const bytes = plant('<svg', 10);
-    bytes.write('<SCRIPT', 2000, 'latin1');
+    const bytes = plant('<svg ', 10);
+    bytes.write('<SCRIPT>', 2000, 'latin1');
     expect(findMarkup(bytes)).toBe('<script');
   });
 
   it('reads a view into a larger buffer only within the view', () => {
-    const whole = plant('<script', 100, 8192);
+    const whole = plant('<script>', 100, 8192);
     expect(findMarkup(whole.subarray(200))).toBeUndefined();
     expect(findMarkup(new Uint8Array(whole.buffer, whole.byteOffset + 50, 100))).toBe('<script');
   });
