@@ -36,10 +36,13 @@ export class Semaphore {
     return this.waiting.length;
   }
 
-  /** Runs `task` in a slot; rejects with SemaphoreFullError, without running it, when the waiting room is full. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` in a slot; rejects with SemaphoreFullError, without running it, when the waiting
+   * room is full. `maxWaiting` narrows the room for this task (a caller of lower priority).
+   */
+  async run<T>(task: () => Promise<T>, options: { maxWaiting?: number } = {}): Promise<T> {
     if (this.active >= this.size) {
-      if (this.waiting.length >= this.maxWaiting) {
+      if (this.waiting.length >= Math.min(this.maxWaiting, options.maxWaiting ?? Infinity)) {
         throw new SemaphoreFullError(`all ${this.size} slots busy and ${this.waiting.length} tasks waiting`);
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));

@@ -13,7 +13,7 @@
  *   await passwords.verify('correct horse', stored);   // { ok: true, rehash: false }
  */
 import { AppError } from '../errors.js';
-import { Semaphore } from '../media/semaphore.js';
+import { Semaphore, SemaphoreFullError } from '../media/semaphore.js';
 import { dummyPasswordHash, hashParams, hashPassword, sameParams, verifyPassword, type ScryptParams } from './password.js';
 
 export interface PasswordCheck {
@@ -31,20 +31,21 @@ export const BUSY_MESSAGE = 'Too many people are logging in right now. Try again
 
 export class PasswordHashing {
   private readonly slots: Semaphore;
-  private readonly maxPending: number;
-  /** How many may be pending when a sign-up's hash arrives: all running, the waiting room under half full. */
-  private readonly maxPendingForSignUps: number;
-  private pending = 0;
+  /** How many sign-ups may wait: under half the waiting room, the rest is kept for log-ins. */
+  private readonly maxWaitingSignUps: number;
 
   constructor(
     readonly params: ScryptParams,
     options: { concurrency?: number; maxWaiting?: number } = {},
   ) {
-    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-    this.slots = new Semaphore(concurrency);
     const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
-    this.maxPending = concurrency + maxWaiting;
-    this.maxPendingForSignUps = concurrency + Math.ceil(maxWaiting / 2);
+    this.slots = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY, { maxWaiting });
+    this.maxWaitingSignUps = Math.ceil(maxWaiting / 2);
+  }
+
+  /** Hashes at once, the other threads of the pool being left to file reads and DNS. */
+  get concurrency(): number {
+    return this.slots.size;
   }
 
   /**
@@ -52,7 +53,7 @@ export class PasswordHashing {
    * `signUp`, Unavailable once the waiting room is half full: the rest is kept for log-ins.
    */
   hash(password: string, options: { signUp?: boolean } = {}): Promise<string> {
-    return this.bounded(() => hashPassword(password, this.params), options.signUp ? this.maxPendingForSignUps : this.maxPending);
+    return this.bounded(() => hashPassword(password, this.params), options.signUp ? this.maxWaitingSignUps : undefined);
   }
 
   /**
@@ -71,13 +72,12 @@ export class PasswordHashing {
     });
   }
 
-  private async bounded<T>(work: () => Promise<T>, maxPending = this.maxPending): Promise<T> {
-    if (this.pending >= maxPending) throw new AppError('Unavailable', BUSY_MESSAGE);
-    this.pending += 1;
+  private async bounded<T>(work: () => Promise<T>, maxWaiting?: number): Promise<T> {
     try {
-      return await this.slots.run(work);
-    } finally {
-      this.pending -= 1;
+      return await this.slots.run(work, { maxWaiting });
+    } catch (err) {
+      if (err instanceof SemaphoreFullError) throw new AppError('Unavailable', BUSY_MESSAGE, { cause: err });
+      throw err;
     }
   }
 }
