@@ -130,6 +130,7 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   logStartUpNotes(rt.config, rt.logger);
   const app = await baseApp(rt);
   const sessions = new SessionStore(rt.db, rt.secret, { now: options.now });
+  const passwords = new PasswordHashing(scryptParams(rt.config.passwordHashCost));
   const hc: HttpContext = {
     ...rt,
     urls: new ImageUrls({ storeFor: rt.storeFor, signedUrlTtl: rt.config.signedUrlTtl }),
@@ -137,8 +138,9 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
     sessions,
     loginThrottle: new LoginThrottle(rt.db, { now: options.now }),
     signUpThrottle: new SignUpThrottle(rt.db, { now: options.now, freeSignUps: rt.config.signUpsPerHour }),
-    passwords: new PasswordHashing(scryptParams(rt.config.passwordHashCost)),
-    uploadDecodes: uploadDecodeSlots(rt.config.threadPoolSize),
+    passwords,
+    // Decodes and hashes share libuv's pool: decodes get what hashing leaves (and one thread spare).
+    uploadDecodes: uploadDecodeSlots(rt.config.threadPoolSize, passwords.concurrency),
   };
   // Image processing runs in the lulls between requests (jobs/idle-gate.ts); a request that only
   // waits on a silent client does not hold it back. 'close' comes for every response, sent in

@@ -8,14 +8,12 @@
  * refused at once (503 with Retry-After) instead of waiting behind an unbounded queue.
  *
  * @example
- *   const uploadDecodes = uploadDecodeSlots(config.threadPoolSize);   // once, at start-up
+ *   const uploadDecodes = uploadDecodeSlots(config.threadPoolSize, passwords.concurrency);   // once, at start-up
  *   await startInspection(bytes, { decodeSlots: uploadDecodes });     // AppError Unavailable when full
  */
 import { availableParallelism } from 'node:os';
 import { Semaphore } from './semaphore.js';
 
-/** PasswordHashing's default concurrency: the pool threads log-ins may hold at once. */
-const HASHING_THREADS = 2;
 /** Kept free for file reads and DNS whatever else runs. */
 const SPARE_THREADS = 1;
 /** Uploads that may wait for a decode: about a second at ~50 ms a decode. */
@@ -25,10 +23,11 @@ export const DECODE_RETRY_SECONDS = 2;
 export const DECODE_BUSY_MESSAGE = 'Too many images are being checked right now. Try again in a moment.';
 
 /** Decodes at once: at most one per core, and never so many that the pool has no thread left over. */
-export function decodeSlotCount(threadPoolSize: number, cores = availableParallelism()): number {
-  return Math.max(1, Math.min(cores, threadPoolSize - HASHING_THREADS - SPARE_THREADS));
+export function decodeSlotCount(threadPoolSize: number, hashingThreads: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, threadPoolSize - hashingThreads - SPARE_THREADS));
 }
 
-export function uploadDecodeSlots(threadPoolSize: number, cores = availableParallelism()): Semaphore {
-  return new Semaphore(decodeSlotCount(threadPoolSize, cores), { maxWaiting: DECODE_WAITING_ROOM });
+/** `hashingThreads`: the pool threads password hashing may hold at once (PasswordHashing.concurrency). */
+export function uploadDecodeSlots(threadPoolSize: number, hashingThreads: number, cores = availableParallelism()): Semaphore {
+  return new Semaphore(decodeSlotCount(threadPoolSize, hashingThreads, cores), { maxWaiting: DECODE_WAITING_ROOM });
 }

@@ -8,7 +8,11 @@ import { AppError, isAppError } from '../../src/errors.js';
 import { DECODE_BUSY_MESSAGE, DECODE_WAITING_ROOM, decodeSlotCount, uploadDecodeSlots } from '../../src/media/decode-slots.js';
 import { inspectUpload } from '../../src/media/inspect-upload.js';
 import { Semaphore, SemaphoreFullError } from '../../src/media/semaphore.js';
+import { PasswordHashing } from '../../src/tenancy/password-hashing.js';
 import { makeImage } from './media-fixtures.js';
+
+/** The pool threads password hashing holds by default (2), as app.ts passes them. */
+const HASHING_THREADS = new PasswordHashing({ N: 1024, r: 8, p: 1 }).concurrency;
 
 /** A task that runs until `release` is called. */
 function held() {
@@ -19,16 +23,16 @@ function held() {
 
 describe('decodeSlotCount', () => {
   it('leaves the 2 hashing threads and 1 more of the pool free, one decode at least, one per core at most', () => {
-    expect(decodeSlotCount(4, 2)).toBe(1);
-    expect(decodeSlotCount(4, 16)).toBe(1);
-    expect(decodeSlotCount(8, 2)).toBe(2);
-    expect(decodeSlotCount(8, 16)).toBe(5);
-    expect(decodeSlotCount(64, 8)).toBe(8);
-    expect(decodeSlotCount(1, 4)).toBe(1);
+    expect(decodeSlotCount(4, HASHING_THREADS, 2)).toBe(1);
+    expect(decodeSlotCount(4, HASHING_THREADS, 16)).toBe(1);
+    expect(decodeSlotCount(8, HASHING_THREADS, 2)).toBe(2);
+    expect(decodeSlotCount(8, HASHING_THREADS, 16)).toBe(5);
+    expect(decodeSlotCount(64, HASHING_THREADS, 8)).toBe(8);
+    expect(decodeSlotCount(1, HASHING_THREADS, 4)).toBe(1);
   });
 
   it('makes the web server one decode at a time with the default pool, and 16 waiting at most', () => {
-    const slots = uploadDecodeSlots(4, 2);
+    const slots = uploadDecodeSlots(4, HASHING_THREADS, 2);
     expect([slots.size, slots.maxWaiting]).toEqual([1, DECODE_WAITING_ROOM]);
     expect(DECODE_WAITING_ROOM).toBe(16);
   });
