@@ -25,6 +25,8 @@ interface RenderedError {
   fields?: Readonly<Record<string, string>> | undefined;
   /** Sent as Retry-After (a busy 503 that says when to try again). */
   retryAfterSeconds?: number | undefined;
+  /** A value the database refused: an input check is missing somewhere. */
+  refusedValue?: boolean;
 }
 
 /** Fastify's own 4xx errors (bad JSON, an unknown Content-Type…) get the table's code, so clients see one vocabulary. */
@@ -52,7 +54,7 @@ const REFUSED_VALUE = 'A value in this request cannot be stored: remove control 
 function toRendered(err: FastifyError | Error): RenderedError {
   if (err instanceof AppError)
     return { status: err.status, code: err.code, message: err.message, fields: err.fields, retryAfterSeconds: err.retryAfterSeconds };
-  if (dataException(err)) return { status: 400, code: 'BadRequest', message: REFUSED_VALUE };
+  if (dataException(err)) return { status: 400, code: 'BadRequest', message: REFUSED_VALUE, refusedValue: true };
   const fastifyErr = err as FastifyError;
   if (typeof fastifyErr.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
     return {
@@ -83,6 +85,14 @@ function frameworkAppError(err: FastifyError): AppError | undefined {
   }
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('NotFound', undefined, { cause: err });
   return undefined;
+}
+
+function log(request: FastifyRequest, err: Error, rendered: RenderedError): void {
+  if (rendered.status >= 500) request.log.error({ err }, 'request failed');
+  // Logged with its cause: the input check that should have caught it is missing somewhere.
+  else if (rendered.refusedValue)
+    request.log.warn({ err, code: rendered.code, status: rendered.status }, 'the database refused a value from the request');
+  else request.log.info({ code: rendered.code, status: rendered.status }, rendered.message);
 }
 
 export function createErrorHandlers(ctx: AppContext) {
@@ -118,19 +128,14 @@ export function createErrorHandlers(ctx: AppContext) {
   return {
     errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
       const rendered = toRendered(err);
-      if (rendered.status >= 500) request.log.error({ err }, 'request failed');
-      // Logged with its cause: the input check that should have caught it is missing somewhere.
-      else if (dataException(err))
-        request.log.warn({ err, code: rendered.code, status: rendered.status }, 'the database refused a value from the request');
-      else request.log.info({ code: rendered.code, status: rendered.status }, rendered.message);
+      log(request, err, rendered);
       return send(request, reply, rendered);
     },
     /** Fastify's `frameworkErrors`: no hook has run, so the security headers are set here. */
     frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
       const appErr = frameworkAppError(err) ?? err;
       const rendered = toRendered(appErr);
-      if (rendered.status >= 500) request.log.error({ err }, 'request failed');
-      else request.log.info({ code: rendered.code, status: rendered.status }, rendered.message);
+      log(request, err, rendered);
       reply.type(wantsHtml(request) ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
       setSecurityHeaders(reply);
       return send(request, reply, rendered, barePageContext(request));
