@@ -32,6 +32,7 @@ import {
   deleteThrottleCount,
   findThrottleCount,
   pruneThrottleCounts,
+  THROTTLE_COUNT_LIFETIME_MS,
   uncountAttempt,
 } from './throttle-counts.repository.js';
 import { normalizeEmail } from './users.repository.js';
@@ -50,7 +51,7 @@ export interface ThrottlePolicy {
   /** The first wait; each further failure doubles it. */
   readonly firstDelayMs: number;
   readonly maxDelayMs: number;
-  /** A count with no attempt for this long starts over. */
+  /** A count with no attempt for this long starts over (at most THROTTLE_COUNT_LIFETIME_MS: its row is pruned then). */
   readonly forgetAfterMs: number;
   /** Wrong passwords for one account, from all addresses, past which each prefix is spaced out… */
   readonly accountWideFailures: number;
@@ -63,13 +64,10 @@ export const DEFAULT_THROTTLE: ThrottlePolicy = {
   addressFreeFailures: 20,
   firstDelayMs: 1000,
   maxDelayMs: 15 * 60 * 1000,
-  forgetAfterMs: 24 * 3600 * 1000,
+  forgetAfterMs: THROTTLE_COUNT_LIFETIME_MS,
   accountWideFailures: 100,
   accountWideSpacingMs: 60 * 1000,
 };
-
-/** More than the three rows one attempt can add: the table shrinks back to the last day's keys. */
-const PRUNE_BATCH = 16;
 
 /** How long after the last of `failures` failures the next attempt must wait, with `free` free ones. */
 export function throttleDelayMs(
@@ -109,7 +107,7 @@ export class LoginThrottle {
     const prefix = clientPrefix(attempt.address);
     const pairKey = accountAddressKey(attempt.email, prefix);
     const counts = await countAttempts(this.db, [pairKey, addressKey(prefix)], new Date(now), forgetBefore);
-    await pruneThrottleCounts(this.db, forgetBefore, PRUNE_BATCH);
+    await pruneThrottleCounts(this.db, now);
     const everywhere = await findThrottleCount(this.db, accountKey(attempt.email));
     const underAttack =
       everywhere !== undefined && everywhere.lastAt >= forgetBefore && everywhere.attempts >= this.policy.accountWideFailures;

@@ -17,9 +17,6 @@ import { countAttempts, pruneThrottleCounts } from './throttle-counts.repository
 export const DEFAULT_FREE_SIGNUPS = 10;
 /** The wait, from the attempt before; also how long a count lasts with no attempt. */
 const WAIT_MS = 3600 * 1000;
-/** Log-in counts last a day: only rows older than that are stale for every kind. */
-const STALE_AFTER_MS = 24 * 3600 * 1000;
-const PRUNE_BATCH = 16;
 
 export class SignUpThrottle {
   private readonly now: () => number;
@@ -38,7 +35,7 @@ export class SignUpThrottle {
     const now = this.now();
     const key = `signup:${clientPrefix(address)}`;
     const [count] = await countAttempts(this.db, [key], new Date(now), new Date(now - WAIT_MS));
-    await pruneThrottleCounts(this.db, new Date(now - STALE_AFTER_MS), PRUNE_BATCH);
+    await pruneThrottleCounts(this.db, now);
     if (count === undefined || count.previousAt === null || count.attempts <= this.freeSignUps) return 0;
     return Math.max(0, Math.ceil((count.previousAt.getTime() + WAIT_MS - now) / 1000));
   }

@@ -51,14 +51,20 @@ export async function uncountAttempt(db: Db, keys: readonly string[]): Promise<v
     .execute();
 }
 
+/** How long a count lasts with no attempt, for every kind: longer-lived kinds would outlive their rows. */
+export const THROTTLE_COUNT_LIFETIME_MS = 24 * 3600 * 1000;
+/** More than the rows one attempt can add (three): the table shrinks back to the last day's keys. */
+const PRUNE_BATCH = 16;
+
 /**
- * Removes up to `limit` counts nobody has added to since `before`. Called with every attempt
- * counted, with a limit above the rows one attempt can add, so the table holds little more
- * than the last day's keys, at the cost of one short index scan.
+ * Removes a few counts nobody has added to for {@link THROTTLE_COUNT_LIFETIME_MS}. Called with
+ * every attempt counted, so the table holds little more than the last day's keys, at the cost of
+ * one short index scan.
  */
-export async function pruneThrottleCounts(db: Db, before: Date, limit: number): Promise<void> {
+export async function pruneThrottleCounts(db: Db, now: number): Promise<void> {
+  const before = new Date(now - THROTTLE_COUNT_LIFETIME_MS);
   await db
     .deleteFrom('throttle_counts')
-    .where('key', 'in', (qb) => qb.selectFrom('throttle_counts').select('key').where('last_at', '<', before).limit(limit))
+    .where('key', 'in', (qb) => qb.selectFrom('throttle_counts').select('key').where('last_at', '<', before).limit(PRUNE_BATCH))
     .execute();
 }
