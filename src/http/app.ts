@@ -7,7 +7,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import { hostname } from 'node:os';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { uploadDecodeSlots } from '../media/decode-slots.js';
 import type { Runtime } from '../runtime.js';
@@ -16,8 +16,8 @@ import { scryptParams } from '../tenancy/password.js';
 import { PasswordHashing } from '../tenancy/password-hashing.js';
 import { SessionStore } from '../tenancy/session-store.js';
 import { SignUpThrottle } from '../tenancy/signup-throttle.js';
+import { boundedFastify } from './bounded-fastify.js';
 import { requestProbe } from './client-wait.js';
-import { createErrorHandlers } from './error-handler.js';
 import type { HttpContext } from './http-context.js';
 import { ImageUrls } from './media/image-urls.js';
 import { loginRequired } from './pages/login-required.js';
@@ -50,10 +50,7 @@ import signupPage from './routes/signup-page.js';
 import signupSubmit from './routes/signup-submit.js';
 import staticAssets from './routes/static-assets.js';
 import { registerSecurityHeaders } from './security-headers.js';
-import { cutIdleSockets } from './idle-sockets.js';
-import { cutLateResponses } from './response-deadline.js';
 import { logStartUpNotes } from './start-up-notes.js';
-import { serverOptions } from './server-options.js';
 import { warnOnUntrustedForwarding } from './untrusted-forwarding.js';
 
 type Route<C> = (app: FastifyInstance, ctx: C) => Promise<void>;
@@ -92,16 +89,7 @@ const API_ROUTES: Route<HttpContext>[] = [
 const STORE_ROUTES: Route<AppContext>[] = [healthz, mediaGet, mediaUpload, staticAssets];
 
 async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
-  const { errorHandler, notFoundHandler, frameworkErrors } = createErrorHandlers(ctx);
-  const app = Fastify({
-    loggerInstance: ctx.logger as FastifyBaseLogger,
-    // A malformed URL (`/products/%E0%A4%A`) gets the app's 400 page or JSON, not Fastify's own.
-    frameworkErrors,
-    // Timeouts, and the proxies whose X-Forwarded-For and X-Request-Id count (TRUST_PROXY).
-    ...serverOptions(ctx.config.http),
-  });
-  cutIdleSockets(app);
-  cutLateResponses(app, ctx.config.http.responseTimeoutMs);
+  const app = boundedFastify(ctx);
   // Behind a proxy TRUST_PROXY does not name, every client would share its address: say so once.
   warnOnUntrustedForwarding(app, ctx.config.http.trustProxy);
   await app.register(cookie);
@@ -116,8 +104,6 @@ async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
     return payload;
   });
   registerRequestState(app, ctx);
-  app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
   return app;
 }
 

@@ -7,22 +7,14 @@
  *   const metricsApp = await buildMetricsApp(runtime);
  *   await metricsApp.listen({ port: config.metrics.port, host: config.metrics.host });
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
-import { createErrorHandlers } from './error-handler.js';
-import { cutIdleSockets } from './idle-sockets.js';
+import { boundedFastify } from './bounded-fastify.js';
 import { metricsGuard } from './metrics-access.js';
-import { cutLateResponses } from './response-deadline.js';
 import { serveMetrics } from './routes/metrics.js';
-import { serverOptions } from './server-options.js';
 
 export async function buildMetricsApp(rt: Runtime): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: rt.logger as FastifyBaseLogger, ...serverOptions(rt.config.http) });
-  cutIdleSockets(app);
-  cutLateResponses(app, rt.config.http.responseTimeoutMs);
-  const { errorHandler, notFoundHandler } = createErrorHandlers(rt);
-  app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  const app = boundedFastify(rt);
   serveMetrics(app, rt.metrics, metricsGuard(rt.config.metrics, 'own'));
   await app.ready();
   return app;
