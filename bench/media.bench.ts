@@ -14,6 +14,7 @@
  * processing, p50/p99 at concurrency 1 and images/s at concurrency 8, with full processing
  * (normalised original + w160/w480/w1200 WebP) and with variants off.
  */
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { containerProblem } from '../src/media/container-check.js';
@@ -73,6 +74,31 @@ async function checks(label: string, bytes: Buffer): Promise<void> {
   );
 }
 
+/**
+ * The markup scan (media/polyglot.ts) on 2 MiB of adversarial near misses against 2 MiB of
+ * random bytes, in the same run: each must stay within a small multiple of the random input's
+ * time (a linear scan), never grow with how the bytes are arranged.
+ */
+function markupScan(): void {
+  const size = 2 * 1024 * 1024;
+  const fastest = (bytes: Buffer) => {
+    findMarkup(bytes);
+    let best = Infinity;
+    for (let run = 0; run < 7; run++) {
+      const started = performance.now();
+      findMarkup(bytes);
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  };
+  const baseline = fastest(randomBytes(size));
+  console.log(`\nmarkup scan, 2 MiB: random bytes ${baseline.toFixed(2)} ms (fastest of 7)`);
+  for (const unit of ['<svx', '<SvX', '<scrip', '<', '<!doctyp', '<?xm', 'javascrip:', 't:', '<objec<embe']) {
+    const ms = fastest(Buffer.alloc(size, unit, 'latin1'));
+    console.log(`  ${JSON.stringify(unit).padEnd(16)} repeated: ${ms.toFixed(2)} ms, ${(ms / baseline).toFixed(1)}× random`);
+  }
+}
+
 configureSharp({ threadsPerImage: process.env.THREADS === undefined ? undefined : Number(process.env.THREADS) });
 const threads = sharp.concurrency();
 const photo = await makePhoto();
@@ -100,6 +126,7 @@ await checks(
     .png()
     .toBuffer(),
 );
+markupScan();
 if (process.env.CHECKS_ONLY !== undefined) process.exit(0);
 
 for (const [label, options] of [
