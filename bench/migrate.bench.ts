@@ -281,6 +281,7 @@ async function main(): Promise<void> {
       readBack: number;
       failed: unknown[];
       elapsedMs: number;
+      workerThreads: { threadId: number; copies: number }[];
     };
     if (report.failed.length > 0 || report.migrated.objects !== OBJECTS)
       throw new Error(`vitrina migrated ${report.migrated.objects} of ${OBJECTS}, ${report.failed.length} failed`);
@@ -297,7 +298,7 @@ async function main(): Promise<void> {
       seconds,
       files: report.migrated.objects,
       bytes: report.migrated.bytes,
-      note: `copy ${(report.elapsedMs / 1000).toFixed(1)} s + start-up; ${how}`,
+      note: `copy ${(report.elapsedMs / 1000).toFixed(1)} s + start-up, in ${report.workerThreads.length} worker threads; ${how}`,
     });
     await drop(name);
   };

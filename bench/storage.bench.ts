@@ -1,5 +1,5 @@
 /**
- * npm run bench:storage — the S3 driver beside the raw AWS SDK, in the same run, on the same
+ * npm run bench:storage — the S3 driver (behind the `Store` facade) beside the raw AWS SDK, in the same run, on the same
  * server (the project's Ceph RGW unless S3_ENDPOINT points elsewhere):
  *   - 64 KiB and 1 MiB put and get: p50, p99 and driver/raw ratio (requests interleaved, so
  *     both see the same machine noise);
@@ -17,7 +17,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { createS3Client } from '../src/storage/s3/s3-client.js';
-import { S3ObjectStore } from '../src/storage/s3/s3-object-store.js';
+import { S3Driver } from '../src/storage/s3/s3-driver.js';
+import { Store } from '../src/storage/store.js';
 
 const STREAM_BYTES = 200 * 1024 * 1024;
 
@@ -41,7 +42,8 @@ function s3Setup(bucket: string) {
   const config = loadConfig({ ...process.env, S3_BUCKET: bucket, STORAGE_DRIVER: 's3' });
   if (config.s3.endpoint === undefined) throw new Error('S3_ENDPOINT is not set: run through `npm run bench:storage`');
   const client = createS3Client(config.s3);
-  const store = new S3ObjectStore({ s3: config.s3, signedUrlTtl: 600, logger: silentLogger, client: createS3Client(config.s3) });
+  // Through the facade, as the app builds it; the driver makes (and closes) a client of its own.
+  const store = new Store(new S3Driver({ s3: config.s3, logger: silentLogger }));
   return { config, client, store };
 }
 
@@ -51,7 +53,7 @@ interface Row {
   p99: [number, number];
 }
 
-async function latency(bucket: string, client: S3Client, store: S3ObjectStore, size: number, iterations: number): Promise<Row[]> {
+async function latency(bucket: string, client: S3Client, store: Store, size: number, iterations: number): Promise<Row[]> {
   const body = randomBytes(size);
   const label = size >= 1024 * 1024 ? `${size / 1024 / 1024} MiB` : `${size / 1024} KiB`;
   const put: [number[], number[]] = [[], []];

@@ -1,8 +1,8 @@
 /**
  * A running Vitrina instance's parts, wired once: the app context (config, logger, secret,
- * object store) plus the database, the S3 outage fallback (circuit breaker and spool), the
- * background workers, the metrics and the catalog's dependencies. `vitrina serve` and the
- * tests build one; nothing in it is global.
+ * object store, delivery URLs) plus the database, the resilient store (S3 behind a circuit
+ * breaker with a spool beside it), the background workers, the metrics and the catalog's
+ * dependencies. `vitrina serve` and the tests build one; nothing in it is global.
  *
  * @example
  *   const runtime = await startRuntime(config, logger);
@@ -10,7 +10,6 @@
  *   …
  *   await app.close(); await runtime.close();
  */
-import path from 'node:path';
 import type { AppContext } from './app-context.js';
 import { createAppContext } from './app-context.js';
 import type { CatalogDeps } from './catalog/catalog.service.js';
@@ -18,6 +17,7 @@ import type { Config } from './config.js';
 import { createDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { AssetLocation, Db } from './db/schema.js';
+import { processingBacklog, spoolBacklog } from './jobs/asset-claims.repository.js';
 import { IdleGate } from './jobs/idle-gate.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { PROCESS_WORKER, processWorker, type ProcessWorker } from './jobs/process-images.js';
@@ -26,22 +26,17 @@ import { PURGE_WORKER, purgeWorker } from './jobs/purge-worker.js';
 import { REPLICATE_WORKER, replicateWorker } from './jobs/replicate-spool.js';
 import { RequestActivity } from './jobs/request-activity.js';
 import type { Logger } from './logger.js';
-import { processingBacklog, spoolBacklog } from './media/assets.repository.js';
 import { Semaphore } from './media/semaphore.js';
 import { Metrics, type CounterEvent } from './metrics.js';
-import { BreakerStore } from './storage/fallback/breaker-store.js';
-import { CircuitBreaker } from './storage/fallback/circuit-breaker.js';
-import { FallbackStores, folderSpool, type Spool } from './storage/fallback/fallback-stores.js';
+import { resilientStore, type ResilientStore } from './storage/fallback/resilient-store.js';
 import { initStorage } from './storage/init-storage.js';
-import { LocalObjectStore } from './storage/local/local-object-store.js';
 import type { ObjectStore } from './storage/object-store.js';
-import { DatabaseSpoolStore } from './storage/spool/database-spool-store.js';
 
 export interface Runtime extends AppContext {
   readonly database: DatabaseHandle;
   readonly db: Db;
-  /** The object store (behind the circuit breaker) and the fallback spool. */
-  readonly stores: FallbackStores;
+  /** The object store (behind the circuit breaker, with S3) and the fallback spool. */
+  readonly stores: ResilientStore;
   readonly jobs: JobRunner;
   readonly processing: ProcessWorker;
   readonly catalog: CatalogDeps;
@@ -52,7 +47,7 @@ export interface Runtime extends AppContext {
   readonly idleGate: IdleGate;
   /** The store an asset's objects are in, by where its row says they are. */
   storeFor(location: AssetLocation): ObjectStore;
-  /** Stops the workers, then closes the database and the store. */
+  /** Stops the workers, then closes the database and the stores. */
   close(): Promise<void>;
 }
 
@@ -69,8 +64,6 @@ export interface RemoteWorkers {
 export interface RuntimeOptions {
   /** Use this database (tests) instead of opening the configured one; it is closed by close(). */
   database?: DatabaseHandle | undefined;
-  /** Use this store instead of the configured one; it is closed by close(). */
-  store?: ObjectStore | undefined;
   /** Start the background workers here (default: JOBS=inline). One-shot commands pass false. */
   jobs?: boolean | undefined;
   /** The workers, when they run in another process (JOBS=process): told of new work, handed uploads. */
@@ -95,7 +88,55 @@ const STALL_MS = 500;
 const MAX_PROCESSING_DEFER_MS = 10_000;
 
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
-  const ctx = await createAppContext(config, logger, options.store);
+  const ctx = await createAppContext(config, logger);
+  const database = await prepare(ctx, options);
+  const db = database.db;
+  const stores = resilientStore(config, ctx.store, { db, logger, onStoreError: (kind) => metrics.count('s3Errors', { kind }) });
+  const metrics = new Metrics(
+    {
+      breakerState: () => (stores.breakerState === undefined ? undefined : BREAKER_STATE[stores.breakerState]),
+      spoolBacklog: async () => ({ assets: await spoolBacklog(db), bytes: await stores.spoolUsedBytes() }),
+      purgeBacklog: () => purgeBacklog(db),
+      processingBacklog: () => processingBacklog(db),
+    },
+    options.forwardMetrics,
+  );
+  const idleGate = new IdleGate(MAX_PROCESSING_DEFER_MS);
+  if (options.startBusy) idleGate.setBusy(true);
+  const remote = options.remoteWorkers;
+  const activity = new RequestActivity({ quietMs: LULL_MS, stallMs: STALL_MS }, (busy) =>
+    remote !== undefined ? remote.busy(busy) : idleGate.setBusy(busy),
+  );
+  const { jobs, processing, catalog } = wireWork({ config, logger, db, stores, metrics, idleGate, activity, remote });
+  if (options.jobs ?? config.jobs === 'inline') jobs.start();
+
+  return {
+    ...ctx,
+    store: stores.primary,
+    appServed: stores.appServed,
+    database,
+    db,
+    stores,
+    jobs,
+    processing,
+    catalog,
+    metrics,
+    activity,
+    idleGate,
+    storeFor: (location) => stores.storeFor(location),
+    async close() {
+      // Work waiting for a lull must not hold up the stop.
+      idleGate.setBusy(false);
+      await jobs.stop();
+      await database.close();
+      await stores.close();
+    },
+  };
+}
+
+/** Opens and migrates the database and creates the bucket when asked; on failure nothing is left open. */
+async function prepare(ctx: AppContext, options: RuntimeOptions): Promise<DatabaseHandle> {
+  const { config, logger } = ctx;
   let database: DatabaseHandle | undefined;
   try {
     database = options.database ?? (await createDatabase(config));
@@ -107,67 +148,39 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       if (outcome.manualPolicy !== undefined)
         logger.warn({ event: 'storage-init', policy: JSON.parse(outcome.manualPolicy) as unknown }, 'apply this bucket policy by hand');
     }
+    return database;
   } catch (err) {
     await database?.close();
     await ctx.store.close();
     throw err;
   }
-  const db = database.db;
+}
 
-  // S3 goes behind a breaker with a spool beside it; the local driver needs neither.
-  const s3 = ctx.store.driver === 's3';
-  const breaker = s3
-    ? new CircuitBreaker({ failureThreshold: config.fallback.breakerFailures, openMs: config.fallback.breakerOpenMs })
-    : undefined;
-  let metrics: Metrics | undefined;
-  const primary = breaker === undefined ? ctx.store : new BreakerStore(ctx.store, breaker, (kind) => metrics?.count('s3Errors', { kind }));
-  const spool = s3 && config.fallback.maxSpoolBytes > 0 ? makeSpool(config, ctx.secret, db) : undefined;
-  const stores = new FallbackStores({ primary, spool, breaker, maxSpoolBytes: config.fallback.maxSpoolBytes, logger });
-  breaker?.onChange((state) => {
-    if (state === 'open')
-      logger.error({ event: 'breaker-open', store: ctx.store.location }, 'the object store is failing: uploads go to the fallback spool');
-    else if (state === 'closed') logger.info({ event: 'breaker-closed', store: ctx.store.location }, 'the object store answers again');
-  });
-  metrics = new Metrics(
-    {
-      breakerState: () => (breaker === undefined ? undefined : BREAKER_STATE[breaker.state]),
-      spoolBacklog: async () => ({ assets: await spoolBacklog(db), bytes: (await spool?.usedBytes()) ?? 0 }),
-      purgeBacklog: () => purgeBacklog(db),
-      processingBacklog: () => processingBacklog(db),
-    },
-    options.forwardMetrics,
-  );
-  // Once the breaker lets a probe through, probe: S3's return is noticed within a second or
-  // so, in every process, even when nothing else calls S3 (and the metric tells the truth).
-  const prober =
-    breaker === undefined
-      ? undefined
-      : setInterval(
-          () => {
-            if (breaker.state === 'half-open') void primary.list('_vitrina/', { limit: 1 }).catch(() => undefined);
-          },
-          Math.min(Math.max(config.fallback.breakerOpenMs / 2, 250), 5000),
-        );
-  prober?.unref();
-  const m = metrics;
+interface WorkParts {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  stores: ResilientStore;
+  metrics: Metrics;
+  idleGate: IdleGate;
+  activity: RequestActivity;
+  remote: RemoteWorkers | undefined;
+}
 
+/** The background workers, and the catalog's hooks that hand them new work (here, or over IPC). */
+function wireWork(parts: WorkParts): { jobs: JobRunner; processing: ProcessWorker; catalog: CatalogDeps } {
+  const { config, logger, db, stores, metrics: m, remote } = parts;
   let jobs: JobRunner | undefined;
-  const remote = options.remoteWorkers;
   const kick = (worker: string) => (remote !== undefined ? remote.kick(worker) : jobs?.kick(worker));
   const onPurgeQueued = () => kick(PURGE_WORKER);
   const onStored = (location: AssetLocation, bytes: number) => m.count('storedBytes', { location }, bytes);
-  const idleGate = new IdleGate(MAX_PROCESSING_DEFER_MS);
-  if (options.startBusy) idleGate.setBusy(true);
-  const activity = new RequestActivity({ quietMs: LULL_MS, stallMs: STALL_MS }, (busy) =>
-    remote !== undefined ? remote.busy(busy) : idleGate.setBusy(busy),
-  );
   const processing = processWorker({
     db,
     logger,
     media: config.media,
     stores,
     decodeSlots: new Semaphore(config.media.workers),
-    idleGate,
+    idleGate: parts.idleGate,
     onPurgeQueued,
     onStored,
     onProcessed: (outcome) => {
@@ -177,7 +190,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     },
   });
   const workers = [processing, purgeWorker({ db, stores: stores.all, logger, onPurged: (outcome) => m.count('purged', { outcome }) })];
-  if (spool !== undefined) workers.push(replicateWorker({ db, stores, logger, onReplicated: () => m.count('replicated') }));
+  if (stores.spool !== undefined) workers.push(replicateWorker({ db, stores, logger, onReplicated: () => m.count('replicated') }));
   jobs = new JobRunner(workers, logger);
   const catalog: CatalogDeps = {
     db,
@@ -189,7 +202,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       // two. While other requests are in flight it is not worth it: processing waits for the
       // lull anyway, and then reads the upload back from the store.
       setImmediate(() => {
-        if (activity.inFlight <= 1) (remote ?? processing).hold(assetId, bytes);
+        if (parts.activity.inFlight <= 1) (remote ?? processing).hold(assetId, bytes);
         kick(PROCESS_WORKER);
       });
     },
@@ -199,42 +212,5 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       onStored(location, bytes);
     },
   };
-  if (options.jobs ?? config.jobs === 'inline') jobs.start();
-
-  const handle = database;
-  const runner = jobs;
-  return {
-    ...ctx,
-    store: primary,
-    appServed: ctx.appServed ?? spool?.store,
-    database: handle,
-    db,
-    stores,
-    jobs: runner,
-    processing,
-    catalog,
-    metrics: m,
-    activity,
-    idleGate,
-    storeFor: (location) => stores.storeFor(location),
-    async close() {
-      clearInterval(prober);
-      // Work waiting for a lull must not hold up the stop.
-      idleGate.setBusy(false);
-      await runner.stop();
-      await handle.close();
-      await ctx.store.close();
-    },
-  };
-}
-
-/** The database when several instances share PostgreSQL; a local folder for one embedded instance. */
-function makeSpool(config: Config, secret: string, db: Db): Spool {
-  if (config.databaseUrl !== undefined) {
-    const store = new DatabaseSpoolStore({ db, baseUrl: config.appUrl, secret, signedUrlTtl: config.signedUrlTtl });
-    return { store, usedBytes: () => store.usedBytes() };
-  }
-  return folderSpool(
-    new LocalObjectStore({ root: path.join(config.dataDir, 'spool'), baseUrl: config.appUrl, secret, signedUrlTtl: config.signedUrlTtl }),
-  );
+  return { jobs, processing, catalog };
 }

@@ -25,7 +25,7 @@ import type { Logger } from '../logger.js';
 import { assetObjectKeys, deleteAsset, insertAsset, type NewAsset } from '../media/assets.repository.js';
 import type { Inspection } from '../media/inspect-upload.js';
 import { incomingKey, newAssetPrefix, sanitizeFileName } from '../storage/key-locator.js';
-import type { FallbackStores } from '../storage/fallback/fallback-stores.js';
+import type { ResilientStore } from '../storage/fallback/resilient-store.js';
 import type { ProductInput } from './product-input.js';
 import {
   createProduct as insertProduct,
@@ -37,7 +37,7 @@ import {
 export interface CatalogDeps {
   db: Db;
   /** Where uploads are put: the object store, or the fallback spool while it is failing. */
-  stores: FallbackStores;
+  stores: ResilientStore;
   logger: Logger;
   media: MediaConfig;
   /** After a commit that recorded an upload: hand its bytes to the processing worker. */

@@ -4,7 +4,7 @@ const REPEAT_MS = 300;
  * Ctrl-C (or SIGTERM) for a long CLI command: the first one says `message` and aborts
  * `controller`, so the command stops what is in flight and reports; a second one quits at once
  * (exit 130). A repeat within REPEAT_MS is the same Ctrl-C arriving twice — at a terminal it
- * reaches the launcher of bin/young-generation.js as well, which passes it on — and counts once.
+ * reaches a launcher that passes signals on (npm, a wrapper script) as well — and counts once.
  * The returned function removes the handlers.
  *
  * @example

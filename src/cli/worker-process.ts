@@ -9,7 +9,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.js';
-import { isCounterEvent, type CounterEvent } from '../metrics.js';
+import type { CounterEvent } from '../metrics.js';
+import { parseWorkerMessage, type WorkerMessage } from './worker-messages.js';
 
 const BIN = fileURLToPath(new URL('../../bin/vitrina.js', import.meta.url));
 const NICENESS = 10;
@@ -47,11 +48,13 @@ export function startWorkerProcess(logger: Logger, onMetric: (event: CounterEven
       logger.warn({ err }, "could not lower the workers' CPU priority");
     }
     c.on('error', (err) => logger.error({ err }, 'the worker process failed'));
-    c.on('message', (message: unknown) => {
-      const m = message as { metric?: unknown; ready?: unknown } | null;
-      if (isCounterEvent(m?.metric)) onMetric(m.metric);
+    c.on('message', (raw: unknown) => {
+      const parsed = parseWorkerMessage(raw);
+      if (!parsed.ok) return logger.debug({ event: 'ipc-ignored', reason: parsed.reason }, 'a message from the worker process was ignored');
+      const m = parsed.message;
+      if (m.type === 'metric') onMetric(m.event);
       // Messages sent before the child listens are lost: once it does, it hears where the server is now.
-      if (m?.ready === true && c.connected) c.send({ busy: busyNow }, () => undefined);
+      else if (m.type === 'ready' && c.connected) send(c, { type: 'busy', busy: busyNow });
     });
     c.once('exit', (code, signal) => {
       if (stopping) return;
@@ -67,16 +70,16 @@ export function startWorkerProcess(logger: Logger, onMetric: (event: CounterEven
   let inFlight = 0;
   return {
     kick(worker) {
-      if (child?.connected) child.send({ kick: worker }, () => undefined);
+      if (child?.connected) send(child, { type: 'kick', worker });
     },
     busy(busy) {
       busyNow = busy;
-      if (child?.connected) child.send({ busy }, () => undefined);
+      if (child?.connected) send(child, { type: 'busy', busy });
     },
     hold(assetId, bytes) {
       if (!child?.connected || inFlight + bytes.length > MAX_IN_FLIGHT_BYTES) return;
       inFlight += bytes.length;
-      child.send({ hold: { assetId, bytes } }, () => (inFlight -= bytes.length));
+      send(child, { type: 'hold', assetId, bytes }, () => (inFlight -= bytes.length));
     },
     async stop() {
       stopping = true;
@@ -89,4 +92,9 @@ export function startWorkerProcess(logger: Logger, onMetric: (event: CounterEven
       clearTimeout(timer);
     },
   };
+}
+
+/** Sends one message; a child that went away meanwhile is not an error (its exit is handled). */
+function send(child: ChildProcess, message: WorkerMessage, done: () => void = () => undefined): void {
+  child.send(message, () => done());
 }

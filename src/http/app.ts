@@ -1,7 +1,7 @@
 /**
  * The Fastify application: one route module per endpoint, one error handler, built from a
  * Runtime so tests can build as many apps as they like (several "instances" on one database
- * and store included).
+ * and store included). Routes get the services they call (build-services.ts), not the runtime.
  */
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -9,18 +9,11 @@ import multipart from '@fastify/multipart';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { uploadDecodeSlots } from '../media/decode-slots.js';
 import type { Runtime } from '../runtime.js';
-import { LoginThrottle } from '../tenancy/login-throttle.js';
-import { scryptParams } from '../tenancy/password.js';
-import { PasswordHashing } from '../tenancy/password-hashing.js';
-import { SessionStore } from '../tenancy/session-store.js';
-import { SignUpThrottle } from '../tenancy/signup-throttle.js';
 import { boundedFastify } from './bounded-fastify.js';
+import { buildServices, type ServicesOptions } from './build-services.js';
 import { requestProbe } from './client-wait.js';
-import type { HttpContext } from './http-context.js';
-import { ImageUrls } from './media/image-urls.js';
-import { loginRequired } from './pages/login-required.js';
+import type { Services } from './http-context.js';
 import { registerRequestState } from './request-state.js';
 import apiOpenApi from './routes/api-openapi.js';
 import apiProductCreate from './routes/api-product-create.js';
@@ -55,7 +48,7 @@ import { warnOnUntrustedForwarding } from './untrusted-forwarding.js';
 
 type Route<C> = (app: FastifyInstance, ctx: C) => Promise<void>;
 
-const PAGE_ROUTES: Route<HttpContext>[] = [
+const PAGE_ROUTES: Route<Services>[] = [
   readyz,
   metrics,
   home,
@@ -74,7 +67,7 @@ const PAGE_ROUTES: Route<HttpContext>[] = [
 ];
 
 /** The JSON API under /api/v1: API keys as Bearer tokens, errors as {"error":{"code","message"}}. */
-const API_ROUTES: Route<HttpContext>[] = [
+const API_ROUTES: Route<Services>[] = [
   apiOpenApi,
   apiProductsList,
   apiProductGet,
@@ -85,7 +78,7 @@ const API_ROUTES: Route<HttpContext>[] = [
   apiProductImageDelete,
 ];
 
-/** Routes that need only the store: health, app-served media, static files. */
+/** Routes that need only the app context: liveness, app-served media (`appServed`, `delivery`), static files. */
 const STORE_ROUTES: Route<AppContext>[] = [healthz, mediaGet, mediaUpload, staticAssets];
 
 async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -107,27 +100,12 @@ async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
   return app;
 }
 
-export interface BuildAppOptions {
-  /** The clock of sessions and log-in throttling (tests move it instead of waiting). */
-  now?: () => number;
-}
+export type BuildAppOptions = ServicesOptions;
 
 export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   logStartUpNotes(rt.config, rt.logger);
   const app = await baseApp(rt);
-  const sessions = new SessionStore(rt.db, rt.secret, { now: options.now });
-  const passwords = new PasswordHashing(scryptParams(rt.config.passwordHashCost));
-  const hc: HttpContext = {
-    ...rt,
-    urls: new ImageUrls({ storeFor: rt.storeFor, signedUrlTtl: rt.config.signedUrlTtl }),
-    requireLogin: loginRequired(rt.config, sessions),
-    sessions,
-    loginThrottle: new LoginThrottle(rt.db, { now: options.now }),
-    signUpThrottle: new SignUpThrottle(rt.db, { now: options.now, freeSignUps: rt.config.signUpsPerHour }),
-    passwords,
-    // Decodes and hashes share libuv's pool: decodes get what hashing leaves (and one thread spare).
-    uploadDecodes: uploadDecodeSlots(rt.config.threadPoolSize, passwords.concurrency),
-  };
+  const services = buildServices(rt, options);
   // Image processing runs in the lulls between requests (jobs/idle-gate.ts); a request that only
   // waits on a silent client does not hold it back. 'close' comes for every response, sent in
   // full or cut off.
@@ -136,8 +114,8 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
     done();
   });
   for (const route of STORE_ROUTES) await app.register(async (scope) => route(scope, rt));
-  for (const route of PAGE_ROUTES) await app.register(async (scope) => route(scope, hc));
-  for (const route of API_ROUTES) await app.register(async (scope) => route(scope, hc));
+  for (const route of PAGE_ROUTES) await app.register(async (scope) => route(scope, services));
+  for (const route of API_ROUTES) await app.register(async (scope) => route(scope, services));
   await app.ready();
   return app;
 }

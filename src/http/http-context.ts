@@ -1,25 +1,86 @@
-/** What the routes of the full app are given: the runtime plus the HTTP layer's own helpers. */
+/**
+ * What the routes of the full app are given: the services they call, never the runtime with
+ * its database and stores. Each route names the part it uses in its signature
+ * (`Pick<Services, 'catalog' | 'urls' | 'auth'>`), so what a route can reach is visible there.
+ * `build-services.ts` makes them from a Runtime.
+ *
+ * @example
+ *   export default async function productPage(app: FastifyInstance, s: Pick<Services, 'catalog' | 'urls' | 'auth' | 'pages'>) {
+ *     app.get('/products/:id', { preHandler: s.auth.requireLogin }, async (request) => s.catalog.getProduct(tenantId, id));
+ *   }
+ */
 import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { ImageChange, ImageUpload } from '../catalog/catalog.service.js';
+import type { ProductInput } from '../catalog/product-input.js';
+import type { ListProductsOptions, ProductView } from '../catalog/products.repository.js';
+import type { Config } from '../config.js';
+import type { Product, Tenant, Unit, User } from '../db/schema.js';
 import type { Semaphore } from '../media/semaphore.js';
-import type { Runtime } from '../runtime.js';
+import type { Metrics } from '../metrics.js';
+import type { StorageHealth } from '../storage/fallback/resilient-store.js';
 import type { LoginThrottle } from '../tenancy/login-throttle.js';
-import type { PasswordHashing } from '../tenancy/password-hashing.js';
 import type { SessionStore } from '../tenancy/session-store.js';
+import type { SignUpInput } from '../tenancy/tenancy.service.js';
 import type { SignUpThrottle } from '../tenancy/signup-throttle.js';
+import type { ApiKeyHook } from './api/api-key-required.js';
 import type { ImageUrls } from './media/image-urls.js';
+import type { PageDeps } from './pages/page-context.js';
 
-export interface HttpContext extends Runtime {
-  readonly urls: ImageUrls;
+/** The tenant's products: the catalog service and repositories with the database bound. */
+export interface CatalogService {
+  listProducts(tenantId: number, options: ListProductsOptions): Promise<{ items: ProductView[]; total: number }>;
+  /** Undefined for an id that is not this tenant's, like one that does not exist. */
+  getProduct(tenantId: number, id: number): Promise<ProductView | undefined>;
+  listUnits(): Promise<Unit[]>;
+  /** @throws AppError Conflict | Unprocessable, or the upload's refusal */
+  createProduct(tenantId: number, input: ProductInput, image?: ImageUpload): Promise<Product>;
+  /** @throws AppError NotFound | Conflict | Unprocessable, or the upload's refusal */
+  updateProduct(tenantId: number, id: number, patch: Partial<ProductInput>, change?: ImageChange): Promise<Product>;
+  /** @throws AppError NotFound */
+  deleteProduct(tenantId: number, id: number): Promise<Product>;
+}
+
+/** Who someone is: sessions, log-in and sign-up (throttled, hashed a few at a time), API keys. */
+export interface AuthService {
   /** preHandler: a logged-in person, or a redirect to /login. */
   readonly requireLogin: preHandlerAsyncHookHandler;
+  /** onRequest: a valid API key (the tenant it acts for: `apiTenantId`), or 401. */
+  readonly requireApiKey: ApiKeyHook;
   /** Sessions: started at log-in and sign-up, ended at log-out, looked up by `requireLogin`. */
   readonly sessions: SessionStore;
   /** Log-in attempts per account and address: how long the next attempt must wait. */
   readonly loginThrottle: LoginThrottle;
   /** Sign-ups per address: how long the next must wait. */
   readonly signUpThrottle: SignUpThrottle;
-  /** Password hashing, a few at a time (a burst of log-ins must not starve file reads). */
-  readonly passwords: PasswordHashing;
+  /** The user with this email and password, or undefined. @throws AppError Unavailable (too many hashing) */
+  authenticate(email: string, password: string): Promise<User | undefined>;
+  /** A new tenant and its first user. @throws AppError Conflict | Unprocessable | Unavailable */
+  signUp(input: SignUpInput): Promise<{ tenant: Tenant; user: User }>;
+}
+
+/** What /readyz checks. */
+export interface HealthService {
+  /** Whether the database answers a trivial query. */
+  database(): Promise<boolean>;
+  /** The object store, its breaker and whether uploads can fall back to the spool. */
+  storage(signal: AbortSignal): Promise<StorageHealth>;
+}
+
+/** What the upload routes use beyond the catalog. */
+export interface UploadService {
   /** The uploads' request-time decodes (media/decode-check.ts): a few at a time, a bounded queue (media/decode-slots.ts). */
-  readonly uploadDecodes: Semaphore;
+  readonly decodeSlots: Semaphore;
+}
+
+export interface Services {
+  readonly config: Config;
+  /** Cookies, CSRF tokens and flashes of the pages (`config` and the secret they are signed with). */
+  readonly pages: PageDeps;
+  readonly catalog: CatalogService;
+  /** Image URLs for pages and the API (public, presigned or app-served). */
+  readonly urls: ImageUrls;
+  readonly auth: AuthService;
+  readonly health: HealthService;
+  readonly uploads: UploadService;
+  readonly metrics: Metrics;
 }

@@ -29,6 +29,11 @@ export class IdleGate {
     return this.busy;
   }
 
+  /** Callers held at the gate now (a test waits for this instead of sleeping). */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
   setBusy(busy: boolean): void {
     this.busy = busy;
     if (!busy) for (const wake of [...this.waiters]) wake();

@@ -15,13 +15,14 @@ import type { MediaConfig } from '../config.js';
 import type { Asset, AssetLocation, AssetVariant, Db } from '../db/schema.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { assetObjectKeys, claimProcessing, failProcessing, finishProcessing } from '../media/assets.repository.js';
-import { mapBounded } from '../media/bounded.js';
+import { assetObjectKeys } from '../media/assets.repository.js';
+import { claimProcessing, failProcessing, finishProcessing } from './asset-claims.repository.js';
+import { mapBounded } from '../each-bounded.js';
 import { processImage } from '../media/process-image.js';
 import type { Semaphore } from '../media/semaphore.js';
 import { readWithLimit } from '../media/size-limit.js';
 import { storeProcessedImage } from '../media/store-image.js';
-import type { FallbackStores } from '../storage/fallback/fallback-stores.js';
+import type { ResilientStore } from '../storage/fallback/resilient-store.js';
 import { isOutage } from '../storage/fallback/outage.js';
 import { isStorageError } from '../storage/storage-error.js';
 import type { IdleGate } from './idle-gate.js';
@@ -43,7 +44,7 @@ export interface ProcessDeps {
   logger: Logger;
   media: MediaConfig;
   /** The object store and the fallback spool. */
-  stores: FallbackStores;
+  stores: ResilientStore;
   /** Bounds how many images are decoded at once across the process. */
   decodeSlots?: Semaphore | undefined;
   /** Each batch first waits for a lull in the web server's requests (idle-gate.ts). */

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import { mapBounded } from '../media/bounded.js';
+import { mapBounded } from '../each-bounded.js';
 import { isOutage } from '../storage/fallback/outage.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { JobWorker } from './job-runner.js';

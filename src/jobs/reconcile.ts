@@ -19,12 +19,12 @@
 import type { AssetLocation, Db } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { markAssetBroken } from '../media/assets.repository.js';
-import type { FallbackStores } from '../storage/fallback/fallback-stores.js';
+import type { ResilientStore } from '../storage/fallback/resilient-store.js';
 import { newAssetPrefix, parseAssetPrefix, parseIncomingKey, tenantPrefix } from '../storage/key-locator.js';
 
 export interface ReconcileDeps {
   db: Db;
-  stores: FallbackStores;
+  stores: ResilientStore;
   logger: Logger;
 }
 

@@ -11,9 +11,9 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import { claimSpooled, finishReplication, releaseClaim } from '../media/assets.repository.js';
+import { claimSpooled, finishReplication, releaseClaim } from './asset-claims.repository.js';
 import { readWithLimit } from '../media/size-limit.js';
-import type { FallbackStores } from '../storage/fallback/fallback-stores.js';
+import type { ResilientStore } from '../storage/fallback/resilient-store.js';
 import { isOutage } from '../storage/fallback/outage.js';
 import type { JobWorker } from './job-runner.js';
 
@@ -26,7 +26,7 @@ const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
 
 export interface ReplicateDeps {
   db: Db;
-  stores: FallbackStores;
+  stores: ResilientStore;
   logger: Logger;
   onReplicated?: (() => void) | undefined;
 }
@@ -42,7 +42,7 @@ export function replicateWorker(deps: ReplicateDeps, options: { idleMs?: number 
 /** Replicates one batch; returns how many assets were moved. */
 export async function replicateDue(deps: ReplicateDeps, signal?: AbortSignal): Promise<number> {
   const { spool } = deps.stores;
-  const failing = () => deps.stores.breaker?.state === 'open';
+  const failing = () => deps.stores.failing;
   if (spool === undefined || failing()) return 0;
   const claimed = await claimSpooled(deps.db, { limit: BATCH, leaseSeconds: LEASE_SECONDS });
   let moved = 0;
@@ -51,7 +51,7 @@ export async function replicateDue(deps: ReplicateDeps, signal?: AbortSignal): P
     const keys = asset.variants.map((v) => v.key);
     try {
       for (const key of keys) {
-        const object = await spool.store.get(key, { signal });
+        const object = await spool.get(key, { signal });
         const bytes = await readWithLimit(object.body, MAX_OBJECT_BYTES, signal);
         const expected = sha256(bytes);
         await deps.stores.primary.put(key, bytes, {
@@ -71,7 +71,7 @@ export async function replicateDue(deps: ReplicateDeps, signal?: AbortSignal): P
         log.info({ event: 'replicated', objects: keys.length }, 'spooled image replicated to the object store and verified');
       }
       // The row no longer points at the spool (or the asset is gone): its spool copies go.
-      await spool.store
+      await spool
         .deleteMany(keys)
         .catch((err: unknown) => log.warn({ err }, 'spool copies could not be dropped; reconcile will find them'));
     } catch (err) {

@@ -10,4 +10,3 @@ export { DEFAULT_VARIANT_WIDTHS, plannedWidths, type EncodedImage } from './vari
 export { configureSharp, type SharpRuntimeOptions } from './sharp-runtime.js';
 export { findMarkup } from './polyglot.js';
 export { Semaphore } from './semaphore.js';
-export { mapBounded } from './bounded.js';

@@ -10,7 +10,7 @@
  */
 import type { ObjectStore } from '../storage/object-store.js';
 import { newAssetPrefix, parseAssetPrefix, sanitizeFileName, variantKey } from '../storage/key-locator.js';
-import { mapBounded } from './bounded.js';
+import { mapBounded } from '../each-bounded.js';
 import { IMAGE_TYPES } from './media-types.js';
 import type { ProcessedImage } from './process-image.js';
 import type { EncodedImage } from './variants.js';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { LocalObjectStore } from './local/local-object-store.js';
-import type { ObjectStore } from './object-store.js';
-import { S3ObjectStore } from './s3/s3-object-store.js';
+import { LocalDriver } from './local/local-driver.js';
+import { S3Driver } from './s3/s3-driver.js';
+import { Store } from './store.js';
 
 /** Folder of the local driver's objects inside DATA_DIR. */
 export function localStoreRoot(config: Config): string {
@@ -11,14 +11,7 @@ export function localStoreRoot(config: Config): string {
 }
 
 /** The configured store: S3 (AWS or a custom endpoint) or a folder under DATA_DIR. */
-export function createObjectStore(config: Config, secret: string, logger: Logger): ObjectStore {
-  if (config.storageDriver === 's3') {
-    return new S3ObjectStore({ s3: config.s3, signedUrlTtl: config.signedUrlTtl, logger });
-  }
-  return new LocalObjectStore({
-    root: localStoreRoot(config),
-    baseUrl: config.appUrl,
-    secret,
-    signedUrlTtl: config.signedUrlTtl,
-  });
+export function createObjectStore(config: Config, logger: Logger): Store {
+  if (config.storageDriver === 's3') return new Store(new S3Driver({ s3: config.s3, logger }));
+  return new Store(new LocalDriver({ root: localStoreRoot(config) }));
 }

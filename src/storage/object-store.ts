@@ -159,22 +159,80 @@ export interface PresignedPost {
   fields: Record<string, string>;
 }
 
+/**
+ * What a store can do beyond the core primitives, as data: callers ask `capabilities`, never
+ * `instanceof` a driver or its name.
+ */
+export interface StoreCapabilities {
+  /** The store signs time-limited GET URLs itself (S3 presigned GET); otherwise the app serves its objects (`/media/…`). */
+  presignedGet: boolean;
+  /** The store takes direct browser uploads under a policy it enforces (S3 presigned POST); otherwise the app's `/media-upload`. */
+  presignedPost: boolean;
+  /** The store's objects can be reached under a public (CDN) base URL (S3_PUBLIC_URL). */
+  publicUrl: boolean;
+  /**
+   * Whether a put carrying `PutOptions.sha256` is refused when the bytes received differ: `true`
+   * (the driver hashes what it writes), or `'probe'` (ask the server once: `checksSha256OnWrite`).
+   */
+  sha256OnWrite: true | 'probe';
+  /** Keys one `deleteBatch` request takes (S3: 1000); 0 when the driver deletes one key at a time. */
+  deleteBatchSize: number;
+}
+
+/**
+ * What a storage driver implements: a handful of primitives. The facade (`Store`, store.ts)
+ * has already checked the key (and prefix), refused an aborted signal and a body whose known size
+ * is over `maxBytes`, and clamped a list's limit to 1..1000; it wraps whatever the driver throws
+ * that is not a StorageError, and ends a get's body when the caller's signal fires.
+ */
+export interface StorageDriver {
+  readonly name: 's3' | 'local' | 'spool';
+  /** Where objects go, for people: `s3://bucket`, a folder, the database spool. */
+  readonly location: string;
+  readonly capabilities: StoreCapabilities;
+  put(key: string, body: Readable | Uint8Array, options: PutOptions): Promise<PutResult>;
+  /** A valid range (checked by the facade) starting past the end throws ObjectNotFound. */
+  get(key: string, options: GetOptions): Promise<GetResult>;
+  head(key: string, options: SignalOption): Promise<HeadResult>;
+  /** Idempotent: deleting a missing key succeeds. */
+  delete(key: string, options: SignalOption): Promise<void>;
+  list(prefix: string, options: ListOptions & { limit: number }): Promise<ListPage>;
+  close(): Promise<void>;
+  /** One request deleting up to `capabilities.deleteBatchSize` keys; per-key failures reported. */
+  deleteBatch?(keys: string[], options: SignalOption): Promise<DeleteManyResult>;
+  /** With `sha256OnWrite: 'probe'`: whether this server checks the sha256 a put is signed with. */
+  probeSha256OnWrite?(options: SignalOption): Promise<boolean>;
+  /** With `presignedGet`: a time-limited GET URL. */
+  presignGet?(key: string, options: { expiresIn: number; contentDisposition?: string | undefined; cacheControl: string }): Promise<string>;
+  /** With `presignedPost`: a form for a direct browser upload to exactly `key`. */
+  presignPost?(key: string, options: PresignedPostOptions & { expiresIn: number }): Promise<PresignedPost>;
+}
+
+/**
+ * The storage facade every caller uses (store.ts: `new Store(driver)`): keys checked once,
+ * aborts honoured, every failure a StorageError, and `exists`, `deleteMany` and `listAll` built
+ * once over the driver's primitives. URLs for an object are made by `DeliveryUrls`
+ * (delivery-urls.ts), which asks the store's capabilities.
+ */
 export interface ObjectStore {
-  /** `s3` or `local`. */
-  readonly driver: 's3' | 'local';
+  readonly driver: StorageDriver['name'];
   /** Where objects go, for people: `s3://bucket` or a folder. */
   readonly location: string;
+  readonly capabilities: StoreCapabilities;
+  /** The driver itself: for the delivery URLs (presigning) only. */
+  readonly backend: StorageDriver;
 
   /**
    * Stores `body` under `key` (never partially: on any failure nothing is left under `key`).
-   * A `Uint8Array` body is sent as one PutObject.
+   * A `Uint8Array` body is sent as one PutObject. The store owns a stream body once called: a
+   * failed put never leaves it half-read.
    * @throws StorageError TooLarge | Aborted | InvalidKey | BucketMissing | BadCredentials | AccessDenied | StoreUnreachable | StoreError
    */
   put(key: string, body: Readable | Uint8Array, options: PutOptions): Promise<PutResult>;
 
   /**
-   * Opens the object (or a byte range of it) as a stream.
-   * @throws StorageError ObjectNotFound (also for a range starting past the end: `InvalidKey` is never used for ranges) | …
+   * Opens the object (or a byte range of it) as a stream; the caller's abort still ends the body after it returns.
+   * @throws StorageError ObjectNotFound (also for a range starting past the end) | StoreError (an invalid range) | …
    */
   get(key: string, options?: GetOptions): Promise<GetResult>;
 
@@ -187,7 +245,7 @@ export interface ObjectStore {
   /** Deletes one object; deleting a missing key succeeds (idempotent). */
   delete(key: string, options?: SignalOption): Promise<void>;
 
-  /** Deletes up to any number of keys (batched by 1000); per-key failures are reported, not thrown. */
+  /** Deletes any number of keys (in the driver's batches, or a few at a time); per-key failures are reported, not thrown. */
   deleteMany(keys: readonly string[], options?: SignalOption): Promise<DeleteManyResult>;
 
   /** One page of objects whose keys start with `prefix`, ascending. */
@@ -206,21 +264,6 @@ export interface ObjectStore {
    * @throws StorageError when the store cannot be asked (unreachable, bad credentials, …)
    */
   checksSha256OnWrite(options?: SignalOption): Promise<boolean>;
-
-  /** Server-side copy (content type, cache control and metadata kept). @throws StorageError ObjectNotFound | … */
-  copy(sourceKey: string, destinationKey: string, options?: SignalOption): Promise<void>;
-
-  /** The object's public (or CDN) URL, or `undefined` when the store has no public base. */
-  publicUrl(key: string): string | undefined;
-
-  /** A time-limited GET URL that works without credentials. */
-  signedUrl(key: string, options?: SignedUrlOptions): Promise<string>;
-
-  /**
-   * A presigned POST for a direct browser upload to exactly `key`, enforced by the store
-   * itself: only that key, only that Content-Type, only 1..maxBytes bytes, only until expiry.
-   */
-  presignedPost(key: string, options: PresignedPostOptions): Promise<PresignedPost>;
 
   /** Releases sockets and handles. */
   close(): Promise<void>;

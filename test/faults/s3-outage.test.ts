@@ -74,7 +74,7 @@ describe('an S3 outage', () => {
 
     // Processing runs during the outage too: its outputs go to the spool.
     await t.drain();
-    expect(t.runtime.stores.breaker?.state).not.toBe('closed');
+    expect(t.runtime.stores.breakerState).not.toBe('closed');
     const spooled = await count(`select count(*) as n from assets where location = 'spool' and status = 'ready'`);
     expect(spooled).toBeGreaterThanOrEqual(N - 8);
     expect(await count(`select count(*) as n from spool_objects`)).toBeGreaterThan(0);

@@ -42,7 +42,7 @@ describe('hostile input answered correctly and fast', () => {
     const key = 't/1/img/0192f4a1-0000-7000-8000-000000000000/original.jpg';
     const bytes = Buffer.alloc(1000, 7);
     await t.runtime.appServed!.put(key, bytes, { contentType: 'image/jpeg' });
-    const signed = new URL(await t.runtime.appServed!.signedUrl(key));
+    const signed = new URL(await t.runtime.delivery.signedUrl(t.runtime.appServed!, key));
     const url = `${signed.pathname}${signed.search}`;
 
     // 1,200 spaces each side took 6.5 s; this header, near Node's 16 KB limit, would have taken hours.

@@ -41,7 +41,7 @@ describe('signed media on the local driver', () => {
   });
 
   it('is served `private, max-age=` the seconds its signature has left, never the stored public, immutable header', async () => {
-    const signed = new URL(await t.runtime.store.signedUrl(key, { expiresIn: 90 }));
+    const signed = new URL(await t.runtime.delivery.signedUrl(t.runtime.store, key, { expiresIn: 90 }));
     const expires = Number(signed.searchParams.get('expires'));
     const before = Date.now();
     const res = await t.app.inject({ method: 'GET', url: signed.pathname + signed.search });
@@ -59,13 +59,13 @@ describe('signed media on the local driver', () => {
       headers: { 'if-none-match': String(res.headers.etag) },
     });
     expect([notModified.statusCode, notModified.headers['cache-control']]).toEqual([304, expect.stringMatching(/^private, max-age=\d+$/)]);
-    const last = new URL(await t.runtime.store.signedUrl(key, { expiresIn: 1 }));
+    const last = new URL(await t.runtime.delivery.signedUrl(t.runtime.store, key, { expiresIn: 1 }));
     const lastSecond = await t.app.inject({ method: 'HEAD', url: last.pathname + last.search });
     expect(lastSecond.headers['cache-control']).toMatch(/^private, max-age=[01]$/);
   });
 
   it('is logged without its signature', async () => {
-    const signed = new URL(await t.runtime.store.signedUrl(key, { expiresIn: 60 }));
+    const signed = new URL(await t.runtime.delivery.signedUrl(t.runtime.store, key, { expiresIn: 60 }));
     const signature = signed.searchParams.get('signature')!;
     expect((await t.app.inject({ method: 'GET', url: signed.pathname + signed.search })).statusCode).toBe(200);
     // A presigned S3 URL's parts, sent to the app, are masked the same way.

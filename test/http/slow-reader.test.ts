@@ -48,7 +48,7 @@ describe('a client that reads a large answer slowly', () => {
     ] as const) {
       const key = `t/1/img/0192f4a1-0000-7000-8000-00000000bead/${name}.webp`;
       await t.runtime.store.put(key, Buffer.alloc(size, 0x5a), { contentType: 'image/webp' });
-      const signed = new URL(await t.runtime.store.signedUrl(key, { expiresIn: 600 }));
+      const signed = new URL(await t.runtime.delivery.signedUrl(t.runtime.store, key, { expiresIn: 600 }));
       paths[name] = signed.pathname + signed.search;
     }
   }, 60_000);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { LocalObjectStore } from '../../src/storage/local/local-object-store.js';
+import { LocalDriver } from '../../src/storage/local/local-driver.js';
+import { Store } from '../../src/storage/store.js';
 import type { ObjectStore, PutOptions, PutResult } from '../../src/storage/object-store.js';
 import type { Readable } from 'node:stream';
 
@@ -65,19 +66,14 @@ export async function* chunksOf(bytes: Uint8Array, size = 16 * 1024): AsyncGener
 }
 
 export interface TempStore {
-  store: LocalObjectStore;
+  store: Store;
   keys(prefix?: string): Promise<string[]>;
   cleanup(): Promise<void>;
 }
 
 export async function tempStore(): Promise<TempStore> {
   const root = await mkdtemp(path.join(tmpdir(), 'vitrina-media-'));
-  const store = new LocalObjectStore({
-    root,
-    baseUrl: 'http://localhost:3000',
-    secret: 'test-secret-test-secret-test-secret',
-    signedUrlTtl: 60,
-  });
+  const store = new Store(new LocalDriver({ root }));
   return {
     store,
     async keys(prefix = '') {

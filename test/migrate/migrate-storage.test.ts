@@ -10,9 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateStorage, type StorageMigrationOptions } from '../../src/jobs/storage-migration/migrate-storage.js';
 import { silentLogger } from '../../src/logger.js';
-import { LocalObjectStore } from '../../src/storage/local/local-object-store.js';
+import { LocalDriver } from '../../src/storage/local/local-driver.js';
 import type { ObjectStore } from '../../src/storage/object-store.js';
-import { S3ObjectStore } from '../../src/storage/s3/s3-object-store.js';
+import { S3Driver } from '../../src/storage/s3/s3-driver.js';
+import { Store } from '../../src/storage/store.js';
 import { createTestDatabase, type Backend, type TestDatabase } from '../support/database.js';
 import { localRawInspector } from '../storage/local-raw-inspector.js';
 import type { RawInspector } from '../storage/raw-inspector.js';
@@ -36,7 +37,7 @@ async function localEnd(): Promise<End> {
   const root = await mkdtemp(path.join(tmpdir(), 'vitrina-migrate-'));
   const raw = localRawInspector(root);
   return {
-    store: new LocalObjectStore({ root, baseUrl: 'http://localhost', secret: 'x'.repeat(32), signedUrlTtl: 60 }),
+    store: new Store(new LocalDriver({ root })),
     raw,
     name: `local:${root}`,
     async cacheControl(key) {
@@ -60,7 +61,7 @@ async function s3End(): Promise<End> {
   const s3 = testS3Config({ S3_BUCKET: bucket });
   const admin = rawS3Client(s3);
   await createBucket(admin, bucket);
-  const store = new S3ObjectStore({ s3, signedUrlTtl: 60, logger: silentLogger });
+  const store = new Store(new S3Driver({ s3, logger: silentLogger }));
   return {
     store,
     raw: createS3RawInspector(admin, bucket),

@@ -1,51 +1,31 @@
 /**
- * The ObjectStore contract, run against every driver. Every check goes through `raw` (the raw
- * SDK, or the filesystem), never through the driver under test.
+ * The storage contract, run through the facade (`Store`) against every driver. Every check goes
+ * through `raw` (the raw SDK, the filesystem, SQL on the spool table), never through the store
+ * under test. URLs are not the store's business any more: delivery-urls.test.ts has them.
  *
  * @example
- *   describeObjectStoreContract('LocalObjectStore', async (options) => {
- *     const store = new LocalObjectStore({ ..., publicBaseUrl: options.publicBaseUrl });
+ *   describeObjectStoreContract('local folder', async () => {
+ *     const root = await mkdtemp(path.join(tmpdir(), 'vitrina-'));
+ *     const store = new Store(new LocalDriver({ root }));
  *     return { store, raw: localRawInspector(root), cleanup: () => rm(root, { recursive: true }) };
  *   });
- *
- * `signedUrl` and `presignedPost` are fetched with the global `fetch`: a driver whose URLs are
- * served by the app must have that server listening before `setup` resolves.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ObjectStore } from '../../src/storage/object-store.js';
+import type { Store } from '../../src/storage/store.js';
 import type { RawInspector } from './raw-inspector.js';
-import { bytes, endlessStream, expectStorageError, postForm, readAll, sha256, streamOf, untouchedStream } from './contract-helpers.js';
+import { bytes, endlessStream, expectStorageError, readAll, sha256, streamOf, untouchedStream } from './contract-helpers.js';
 
 export interface ContractFixture {
-  store: ObjectStore;
+  store: Store;
   raw: RawInspector;
   cleanup(): Promise<void>;
-}
-
-/** What a driver offers beyond the core contract (both default to true). */
-export interface ContractCapabilities {
-  /** Direct browser uploads with a store-enforced policy. */
-  presignedPost?: boolean;
-  /** A public (CDN) base URL. */
-  publicBase?: boolean;
-}
-
-export interface ContractSetupOptions {
-  /** Public (CDN) base URL the store should build `publicUrl`s on; unset means none. */
-  publicBaseUrl?: string | undefined;
 }
 
 const MiB = 1024 * 1024;
 const INVALID_KEYS = ['../x', '/abs', 'a/../b', 'a\u0000b', '', 'a//b', 'a\\b', 'a\uD800b'];
 
-export function describeObjectStoreContract(
-  name: string,
-  setup: (options: ContractSetupOptions) => Promise<ContractFixture>,
-  capabilities: ContractCapabilities = {},
-): void {
-  const { presignedPost = true, publicBase = true } = capabilities;
+export function describeObjectStoreContract(name: string, setup: () => Promise<ContractFixture>): void {
   describe(`ObjectStore contract: ${name}`, () => {
     let fx: ContractFixture;
     const root = `contract-${randomUUID()}/`;
@@ -54,7 +34,7 @@ export function describeObjectStoreContract(
     const prefix = () => `${root}${++n}/`;
 
     beforeAll(async () => {
-      fx = await setup({});
+      fx = await setup();
     }, 60_000);
     afterAll(async () => {
       await fx?.cleanup();
@@ -282,24 +262,6 @@ export function describeObjectStoreContract(
       });
     });
 
-    describe('copy', () => {
-      it('copies bytes, type, cache control and metadata', async () => {
-        const p = prefix();
-        const data = bytes(5000);
-        await fx.store.put(`${p}src file.png`, data, { contentType: 'image/png', cacheControl: 'no-cache', metadata: { a: 'b' } });
-        await fx.store.copy(`${p}src file.png`, `${p}dst.png`);
-        expect((await fx.raw.read(`${p}dst.png`))?.equals(data)).toBe(true);
-        expect(await fx.raw.contentType(`${p}dst.png`)).toBe('image/png');
-        expect(await fx.store.head(`${p}dst.png`)).toMatchObject({ cacheControl: 'no-cache', metadata: { a: 'b' } });
-      });
-
-      it('answers ObjectNotFound for a missing source', async () => {
-        const p = prefix();
-        await expectStorageError(fx.store.copy(`${p}missing`, `${p}dst`), 'ObjectNotFound');
-        expect(await fx.raw.listKeys(p)).toEqual([]);
-      });
-    });
-
     describe('keys', () => {
       it.each(INVALID_KEYS)('refuses %j with InvalidKey for put, get, head and delete', async (key) => {
         await expectStorageError(fx.store.put(key, bytes(1), { contentType: 'x/y' }), 'InvalidKey');
@@ -308,103 +270,5 @@ export function describeObjectStoreContract(
         await expectStorageError(fx.store.delete(key), 'InvalidKey');
       });
     });
-
-    describe('URLs', () => {
-      it('signs a GET URL that serves the bytes with the asked Content-Disposition', async () => {
-        const p = prefix();
-        const data = bytes(2048);
-        await fx.raw.write(`${p}a.bin`, data, 'application/octet-stream');
-        await fx.raw.write(`${p}b.bin`, bytes(10), 'application/octet-stream');
-        const disposition = 'attachment; filename="a.bin"';
-        const url = await fx.store.signedUrl(`${p}a.bin`, { contentDisposition: disposition, expiresIn: 60 });
-        const res = await fetch(url);
-        expect(res.status).toBe(200);
-        expect(res.headers.get('content-disposition')).toBe(disposition);
-        // Private, and cached no longer than the signature lives: no shared cache keeps it past expiry.
-        const cacheControl = res.headers.get('cache-control') ?? '';
-        expect(cacheControl).toMatch(/^private, max-age=\d{1,2}$/);
-        expect(Number(cacheControl.split('=')[1])).toBeLessThanOrEqual(60);
-        expect(Buffer.from(await res.arrayBuffer()).equals(data)).toBe(true);
-
-        // The same signature for another key, or a changed signature, is refused.
-        const otherKey = new URL(url);
-        otherKey.pathname = otherKey.pathname.replace(/a\.bin$/, 'b.bin');
-        expect(await statusOf(otherKey.toString())).toBeGreaterThanOrEqual(400);
-        const tampered = new URL(url);
-        for (const [name, value] of tampered.searchParams) {
-          if (/sig|token/i.test(name)) tampered.searchParams.set(name, value.slice(0, -1) + (value.endsWith('0') ? '1' : '0'));
-        }
-        expect(await statusOf(tampered.toString())).toBeGreaterThanOrEqual(400);
-      });
-
-      it('refuses an expired signed URL', async () => {
-        const p = prefix();
-        await fx.raw.write(`${p}a.bin`, bytes(10), 'application/octet-stream');
-        const url = await fx.store.signedUrl(`${p}a.bin`, { expiresIn: 1 });
-        await sleep(2_500);
-        const status = await statusOf(url);
-        expect(status).toBeGreaterThanOrEqual(400);
-        expect(status).toBeLessThan(500);
-      }, 10_000);
-
-      onlyIf(!presignedPost)('refuses to presign a POST it could not enforce', async () => {
-        await expectStorageError(fx.store.presignedPost(`${prefix()}x.png`, { contentType: 'image/png', maxBytes: 10 }), 'StoreError');
-      });
-
-      onlyIf(presignedPost)('presigns a POST the store itself enforces', async () => {
-        const p = prefix();
-        const key = `${p}upload.png`;
-        const post = await fx.store.presignedPost(key, { contentType: 'image/png', maxBytes: 1000 });
-        expect(post.fields['Content-Type']).toBe('image/png');
-
-        const over = await postForm(post.url, post.fields, bytes(1001), 'image/png');
-        expect(over.status).toBeGreaterThanOrEqual(400);
-        expect(over.status).toBeLessThan(500);
-        const wrongType = await postForm(post.url, { ...post.fields, 'Content-Type': 'text/html' }, bytes(10), 'text/html');
-        expect(wrongType.status).toBeGreaterThanOrEqual(400);
-        expect(wrongType.status).toBeLessThan(500);
-        const otherKey = await postForm(post.url, { ...post.fields, key: `${p}other.png` }, bytes(10), 'image/png');
-        expect(otherKey.status).toBeGreaterThanOrEqual(400);
-        expect(otherKey.status).toBeLessThan(500);
-        expect(await fx.raw.listKeys(p)).toEqual([]);
-
-        const data = bytes(1000);
-        const ok = await postForm(post.url, post.fields, data, 'image/png');
-        expect(ok.status, await ok.clone().text()).toBeGreaterThanOrEqual(200);
-        expect(ok.status).toBeLessThan(400);
-        expect((await fx.raw.read(key))?.equals(data)).toBe(true);
-        expect(await fx.raw.contentType(key)).toBe('image/png');
-        expect(await fx.raw.listKeys(p)).toEqual([key]);
-      });
-
-      onlyIf(!publicBase)('never gives a public URL', async () => {
-        expect(fx.store.publicUrl('t/1/img/a b.jpg')).toBeUndefined();
-      });
-
-      onlyIf(publicBase)(
-        'gives a public URL only when a public base is configured',
-        async () => {
-          expect(fx.store.publicUrl('t/1/img/a b.jpg')).toBeUndefined();
-          const pub = await setup({ publicBaseUrl: 'https://cdn.example.test/media' });
-          try {
-            expect(pub.store.publicUrl('t/1/img/a b.jpg')).toBe('https://cdn.example.test/media/t/1/img/a%20b.jpg');
-          } finally {
-            await pub.cleanup();
-          }
-        },
-        30_000,
-      );
-    });
   });
-}
-
-/** `it` for a test that applies to this driver; nothing at all (not even "skipped") otherwise. */
-function onlyIf(applies: boolean): (name: string, test: () => Promise<void>, timeout?: number) => void {
-  return applies ? (name, test, timeout) => it(name, test, timeout) : () => undefined;
-}
-
-async function statusOf(url: string): Promise<number> {
-  const res = await fetch(url);
-  await res.arrayBuffer();
-  return res.status;
 }

@@ -1,6 +1,6 @@
 /**
  * RawInspector for the local driver: reads and writes the store's folders with node:fs
- * directly, never through LocalObjectStore.
+ * directly, never through the driver.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';

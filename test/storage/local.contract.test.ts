@@ -1,19 +1,21 @@
 /**
- * The ObjectStore contract against LocalObjectStore on a real folder, with the app's media
- * routes listening so signed URLs and presigned POSTs are exercised over HTTP — once as the app
- * reads (streamed in 64 KiB chunks), once as a migration does (a read chunk of 256 KiB: smaller
- * objects and ranges are read whole at once).
+ * The storage contract through the facade over a LocalDriver on a real folder, checked through
+ * node:fs (local-raw-inspector.ts). The app-served URLs of a local store are delivery-urls.test.ts's.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LocalDriver } from '../../src/storage/local/local-driver.js';
+import { Store } from '../../src/storage/store.js';
 import { describeObjectStoreContract } from './contract.js';
-import { startLocalHarness } from './local-harness.js';
 import { localRawInspector } from './local-raw-inspector.js';
 
-describeObjectStoreContract('LocalObjectStore', async ({ publicBaseUrl }) => {
-  const harness = await startLocalHarness({ publicBaseUrl });
-  return { store: harness.store, raw: localRawInspector(harness.root), cleanup: () => harness.cleanup() };
-});
-
-describeObjectStoreContract('LocalObjectStore, objects up to 256 KiB read whole', async ({ publicBaseUrl }) => {
-  const harness = await startLocalHarness({ publicBaseUrl, readChunkSize: 256 * 1024 });
-  return { store: harness.store, raw: localRawInspector(harness.root), cleanup: () => harness.cleanup() };
+describeObjectStoreContract('local folder', async () => {
+  const sandbox = await mkdtemp(path.join(tmpdir(), 'vitrina-local-'));
+  const root = path.join(sandbox, 'store');
+  return {
+    store: new Store(new LocalDriver({ root })),
+    raw: localRawInspector(root),
+    cleanup: () => rm(sandbox, { recursive: true, force: true }),
+  };
 });

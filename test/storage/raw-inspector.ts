@@ -1,6 +1,6 @@
 /**
  * What the contract suite uses to check a driver's work without going through the driver:
- * the raw AWS SDK for S3, the filesystem for the local driver.
+ * the raw AWS SDK for S3, the filesystem for the local driver, SQL for the database spool.
  */
 export interface RawInspector {
   /** Bytes stored under `key`, or undefined when there is no such object. */

@@ -1,9 +1,10 @@
-/** How S3ObjectStore fails: credentials, network, missing bucket, aborted and over-limit multipart puts. */
+/** How the S3 driver (behind the facade) fails: credentials, network, missing bucket, aborted and over-limit multipart puts. */
 import { randomBytes } from 'node:crypto';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
-import { S3ObjectStore } from '../../src/storage/s3/s3-object-store.js';
+import { S3Driver } from '../../src/storage/s3/s3-driver.js';
+import { Store } from '../../src/storage/store.js';
 import { endlessStream, expectStorageError, streamOf } from './contract-helpers.js';
 import { recordingClient } from './s3-recording-client.js';
 import { createBucket, destroyBucket, rawS3Client, testS3Config, uniqueBucketName } from './s3-test-env.js';
@@ -14,7 +15,7 @@ const good = testS3Config({ S3_BUCKET: bucket, S3_PART_SIZE: String(5 * MiB) });
 const admin = rawS3Client(good);
 
 function storeWith(overrides: Record<string, string>) {
-  return new S3ObjectStore({ s3: testS3Config({ S3_BUCKET: bucket, ...overrides }), signedUrlTtl: 60, logger: silentLogger });
+  return new Store(new S3Driver({ s3: testS3Config({ S3_BUCKET: bucket, ...overrides }), logger: silentLogger }));
 }
 
 async function openUploads(): Promise<number> {
@@ -93,7 +94,7 @@ it('reports a missing bucket as BucketMissing', async () => {
 describe('multipart', () => {
   it('aborts a 12 MiB multipart put mid-way and leaves no upload open', async () => {
     const { client, sent } = recordingClient(good);
-    const store = new S3ObjectStore({ s3: good, signedUrlTtl: 60, client });
+    const store = new Store(new S3Driver({ s3: good, client }));
     const controller = new AbortController();
     const total = 12 * MiB;
     // Abort once more than one part has gone through the meter, before the stream ends.
@@ -114,7 +115,7 @@ describe('multipart', () => {
 
   it('refuses an over-limit multipart stream with TooLarge and leaves no upload open', async () => {
     const { client, sent } = recordingClient(good);
-    const store = new S3ObjectStore({ s3: good, signedUrlTtl: 60, client });
+    const store = new Store(new S3Driver({ s3: good, client }));
     try {
       await expectStorageError(
         store.put('mp/too-large.bin', streamOf(Buffer.alloc(12 * MiB, 3), MiB), { contentType: 'x/y', maxBytes: 11 * MiB }),

@@ -2,13 +2,14 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
-import { S3ObjectStore } from '../../src/storage/s3/s3-object-store.js';
+import { S3Driver } from '../../src/storage/s3/s3-driver.js';
+import { Store } from '../../src/storage/store.js';
 import { createBucket, destroyBucket, rawS3Client, testS3Config, uniqueBucketName } from './s3-test-env.js';
 
 const MiB = 1024 * 1024;
 const s3 = testS3Config({ S3_BUCKET: uniqueBucketName('large') });
 const admin = rawS3Client(s3);
-const store = new S3ObjectStore({ s3, signedUrlTtl: 60, logger: silentLogger });
+const store = new Store(new S3Driver({ s3, logger: silentLogger }));
 
 beforeAll(() => createBucket(admin, s3.bucket));
 afterAll(async () => {

@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createS3Client } from '../../src/storage/s3/s3-client.js';
-import { S3ObjectStore } from '../../src/storage/s3/s3-object-store.js';
-import { bytes, streamOf } from './contract-helpers.js';
+import { S3Driver } from '../../src/storage/s3/s3-driver.js';
+import { Store } from '../../src/storage/store.js';
+import { bytes, expectStorageError, streamOf } from './contract-helpers.js';
 import { recordingClient } from './s3-recording-client.js';
 import { createBucket, destroyBucket, rawS3Client, testS3Config, uniqueBucketName } from './s3-test-env.js';
 
@@ -12,7 +13,7 @@ const MiB = 1024 * 1024;
 const s3 = testS3Config({ S3_BUCKET: uniqueBucketName('put'), S3_PART_SIZE: String(5 * MiB) });
 const admin = rawS3Client(s3);
 const { client, sent } = recordingClient(s3);
-const store = new S3ObjectStore({ s3, signedUrlTtl: 60, client });
+const store = new Store(new S3Driver({ s3, client }));
 
 beforeAll(() => createBucket(admin, s3.bucket));
 afterAll(async () => {
@@ -32,6 +33,15 @@ it('signs a buffer put with our own sha256 as x-amz-content-sha256', async () =>
   expect(put?.headers.authorization).toMatch(/SignedHeaders=[^,]*x-amz-content-sha256/);
 });
 
+it("signs the caller's sha256 as it stands (the SDK does not hash the bytes again), so the server refuses bytes that differ", async () => {
+  const given = createHash('sha256').update('other bytes').digest('hex');
+  sent.length = 0;
+  const err = await expectStorageError(store.put('hash/given', bytes(1000), { contentType: 'x/y', sha256: given }), 'StoreError');
+  expect(err.message).toMatch(/do not match the sha256 they were sent with/);
+  expect(sent.find((r) => r.command === 'PutObjectCommand')?.headers['x-amz-content-sha256']).toBe(given);
+  expect(await store.exists('hash/given')).toBe(false);
+});
+
 it('relies on a server that checks x-amz-content-sha256 against the bytes', async () => {
   const command = new PutObjectCommand({ Bucket: s3.bucket, Key: 'hash/wrong', Body: bytes(1000) });
   command.middlewareStack.add(
@@ -47,7 +57,7 @@ it('relies on a server that checks x-amz-content-sha256 against the bytes', asyn
 });
 
 it('finds out once that the server checks the sha256 of what it receives', async () => {
-  const probing = new S3ObjectStore({ s3, signedUrlTtl: 60, client });
+  const probing = new Store(new S3Driver({ s3, client }));
   sent.length = 0;
   expect(await probing.checksSha256OnWrite()).toBe(true);
   expect(await probing.checksSha256OnWrite()).toBe(true);
@@ -69,7 +79,7 @@ it('tells a server that stores bytes whatever their sha256 (here: RGW sent the r
     { step: 'build', name: 'rightHash', priority: 'low' },
   );
   try {
-    const probing = new S3ObjectStore({ s3, signedUrlTtl: 60, client: lax });
+    const probing = new Store(new S3Driver({ s3, client: lax }));
     expect(await probing.checksSha256OnWrite()).toBe(false);
     expect((await admin.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: '_vitrina/' }))).KeyCount).toBe(0);
   } finally {

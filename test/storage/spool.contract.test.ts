@@ -1,19 +1,16 @@
 /**
- * The ObjectStore contract against the database fallback spool, on PostgreSQL and PGlite,
- * with the app's media route listening so its signed URLs are fetched over HTTP. Checks go
- * through SQL on the spool table, never through the store under test.
+ * The storage contract against the database fallback spool (`new Store(new
+ * DatabaseSpoolDriver({ db }))`), on PostgreSQL and PGlite. Checks go through SQL on the spool
+ * table, never through the store under test; its app-served links are delivery-urls.test.ts's.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import Fastify from 'fastify';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AppContext } from '../../src/app-context.js';
-import { loadConfig } from '../../src/config.js';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/schema.js';
-import { AppError } from '../../src/errors.js';
-import mediaGet from '../../src/http/routes/media-get.js';
-import { silentLogger } from '../../src/logger.js';
-import { DatabaseSpoolStore } from '../../src/storage/spool/database-spool-store.js';
-import { BACKENDS, createTestDatabase } from '../support/database.js';
+import { DatabaseSpoolDriver } from '../../src/storage/spool/database-spool-driver.js';
+import { Store } from '../../src/storage/store.js';
+import { BACKENDS, createTestDatabase, useTestDatabase } from '../support/database.js';
+import { bytes } from './contract-helpers.js';
 import { describeObjectStoreContract } from './contract.js';
 import type { RawInspector } from './raw-inspector.js';
 
@@ -48,31 +45,36 @@ function spoolInspector(db: Db): RawInspector {
 }
 
 for (const backend of BACKENDS) {
-  describeObjectStoreContract(
-    `DatabaseSpoolStore on ${backend}`,
-    async () => {
-      const database = await createTestDatabase(backend);
-      const secret = randomBytes(32).toString('hex');
-      const app = Fastify();
-      app.setErrorHandler((err, _request, reply) =>
-        reply.status(err instanceof AppError ? err.status : 500).send({ error: { message: (err as Error).message } }),
-      );
-      // The route needs its store before the server has a port; a second instance on the same
-      // table (as another app instance would be) serves it, the returned one knows the real URL.
-      const serving = new DatabaseSpoolStore({ db: database.db, baseUrl: 'http://unused.invalid', secret, signedUrlTtl: 60 });
-      const ctx: AppContext = { config: loadConfig({}), logger: silentLogger, secret, store: serving, appServed: serving };
-      await app.register(async (scope) => mediaGet(scope, ctx));
-      const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-      const store = new DatabaseSpoolStore({ db: database.db, baseUrl, secret, signedUrlTtl: 60 });
-      return {
-        store,
-        raw: spoolInspector(database.db),
-        async cleanup() {
-          await app.close();
-          await database.cleanup();
-        },
-      };
-    },
-    { presignedPost: false, publicBase: false },
-  );
+  describeObjectStoreContract(`database spool on ${backend}`, async () => {
+    const database = await createTestDatabase(backend);
+    return {
+      store: new Store(new DatabaseSpoolDriver({ db: database.db })),
+      raw: spoolInspector(database.db),
+      cleanup: () => database.cleanup(),
+    };
+  });
+
+  describe(`database spool on ${backend}: what only the spool does`, () => {
+    const database = useTestDatabase(backend);
+
+    it('counts the bytes it holds, and deletes a batch in one statement', async () => {
+      const spool = new DatabaseSpoolDriver({ db: database.db });
+      const store = new Store(spool);
+      const before = await spool.usedBytes();
+      const keys = Array.from({ length: 5 }, (_, i) => `t/1/incoming/${i}`);
+      for (const key of keys) await store.put(key, bytes(1000), { contentType: 'image/png' });
+      expect((await spool.usedBytes()) - before).toBe(5000);
+      const result = await store.deleteMany([...keys, 't/1/incoming/missing']);
+      expect(result).toEqual({ deleted: [...keys, 't/1/incoming/missing'], failed: [] });
+      expect(await spool.usedBytes()).toBe(before);
+    });
+
+    it('keeps the sha256 it computed on write, and reports it on head', async () => {
+      const store = new Store(new DatabaseSpoolDriver({ db: database.db }));
+      const data = bytes(2048);
+      const put = await store.put('t/2/incoming/a', data, { contentType: 'image/png' });
+      expect(put.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+      expect((await store.head('t/2/incoming/a')).sha256).toBe(put.sha256);
+    });
+  });
 }

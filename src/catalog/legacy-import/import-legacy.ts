@@ -15,9 +15,9 @@
  */
 import type { MediaConfig } from '../../config.js';
 import { isAppError } from '../../errors.js';
-import { eachBounded } from '../../jobs/each-bounded.js';
+import { eachBounded } from '../../each-bounded.js';
 import { processAsset, type ProcessDeps } from '../../jobs/process-images.js';
-import { claimProcessing } from '../../media/assets.repository.js';
+import { claimProcessing } from '../../jobs/asset-claims.repository.js';
 import { inspected, inspectUpload, type InspectedUpload } from '../../media/inspect-upload.js';
 import { createProduct, deleteProduct, type CatalogDeps } from '../catalog.service.js';
 import { listUnits } from '../units.repository.js';

@@ -29,8 +29,9 @@ import type { S3Config } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { readWithLimit, tooLargeError } from '../../media/size-limit.js';
-import { S3ObjectStore } from '../../storage/s3/s3-object-store.js';
+import { S3Driver } from '../../storage/s3/s3-driver.js';
 import { isStorageError } from '../../storage/storage-error.js';
+import { Store } from '../../storage/store.js';
 import { checkedFetch, DEFAULT_FETCH_TIMEOUTS, type FetchTimeouts } from './checked-fetch.js';
 import { deadline } from './deadline.js';
 
@@ -61,11 +62,11 @@ export interface LegacyImageSource {
 }
 
 export function legacyImageSource(options: LegacyImageSourceOptions): LegacyImageSource {
-  const buckets = new Map<string, S3ObjectStore>();
-  const storeFor = (s3: S3Config, bucket: string): S3ObjectStore => {
+  const buckets = new Map<string, Store>();
+  const storeFor = (s3: S3Config, bucket: string): Store => {
     let store = buckets.get(bucket);
     if (store === undefined) {
-      store = new S3ObjectStore({ s3: { ...s3, bucket }, signedUrlTtl: 60, logger: options.logger });
+      store = new Store(new S3Driver({ s3: { ...s3, bucket }, logger: options.logger }));
       buckets.set(bucket, store);
     }
     return store;
@@ -138,7 +139,7 @@ function candidates(relative: string, root: string): string[] {
 async function readUrl(
   options: LegacyImageSourceOptions,
   imagePath: string,
-  storeFor: (s3: S3Config, bucket: string) => S3ObjectStore,
+  storeFor: (s3: S3Config, bucket: string) => Store,
   signal: AbortSignal | undefined,
 ): Promise<LegacyImage> {
   let url: URL;

@@ -47,6 +47,10 @@ export function renderMigrationReport(r: MigrationReport, options: { deleteSourc
       ? ` in ${seconds.toFixed(1)} s (${(r.migrated.objects / seconds).toFixed(0)} files/s, ${(r.migrated.bytes / 1e6 / seconds).toFixed(1)} MB/s)`
       : '';
   lines.push(`  migrated        ${size(r.migrated)}${rate}, ${checked(r)}`);
+  if (r.workerThreads.length > 0) {
+    const shares = r.workerThreads.map((t) => t.copies).join(' + ');
+    lines.push(`  copied in       ${r.workerThreads.length} worker thread${r.workerThreads.length === 1 ? '' : 's'} (${shares} objects)`);
+  }
   if (r.recopied > 0) lines.push(`  copied again    ${r.recopied} (the destination's copy was wrong)`);
   lines.push(`  skipped         ${size(r.skipped)} (verified by an earlier run)`);
   if (r.gone > 0) lines.push(`  gone            ${r.gone} (deleted or processed in the app meanwhile)`);

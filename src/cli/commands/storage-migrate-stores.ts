@@ -10,15 +10,16 @@
  * Each end gets a route name (`local:/abs/path`, `s3:http://host:port/bucket`) that keys the
  * migration's progress, and a refusal when both ends are the same store.
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Config, S3Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { localStoreRoot } from '../../storage/create-store.js';
-import { LocalObjectStore } from '../../storage/local/local-object-store.js';
+import { LocalDriver } from '../../storage/local/local-driver.js';
+import type { StoreDescription } from '../../storage/migration/store-description.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { describeEndpoint } from '../../storage/s3/s3-client.js';
-import { S3ObjectStore } from '../../storage/s3/s3-object-store.js';
+import { S3Driver } from '../../storage/s3/s3-driver.js';
+import { Store } from '../../storage/store.js';
 import { s3Settings } from '../s3-settings.js';
 
 export type EndKind = 'local' | 's3';
@@ -41,6 +42,8 @@ export interface MigrateEndFlags {
 export interface StoreEnd {
   kind: EndKind;
   store: ObjectStore;
+  /** The same store as data: what each copy worker opens its own from. */
+  description: StoreDescription;
   /** `local:/abs/path` or `s3:http://host:port/bucket`: names the end in the progress table. */
   name: string;
   /** Set for an S3 end (to create its bucket, and for the closing advice). */
@@ -54,7 +57,7 @@ export async function migrationEnds(
   env: NodeJS.ProcessEnv,
   logger: Logger,
 ): Promise<{ source: StoreEnd; destination: StoreEnd }> {
-  const source = flags.from === 'local' ? localEnd(config, flags.fromDir) : s3End(config, config.s3, logger);
+  const source = flags.from === 'local' ? localEnd(config, flags.fromDir) : s3End(config.s3, logger);
   let destination: StoreEnd;
   if (flags.to === 'local') {
     destination = localEnd(config, flags.toDir);
@@ -73,27 +76,18 @@ export async function migrationEnds(
         S3_PUBLIC_URL: flags.toPublicUrl,
       },
     });
-    destination = s3End(config, s3, logger);
+    destination = s3End(s3, logger);
   }
   return { source, destination };
 }
 
 function localEnd(config: Config, dir: string | undefined): StoreEnd {
   const root = dir === undefined ? localStoreRoot(config) : path.resolve(dir);
-  // The migration never signs a URL, so the local store needs no real key (and none is read or made in DATA_DIR).
-  // It buffers each object whole anyway: read an image in one go rather than 64 KiB at a time.
-  const store = new LocalObjectStore({
-    root,
-    baseUrl: config.appUrl,
-    secret: randomBytes(32).toString('hex'),
-    signedUrlTtl: config.signedUrlTtl,
-    readChunkSize: 1024 * 1024,
-  });
-  return { kind: 'local', store, name: `local:${root}`, s3: undefined };
+  const store = new Store(new LocalDriver({ root }));
+  return { kind: 'local', store, description: { kind: 'local', root }, name: `local:${root}`, s3: undefined };
 }
 
-function s3End(config: Config, s3: S3Config, logger: Logger): StoreEnd {
-  // Thousands of small puts: sent without the SDK's middleware stack where the store allows (direct-put.ts).
-  const store = new S3ObjectStore({ s3, signedUrlTtl: config.signedUrlTtl, logger, directPuts: true });
-  return { kind: 's3', store, name: `s3:${describeEndpoint(s3)}/${s3.bucket}`, s3 };
+function s3End(s3: S3Config, logger: Logger): StoreEnd {
+  const store = new Store(new S3Driver({ s3, logger }));
+  return { kind: 's3', store, description: { kind: 's3', s3 }, name: `s3:${describeEndpoint(s3)}/${s3.bucket}`, s3 };
 }

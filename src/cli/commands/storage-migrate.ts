@@ -17,7 +17,8 @@ import { initStorage } from '../../storage/init-storage.js';
 import type { CheckMode } from '../../storage/migration/copy-verified.js';
 import { progressDisplay } from '../progress-display.js';
 import { S3SettingsError } from '../s3-settings.js';
-import { badInput } from './cli-database.js';
+import { EXIT_BAD_INPUT } from './cli-database.js';
+import { processIo, type CommandIo } from './command-io.js';
 import { migrationExitCode, renderMigrationReport } from './storage-migrate-report.js';
 import { migrationEnds, type EndKind, type MigrateEndFlags, type StoreEnd } from './storage-migrate-stores.js';
 import { getTenant } from '../../tenancy/tenants.repository.js';
@@ -50,7 +51,13 @@ const S3_DESTINATION_FLAGS = [
   'toPublicUrl',
 ] as const;
 
-export function registerStorageMigrate(storage: Command): void {
+/** Where the command's output goes and what it reads its settings from (a test passes its own). */
+export interface MigrateCommandContext {
+  io: CommandIo;
+  env: NodeJS.ProcessEnv;
+}
+
+export function registerStorageMigrate(storage: Command, context: MigrateCommandContext = { io: processIo, env: process.env }): void {
   storage
     .command('migrate')
     .description(
@@ -97,27 +104,35 @@ export function registerStorageMigrate(storage: Command): void {
         '  vitrina storage migrate --from local --to s3 --verify --delete-source\n',
     )
     .action(async (options: Options) => {
-      const checked = checkOptions(options);
-      if (typeof checked === 'string') return badInput(COMMAND, checked);
-      const config = loadConfig(process.env);
-      const logger = createLogger({ level: 'fatal', destination: 2 });
-      let ends;
-      try {
-        ends = await migrationEnds(config, { ...options, from: checked.from, to: checked.to }, process.env, logger);
-      } catch (err) {
-        if (err instanceof S3SettingsError) return badInput(COMMAND, err.message);
-        throw err;
-      }
-      const { source, destination } = ends;
-      try {
-        if (source.name === destination.name)
-          return badInput(COMMAND, `the source and the destination are the same store (${source.name}).`);
-        await migrate(config, options, checked, source, destination);
-      } finally {
-        await source.store.close();
-        await destination.store.close();
-      }
+      process.exitCode = await storageMigrate(options, context);
     });
+}
+
+/** The command's work, once commander has parsed the line: returns the exit code. */
+async function storageMigrate(options: Options, { io, env }: MigrateCommandContext): Promise<number> {
+  const bad = (message: string) => {
+    io.err(`vitrina ${COMMAND}: ${message}\n`);
+    return EXIT_BAD_INPUT;
+  };
+  const checked = checkOptions(options);
+  if (typeof checked === 'string') return bad(checked);
+  const config = loadConfig(env);
+  const logger = createLogger({ level: 'fatal', destination: 2 });
+  let ends;
+  try {
+    ends = await migrationEnds(config, { ...options, from: checked.from, to: checked.to }, env, logger);
+  } catch (err) {
+    if (err instanceof S3SettingsError) return bad(err.message);
+    throw err;
+  }
+  const { source, destination } = ends;
+  try {
+    if (source.name === destination.name) return bad(`the source and the destination are the same store (${source.name}).`);
+    return await migrate({ config, options, checked, source, destination, io, bad });
+  } finally {
+    await source.store.close();
+    await destination.store.close();
+  }
 }
 
 interface Checked {
@@ -155,7 +170,18 @@ function checkOptions(o: Options): Checked | string {
   };
 }
 
-async function migrate(config: Config, options: Options, checked: Checked, source: StoreEnd, destination: StoreEnd): Promise<void> {
+interface Run {
+  config: Config;
+  options: Options;
+  checked: Checked;
+  source: StoreEnd;
+  destination: StoreEnd;
+  io: CommandIo;
+  /** Says what is wrong with the input; returns the exit code for it. */
+  bad: (message: string) => number;
+}
+
+async function migrate({ config, options, checked, source, destination, io, bad }: Run): Promise<number> {
   const controller = new AbortController();
   // As the app does on start: the destination bucket is created when missing (a public-read
   // policy on the image prefix only with S3_PUBLIC_URL). That runs while the database opens —
@@ -186,12 +212,18 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
     await migrateToLatest(database.db);
     const { tenantId } = checked;
     if (tenantId !== undefined && (await getTenant(database.db, tenantId)) === undefined) {
-      return badInput(COMMAND, `there is no tenant with id ${tenantId}.`);
+      return bad(`there is no tenant with id ${tenantId}.`);
     }
     const outcome = await (early ?? prepare());
-    for (const line of outcome?.messages ?? []) if (!/ exists\.$/.test(line)) process.stderr.write(`vitrina ${COMMAND}: ${line}\n`);
+    for (const line of outcome?.messages ?? []) if (!/ exists\.$/.test(line)) io.err(`vitrina ${COMMAND}: ${line}\n`);
     const report = await migrateStorage(
-      { db: database.db, source: source.store, destination: destination.store, route: `${source.name} → ${destination.name}` },
+      {
+        db: database.db,
+        source: source.store,
+        destination: destination.store,
+        route: `${source.name} → ${destination.name}`,
+        ends: { source: source.description, destination: destination.description },
+      },
       {
         tenantId,
         concurrency: checked.concurrency,
@@ -212,7 +244,7 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
       },
     );
     display?.stop();
-    process.stdout.write(
+    io.out(
       options.json
         ? `${JSON.stringify(report, null, 2)}\n`
         : renderMigrationReport(report, {
@@ -220,7 +252,7 @@ async function migrate(config: Config, options: Options, checked: Checked, sourc
             switchHint: switchHint(config, report, destination),
           }),
     );
-    process.exitCode = migrationExitCode(report);
+    return migrationExitCode(report);
   } finally {
     // Nothing left running: a bucket set-up whose result was not needed (the run failed before) ends first.
     await earlyEnded;

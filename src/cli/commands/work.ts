@@ -9,6 +9,7 @@ import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
 import { configureSharp } from '../../media/sharp-runtime.js';
 import { startRuntime } from '../../runtime.js';
+import { parseWorkerMessage, type WorkerMessage } from '../worker-messages.js';
 
 export function registerWork(program: Command): void {
   program
@@ -22,27 +23,29 @@ export function registerWork(program: Command): void {
       const logger = createLogger({ level: config.logLevel, name: 'vitrina-work' });
       configureSharp();
       // Under a parent `vitrina serve`, the work done here is counted in the parent's /metrics.
-      const send = process.send?.bind(process);
+      const parentSend = process.send?.bind(process);
+      const send =
+        parentSend === undefined ? undefined : (message: WorkerMessage) => void parentSend(message, undefined, {}, () => undefined);
       const runtime = await startRuntime(config, logger, {
         jobs: true,
         initStorage: false,
-        forwardMetrics: send === undefined ? undefined : (event) => void send({ metric: event }, undefined, {}, () => undefined),
+        forwardMetrics: send === undefined ? undefined : (event) => send({ type: 'metric', event }),
         // Under a parent, the server may be busy already: processing waits for its word (the `ready` below).
         startBusy: send !== undefined,
       });
       // A parent `vitrina serve` says when it committed new work (so it starts without waiting
       // for a poll), hands over the uploads it just stored (so they are not read back), and
       // says when it is busy with requests (image processing waits for its lulls).
-      process.on('message', (message: unknown) => {
-        const m = (message ?? {}) as { kick?: unknown; busy?: unknown; hold?: { assetId?: unknown; bytes?: unknown } };
-        if (typeof m.busy === 'boolean') runtime.idleGate.setBusy(m.busy);
-        if (m.hold !== undefined && typeof m.hold.assetId === 'string' && m.hold.bytes instanceof Uint8Array) {
-          runtime.processing.hold(m.hold.assetId, Buffer.from(m.hold.bytes.buffer, m.hold.bytes.byteOffset, m.hold.bytes.byteLength));
-        }
-        if (typeof m.kick === 'string') runtime.jobs.kick(m.kick);
+      process.on('message', (raw: unknown) => {
+        const parsed = parseWorkerMessage(raw);
+        if (!parsed.ok) return logger.debug({ event: 'ipc-ignored', reason: parsed.reason }, 'a message from the web process was ignored');
+        const m = parsed.message;
+        if (m.type === 'busy') runtime.idleGate.setBusy(m.busy);
+        else if (m.type === 'hold') runtime.processing.hold(m.assetId, m.bytes);
+        else if (m.type === 'kick') runtime.jobs.kick(m.worker);
       });
       // What the parent said before this listener was attached is lost: it says again what still matters.
-      send?.({ ready: true }, undefined, {}, () => undefined);
+      send?.({ type: 'ready' });
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'workers stopping');
         await runtime.close();

@@ -10,7 +10,8 @@ import { silentLogger } from '../../logger.js';
 import { DOCTOR_PREFIX } from '../../storage/key-locator.js';
 import { initStorage } from '../../storage/init-storage.js';
 import type { ObjectStore } from '../../storage/object-store.js';
-import { S3ObjectStore } from '../../storage/s3/s3-object-store.js';
+import { S3Driver } from '../../storage/s3/s3-driver.js';
+import { Store } from '../../storage/store.js';
 import { isStorageError } from '../../storage/storage-error.js';
 import { type CheckResult, fail, pass, runCheck, skip } from './check.js';
 import { fixFor } from './fix-for.js';
@@ -59,7 +60,7 @@ async function s3Checks(config: Config): Promise<CheckResult[]> {
   if (reach.status === 'fail') return [...results, skip('credentials and bucket', 'not checked: the endpoint cannot be reached')];
   results.push(clockCheck(serverDate));
 
-  const store = new S3ObjectStore({ s3: config.s3, signedUrlTtl: config.signedUrlTtl, logger: silentLogger });
+  const store = new Store(new S3Driver({ s3: config.s3, logger: silentLogger }));
   try {
     const access = await accessChecks(config, store);
     results.push(...access);
@@ -138,7 +139,7 @@ async function localChecks(base: Config): Promise<CheckResult[]> {
   await app.listen({ host: '127.0.0.1', port });
   try {
     const results: CheckResult[] = [pass('folder', `${ctx.store.location} is used for objects`)];
-    results.push(...(await storeChecks(config, ctx.store)));
+    results.push(...(await storeChecks(config, ctx.store, ctx.secret)));
     return results;
   } finally {
     await app.close();

@@ -1,10 +1,12 @@
 /**
  * Round trips through the configured ObjectStore, each verified on the bytes: put / head /
  * ranged get / delete, a signed URL fetched over HTTP, a presigned POST (and one over the
- * limit, which the store itself must refuse), and the public URL.
+ * limit, which the store itself must refuse), and the public URL. The URLs are the ones the app
+ * would hand out: `DeliveryUrls` built from the same config.
  */
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
+import { DeliveryUrls } from '../../storage/delivery-urls.js';
 import { newAssetPrefix, probeKey, variantKey } from '../../storage/key-locator.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { sha256Hex } from '../../storage/stream-meter.js';
@@ -27,7 +29,12 @@ function postForm(post: { url: string; fields: Record<string, string> }, bytes: 
   return fetch(post.url, { method: 'POST', body: form, signal: AbortSignal.timeout(15_000) });
 }
 
-export async function storeChecks(config: Config, store: ObjectStore): Promise<CheckResult[]> {
+/**
+ * @param secret the app's secret, which app-served links (local folder) are signed with; a store
+ *   that presigns its own URLs (S3) needs none, so a throwaway one is used when it is not given.
+ */
+export async function storeChecks(config: Config, store: ObjectStore, secret?: string): Promise<CheckResult[]> {
+  const urls = DeliveryUrls.fromConfig(config, secret ?? randomBytes(32).toString('hex'));
   const fix = (err: unknown) => fixFor(config, err);
   const created: string[] = [];
   const results: CheckResult[] = [];
@@ -65,7 +72,7 @@ export async function storeChecks(config: Config, store: ObjectStore): Promise<C
         async () => {
           created.push(signedKey);
           await store.put(signedKey, bytes.subarray(0, 4096), { contentType: 'application/octet-stream', signal });
-          const url = await store.signedUrl(signedKey, { expiresIn: 120, contentDisposition: 'attachment; filename="probe.bin"' });
+          const url = await urls.signedUrl(store, signedKey, { expiresIn: 120, contentDisposition: 'attachment; filename="probe.bin"' });
           const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
           if (res.status !== 200) throw new Error(`GET of the signed URL answered HTTP ${res.status}`);
           const body = Buffer.from(await res.arrayBuffer());
@@ -86,14 +93,14 @@ export async function storeChecks(config: Config, store: ObjectStore): Promise<C
         async () => {
           created.push(postKey, bigKey);
           const ok = await postForm(
-            await store.presignedPost(postKey, { contentType: 'application/octet-stream', maxBytes: POST_LIMIT }),
+            await urls.uploadForm(store, postKey, { contentType: 'application/octet-stream', maxBytes: POST_LIMIT }),
             bytes.subarray(0, POST_LIMIT),
             'application/octet-stream',
           );
           if (ok.status >= 300) throw new Error(`a ${POST_LIMIT}-byte upload within the limit was refused with HTTP ${ok.status}`);
           if ((await store.head(postKey, { signal })).size !== POST_LIMIT) throw new Error('the posted object has the wrong size');
           const big = await postForm(
-            await store.presignedPost(bigKey, { contentType: 'application/octet-stream', maxBytes: POST_LIMIT }),
+            await urls.uploadForm(store, bigKey, { contentType: 'application/octet-stream', maxBytes: POST_LIMIT }),
             bytes.subarray(0, POST_LIMIT + 1),
             'application/octet-stream',
           );
@@ -108,7 +115,7 @@ export async function storeChecks(config: Config, store: ObjectStore): Promise<C
       ),
     );
 
-    results.push(await publicUrlCheck(config, store, created, fix, signal));
+    results.push(await publicUrlCheck(config, store, urls, created, fix, signal));
   } finally {
     if (created.length > 0) await store.deleteMany(created).catch(() => undefined);
   }
@@ -118,12 +125,13 @@ export async function storeChecks(config: Config, store: ObjectStore): Promise<C
 async function publicUrlCheck(
   config: Config,
   store: ObjectStore,
+  urls: DeliveryUrls,
   created: string[],
   fix: (err: unknown) => string,
   signal: AbortSignal,
 ): Promise<CheckResult> {
   const probe = variantKey(newAssetPrefix('doctor'), 'probe', 'png');
-  if (store.publicUrl(probe) === undefined) return skip('public URL', 'S3_PUBLIC_URL is not set: images are served by signed URLs');
+  if (urls.publicUrl(store, probe) === undefined) return skip('public URL', 'S3_PUBLIC_URL is not set: images are served by signed URLs');
   return runCheck(
     'public URL',
     async () => {
@@ -133,7 +141,7 @@ async function publicUrlCheck(
         'hex',
       );
       await store.put(probe, png, { contentType: 'image/png', cacheControl: 'public, max-age=60', signal });
-      const url = store.publicUrl(probe)!;
+      const url = urls.publicUrl(store, probe)!;
       const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
       if (res.status !== 200) {
         return fail(

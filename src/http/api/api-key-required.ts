@@ -8,13 +8,11 @@
  * (RFC 6750) and a message saying how to get a key.
  *
  * @example
- *   const apiKey = apiKeyRequired(hc);
+ *   const apiKey = apiKeyRequired((token) => verifyApiKey(db, token));
  *   app.get('/api/v1/products', { onRequest: apiKey }, async (request) => listFor(apiTenantId(request)));
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { verifyApiKey } from '../../tenancy/api-keys.js';
 
 /** `Bearer ` and a 60-character key, with room to spare: a longer header is not a key and is not parsed. */
 const MAX_AUTHORIZATION_LENGTH = 200;
@@ -26,7 +24,8 @@ const tenants = new WeakMap<FastifyRequest, number>();
 
 export type ApiKeyHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
-export function apiKeyRequired(deps: { db: Db }): ApiKeyHook {
+/** @param verify the tenant a key acts for, or undefined for an unknown or revoked key (tenancy/api-keys.ts). */
+export function apiKeyRequired(verify: (token: string) => Promise<number | undefined>): ApiKeyHook {
   return async function requireApiKey(request, reply) {
     const header = request.headers.authorization ?? '';
     const match = header.length <= MAX_AUTHORIZATION_LENGTH ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
@@ -34,7 +33,7 @@ export function apiKeyRequired(deps: { db: Db }): ApiKeyHook {
       reply.header('www-authenticate', 'Bearer realm="vitrina"');
       throw new AppError('Unauthorized', `Send an API key as \`Authorization: Bearer vk_…\`. ${HOW_TO_GET_A_KEY}`);
     }
-    const tenantId = await verifyApiKey(deps.db, match[1]!);
+    const tenantId = await verify(match[1]!);
     if (tenantId === undefined) {
       reply.header('www-authenticate', 'Bearer realm="vitrina", error="invalid_token"');
       throw new AppError('Unauthorized', `The API key is not valid or has been revoked. ${HOW_TO_GET_A_KEY}`);

@@ -13,7 +13,7 @@
  *
  * @example
  *   acceptRawImageBodies(app);                          // in the route's plugin scope
- *   const image = await readImageUpload(hc, request);   // ImageUpload for the catalog service
+ *   const image = await readImageUpload(services, request, tenantId);   // ImageUpload for the catalog service
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
@@ -22,7 +22,7 @@ import { AppError, isAppError } from '../../errors.js';
 import { startInspection } from '../../media/inspect-upload.js';
 import { readWithLimit, tooLargeError } from '../../media/size-limit.js';
 import { readMultipartForm } from '../forms/multipart-form.js';
-import type { HttpContext } from '../http-context.js';
+import type { Services } from '../http-context.js';
 
 export const IMAGE_FIELDS = ['image', 'file'] as const;
 
@@ -83,7 +83,11 @@ async function fromRawBody(request: FastifyRequest, maxBytes: number): Promise<{
  * whatever route took the upload.
  * @throws AppError TooLarge | UnsupportedMediaType | Unprocessable | BadRequest
  */
-export async function readImageUpload(hc: HttpContext, request: FastifyRequest, tenantId: number): Promise<ImageUpload> {
+export async function readImageUpload(
+  hc: Pick<Services, 'config' | 'metrics' | 'uploads'>,
+  request: FastifyRequest,
+  tenantId: number,
+): Promise<ImageUpload> {
   const maxBytes = hc.config.maxUploadSize;
   let bytes = 0;
   const refused = (err: unknown) => {
@@ -96,7 +100,7 @@ export async function readImageUpload(hc: HttpContext, request: FastifyRequest, 
     const file = request.isMultipart() ? await fromMultipart(request, maxBytes) : await fromRawBody(request, maxBytes);
     bytes = file.bytes.length;
     const { allowedTypes, maxPixels } = hc.config.media;
-    const inspection = await startInspection(file.bytes, { allowedTypes, maxPixels, decodeSlots: hc.uploadDecodes });
+    const inspection = await startInspection(file.bytes, { allowedTypes, maxPixels, decodeSlots: hc.uploads.decodeSlots });
     inspection.result.catch(refused);
     return { ...file, inspection };
   } catch (err) {

@@ -8,9 +8,10 @@
  *   // { id: 7, sku: 'TEA-1', name: 'Tea', description: '', uom: { id: 2, code: 'kg' }, sale_price: '19.90',
  *   //   image: { status: 'ready', width: 640, height: 480, variants: [{ name: 'w160', …, url: 'https://…' }] }, … }
  */
-import { getProduct, type ProductImage, type ProductView } from '../../catalog/products.repository.js';
-import type { AssetStatus, Db } from '../../db/schema.js';
+import type { ProductImage, ProductView } from '../../catalog/products.repository.js';
+import type { AssetStatus } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import type { CatalogService } from '../http-context.js';
 import type { ImageUrls } from '../media/image-urls.js';
 
 export interface VariantJson {
@@ -79,8 +80,12 @@ export function noSuchProduct(): AppError {
 }
 
 /** The tenant's product as JSON; NotFound for an id that is not this tenant's, like one that does not exist. */
-export async function loadProductJson(deps: { db: Db; urls: ImageUrls }, tenantId: number, id: number): Promise<ProductJson> {
-  const product = await getProduct(deps.db, tenantId, id);
+export async function loadProductJson(
+  deps: { catalog: Pick<CatalogService, 'getProduct'>; urls: ImageUrls },
+  tenantId: number,
+  id: number,
+): Promise<ProductJson> {
+  const product = await deps.catalog.getProduct(tenantId, id);
   if (product === undefined) throw noSuchProduct();
   return productJson(deps.urls, product);
 }

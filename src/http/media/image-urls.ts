@@ -6,14 +6,18 @@
  * - signed: a presigned GET with SIGNED_URL_TTL (private bucket), or the app's own signed
  *   `/media/…` URL (local driver, fallback spool).
  *
+ * Which one is `DeliveryUrls`' call (storage/delivery-urls.ts), from the store's capabilities.
+ *
  * Signed URLs are cached per key for half their lifetime: a page of 50 products costs no
  * signatures once warm, and a browser sees the same URL (and so uses its cache) meanwhile.
  *
  * @example
+ *   const urls = new ImageUrls({ storeFor: (location) => stores.storeFor(location), delivery });
  *   const view = await urls.imageView(product.image, 480);   // { status: 'ready', src, srcset, … }
  */
 import type { AssetLocation, AssetVariant } from '../../db/schema.js';
 import type { ProductImage } from '../../catalog/products.repository.js';
+import type { DeliveryUrls } from '../../storage/delivery-urls.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import type { ImageView } from '../views/types.js';
 
@@ -21,8 +25,10 @@ const CACHE_LIMIT = 20_000;
 
 export interface ImageUrlsOptions {
   storeFor(location: AssetLocation): ObjectStore;
-  /** Lifetime of signed URLs, in seconds. */
-  signedUrlTtl: number;
+  /** Makes the URLs; its `signedUrlTtl` is their lifetime. */
+  delivery: DeliveryUrls;
+  /** Milliseconds since the epoch, for the cache (default `Date.now`). */
+  now?: (() => number) | undefined;
 }
 
 export class ImageUrls {
@@ -32,16 +38,19 @@ export class ImageUrls {
 
   /** The URL of one object of an asset. */
   async url(key: string, location: AssetLocation): Promise<string> {
+    const { delivery } = this.options;
     const store = this.options.storeFor(location);
-    const direct = store.publicUrl(key);
+    const direct = delivery.publicUrl(store, key);
     if (direct !== undefined) return direct;
     const cacheKey = `${location}:${key}`;
-    const now = Date.now();
+    const now = (this.options.now ?? Date.now)();
     const hit = this.cache.get(cacheKey);
     if (hit !== undefined && hit.until > now) return hit.url;
-    const url = await store.signedUrl(key, { expiresIn: this.options.signedUrlTtl });
+    const ttl = delivery.signedUrlTtl;
+    const url = await delivery.signedUrl(store, key, { expiresIn: ttl });
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(cacheKey, { url, until: now + (this.options.signedUrlTtl * 1000) / 2 });
+    // Half the URL's lifetime: a page never hands out a link with less than half of it left.
+    this.cache.set(cacheKey, { url, until: now + (ttl * 1000) / 2 });
     return url;
   }
 

@@ -1,13 +1,19 @@
 /** The parts every rendered page shares, and the one way pages are sent. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app-context.js';
+import type { Config } from '../../config.js';
 import type { Flash, PageContext } from '../views/types.js';
 import { cookieOptions } from './cookies.js';
 import { csrfTokenFor } from './csrf-guard.js';
 import { setFlash, takeFlash } from './flash.js';
 
+/** What the pages' cookies, CSRF tokens and flashes need: the app's URL (https or not) and the secret they are signed with. */
+export interface PageDeps {
+  readonly config: Pick<Config, 'appUrl'>;
+  readonly secret: string;
+}
+
 /** Language, a CSRF token for the page's forms, who is logged in, and the flashes to show. */
-export function pageContext(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, flash: readonly Flash[] = []): PageContext {
+export function pageContext(ctx: PageDeps, request: FastifyRequest, reply: FastifyReply, flash: readonly Flash[] = []): PageContext {
   const options = cookieOptions(ctx.config);
   const account = request.account;
   return {
@@ -24,7 +30,7 @@ export function sendPage(reply: FastifyReply, document: string, status = 200): F
 }
 
 /** A redirect after a successful post, with a flash for the page it leads to (post/redirect/get). */
-export function redirectWithFlash(ctx: AppContext, reply: FastifyReply, location: string, flash: Flash): FastifyReply {
+export function redirectWithFlash(ctx: PageDeps, reply: FastifyReply, location: string, flash: Flash): FastifyReply {
   setFlash(reply, ctx.secret, cookieOptions(ctx.config), [flash]);
   return reply.redirect(location, 302);
 }

@@ -9,13 +9,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ImageUpload } from '../../catalog/catalog.service.js';
 import { parseProductInput, type ProductErrorCode, type ProductInput } from '../../catalog/product-input.js';
 import type { ProductView } from '../../catalog/products.repository.js';
-import { listUnits } from '../../catalog/units.repository.js';
 import type { Product } from '../../db/schema.js';
 import { AppError, isAppError } from '../../errors.js';
 import { TOO_SLOW_MESSAGE } from '../../media/decode-check.js';
 import { refusalOf, startInspection } from '../../media/inspect-upload.js';
-import type { Runtime } from '../../runtime.js';
-import type { HttpContext } from '../http-context.js';
+import type { Services } from '../http-context.js';
 import { readMultipartForm, type MultipartForm } from '../forms/multipart-form.js';
 import { formatBytes, msg, type MessageKey, type Msg } from '../i18n/index.js';
 import type { ImageUrls } from '../media/image-urls.js';
@@ -71,9 +69,11 @@ export interface FormState {
   flash?: readonly Flash[] | undefined;
 }
 
+/** What the product forms use: the catalog (units, save), image URLs, the pages' signing, the upload checks and counts. */
+export type ProductFormDeps = Pick<Services, 'config' | 'pages' | 'catalog' | 'urls' | 'metrics' | 'uploads'>;
+
 export async function renderProductForm(
-  rt: Runtime,
-  urls: ImageUrls,
+  s: Pick<Services, 'config' | 'pages' | 'catalog' | 'urls'>,
   request: FastifyRequest,
   reply: FastifyReply,
   state: FormState,
@@ -81,17 +81,17 @@ export async function renderProductForm(
 ): Promise<FastifyReply> {
   const { product } = state;
   const model: ProductFormModel = {
-    page: pageContext(rt, request, reply, state.flash),
+    page: pageContext(s.pages, request, reply, state.flash),
     mode: state.mode,
     action: product === undefined ? '/products/new' : `/products/${product.id}/edit`,
     productId: product === undefined ? undefined : String(product.id),
     productName: product?.name,
     values: state.values,
     errors: state.errors ?? {},
-    units: (await listUnits(rt.db)).map((u) => ({ id: u.id, code: u.code })),
-    currentImage: product === undefined ? undefined : await urls.imageView(product.image, LIST_IMAGE_WIDTH),
+    units: (await s.catalog.listUnits()).map((u) => ({ id: u.id, code: u.code })),
+    currentImage: product === undefined ? undefined : await s.urls.imageView(product.image, LIST_IMAGE_WIDTH),
     removeImage: state.removeImage,
-    upload: { maxBytes: rt.config.maxUploadSize, allowedTypes: rt.config.media.allowedTypes },
+    upload: { maxBytes: s.config.maxUploadSize, allowedTypes: s.config.media.allowedTypes },
   };
   return sendPage(reply, productFormPage(model), status);
 }
@@ -128,8 +128,7 @@ type FormTarget = { mode: 'new' | 'edit'; product?: ProductView | undefined };
  * its AppErrors (duplicate SKU, unknown unit) become messages beside their fields.
  */
 export async function handleProductForm(
-  rt: HttpContext,
-  urls: ImageUrls,
+  rt: ProductFormDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   form: FormTarget,
@@ -137,15 +136,14 @@ export async function handleProductForm(
 ): Promise<FastifyReply> {
   const stopTimer = rt.metrics.uploadSeconds.startTimer();
   try {
-    return await productForm(rt, urls, request, reply, form, save);
+    return await productForm(rt, request, reply, form, save);
   } finally {
     stopTimer();
   }
 }
 
 async function productForm(
-  rt: HttpContext,
-  urls: ImageUrls,
+  rt: ProductFormDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   form: FormTarget,
@@ -156,16 +154,9 @@ async function productForm(
   const values = typedValues(body.fields);
   const removeImage = body.fields.remove_image === '1';
   const again = (errors: ProductFieldErrors, flash: Msg, status = 200) =>
-    renderProductForm(
-      rt,
-      urls,
-      request,
-      reply,
-      { ...form, values, errors, removeImage, flash: [{ kind: 'error', message: flash }] },
-      status,
-    );
+    renderProductForm(rt, request, reply, { ...form, values, errors, removeImage, flash: [{ kind: 'error', message: flash }] }, status);
 
-  if (!csrfValid(request, rt.secret, body.fields._csrf)) return again({}, msg('error.csrf'), 403);
+  if (!csrfValid(request, rt.pages.secret, body.fields._csrf)) return again({}, msg('error.csrf'), 403);
   if (body.tooLarge) {
     rt.metrics.count('uploads', { outcome: 'refused' });
     const tooLarge = msg('flash.file_too_large', { size: formatBytes(maxBytes, request.locale) });
@@ -193,7 +184,7 @@ async function productForm(
   if (body.file !== undefined) {
     try {
       const { allowedTypes, maxPixels } = rt.config.media;
-      const inspection = await startInspection(body.file.bytes, { allowedTypes, maxPixels, decodeSlots: rt.uploadDecodes });
+      const inspection = await startInspection(body.file.bytes, { allowedTypes, maxPixels, decodeSlots: rt.uploads.decodeSlots });
       image = { bytes: body.file.bytes, fileName: body.file.fileName, inspection };
     } catch (err) {
       return refused(err, body.file.bytes.length);
@@ -228,5 +219,5 @@ async function productForm(
     throw err;
   }
   const flash = msg(form.mode === 'new' ? 'flash.product_created' : 'flash.product_updated');
-  return redirectWithFlash(rt, reply, `/products/${product.id}`, { kind: 'success', message: flash });
+  return redirectWithFlash(rt.pages, reply, `/products/${product.id}`, { kind: 'success', message: flash });
 }

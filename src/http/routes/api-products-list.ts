@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { isPlainText } from '../../plain-text.js';
-import { listProducts } from '../../catalog/products.repository.js';
-import { apiKeyRequired, apiTenantId } from '../api/api-key-required.js';
+import { apiTenantId } from '../api/api-key-required.js';
 import { productJson } from '../api/product-json.js';
-import type { HttpContext } from '../http-context.js';
+import type { Services } from '../http-context.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -27,8 +26,8 @@ function searchProblem(q: string | undefined): string | undefined {
  * GET /api/v1/products[?q=…&limit=1..100&offset=N] → 200 {items, total, limit, offset}: the
  * tenant's products, newest first; `q` matches name or SKU. A bad `limit`, `offset` or `q` → 400.
  */
-export default async function apiProductsList(app: FastifyInstance, hc: HttpContext): Promise<void> {
-  app.get('/api/v1/products', { onRequest: apiKeyRequired(hc) }, async (request) => {
+export default async function apiProductsList(app: FastifyInstance, s: Pick<Services, 'catalog' | 'urls' | 'auth'>): Promise<void> {
+  app.get('/api/v1/products', { onRequest: s.auth.requireApiKey }, async (request) => {
     const query = request.query as { q?: unknown; limit?: unknown; offset?: unknown };
     const limit = wholeNumber(query.limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
     const offset = wholeNumber(query.offset, 0, 2147483647, 0);
@@ -43,7 +42,7 @@ export default async function apiProductsList(app: FastifyInstance, hc: HttpCont
         },
       });
     }
-    const { items, total } = await listProducts(hc.db, apiTenantId(request), { q, limit, offset });
-    return { items: await Promise.all(items.map((p) => productJson(hc.urls, p))), total, limit, offset };
+    const { items, total } = await s.catalog.listProducts(apiTenantId(request), { q, limit, offset });
+    return { items: await Promise.all(items.map((p) => productJson(s.urls, p))), total, limit, offset };
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { HttpContext } from '../http-context.js';
+import type { Services } from '../http-context.js';
 import { COOKIE, cookieOptions } from '../pages/cookies.js';
 import { safeNext } from '../pages/login-required.js';
 import { pageContext, sendPage } from '../pages/page-context.js';
@@ -10,15 +10,15 @@ import { loginPage } from '../views/login.js';
  * `next` when it is a path of this site, else /products). A cookie whose session has ended is
  * dropped and the form shown, so an ended session cannot bounce between here and /products.
  */
-export default async function loginPageRoute(app: FastifyInstance, hc: HttpContext): Promise<void> {
+export default async function loginPageRoute(app: FastifyInstance, s: Pick<Services, 'auth' | 'pages'>): Promise<void> {
   app.get('/login', async (request, reply) => {
     const next = safeNext((request.query as { next?: unknown }).next);
     if (request.session !== null) {
-      if ((await hc.sessions.account(request.session)) !== undefined) return reply.redirect(next ?? '/products', 302);
-      reply.clearCookie(COOKIE.session, cookieOptions(hc.config));
+      if ((await s.auth.sessions.account(request.session)) !== undefined) return reply.redirect(next ?? '/products', 302);
+      reply.clearCookie(COOKIE.session, cookieOptions(s.pages.config));
       // The form's CSRF token must bind to this browser's pre-session id, not to the ended session.
       request.session = null;
     }
-    return sendPage(reply, loginPage({ page: pageContext(hc, request, reply), email: '', next }));
+    return sendPage(reply, loginPage({ page: pageContext(s.pages, request, reply), email: '', next }));
   });
 }

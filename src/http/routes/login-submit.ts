@@ -3,8 +3,7 @@ import { isAppError } from '../../errors.js';
 import { isPlainText } from '../../plain-text.js';
 import { MAX_EMAIL_LENGTH } from '../../tenancy/email-address.js';
 import { MAX_PASSWORD_LENGTH } from '../../tenancy/password.js';
-import { authenticate } from '../../tenancy/tenancy.service.js';
-import type { HttpContext } from '../http-context.js';
+import type { Services } from '../http-context.js';
 import { msg, type Msg } from '../i18n/index.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { safeNext } from '../pages/login-required.js';
@@ -24,16 +23,20 @@ const BUSY_RETRY_SECONDS = 2;
  * from the address → 429 with Retry-After and the form saying when to try again, unhashed;
  * too many log-ins hashing at once → 503, the same form.
  */
-export default async function loginSubmit(app: FastifyInstance, hc: HttpContext): Promise<void> {
+export default async function loginSubmit(app: FastifyInstance, s: Pick<Services, 'auth' | 'pages'>): Promise<void> {
   app.post('/login', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const next = safeNext(body.next);
     const again = (error: Msg, status: number) =>
-      sendPage(reply, loginPage({ page: pageContext(hc, request, reply), email: email.slice(0, MAX_EMAIL_LENGTH), next, error }), status);
+      sendPage(
+        reply,
+        loginPage({ page: pageContext(s.pages, request, reply), email: email.slice(0, MAX_EMAIL_LENGTH), next, error }),
+        status,
+      );
 
-    if (!csrfValid(request, hc.secret, body._csrf)) return again(msg('error.csrf'), 403);
+    if (!csrfValid(request, s.pages.secret, body._csrf)) return again(msg('error.csrf'), 403);
     if (email === '' || password === '') return again(msg('login.error_required'), 200);
     // Longer than any account's email or password, or an email no account can have (a NUL would
     // even make PostgreSQL refuse the query): wrong, without a hash, a query or a row keyed by it.
@@ -41,7 +44,7 @@ export default async function loginSubmit(app: FastifyInstance, hc: HttpContext)
       return again(msg('login.error_invalid'), 200);
 
     const attempt = { email, address: request.ip };
-    const wait = await hc.loginThrottle.admit(attempt);
+    const wait = await s.auth.loginThrottle.admit(attempt);
     if (wait > 0) {
       request.log.info({ event: 'login-throttled', wait }, 'log-in refused: too many failures');
       reply.header('retry-after', String(wait));
@@ -49,19 +52,22 @@ export default async function loginSubmit(app: FastifyInstance, hc: HttpContext)
     }
     let user;
     try {
-      user = await authenticate(hc.db, email, password, { passwords: hc.passwords });
+      user = await s.auth.authenticate(email, password);
     } catch (err) {
       if (!isAppError(err, 'Unavailable')) throw err;
       reply.header('retry-after', String(BUSY_RETRY_SECONDS));
       return again(msg('login.error_busy'), 503);
     }
     if (user === undefined) {
-      await hc.loginThrottle.failed(attempt);
+      await s.auth.loginThrottle.failed(attempt);
       request.log.info({ event: 'login-failed' }, 'wrong email or password');
       return again(msg('login.error_invalid'), 200);
     }
-    await hc.loginThrottle.succeeded(attempt);
-    await startSession(hc, request, reply, { userId: user.id, tenantId: user.tenant_id });
+    await s.auth.loginThrottle.succeeded(attempt);
+    await startSession({ sessions: s.auth.sessions, config: s.pages.config }, request, reply, {
+      userId: user.id,
+      tenantId: user.tenant_id,
+    });
     request.log.info({ event: 'login', tenantId: user.tenant_id, userId: user.id }, 'logged in');
     return reply.redirect(next ?? '/products', 302);
   });

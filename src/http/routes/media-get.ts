@@ -1,8 +1,8 @@
 /**
  * GET|HEAD /media/{key}?expires=…&signature=…[&disposition=…] — serves an object of the
- * store the app serves itself (the local driver's folder, or the fallback spool while S3 is
- * down) through a signed, expiring URL — the app's answer to an S3 presigned GET; see
- * storage/local/media-signature.ts. Answers 404 when S3 serves everything.
+ * store the app serves itself (the local driver's folder, or the fallback spool beside S3)
+ * through a signed, expiring URL — the app's answer to an S3 presigned GET; the links are made
+ * and checked by storage/delivery-urls.ts. Answers 404 when S3 serves everything.
  *
  * Images are user content: the response is locked down (nosniff, a CSP with no scripts and a
  * sandbox) so a file that slipped through as HTML or SVG can never run in the app's origin.
@@ -12,17 +12,27 @@
  * shared cache must not keep serving a private image after its link has expired.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { AppError } from '../../errors.js';
-import { verifyMediaSignature } from '../../storage/local/media-signature.js';
-import type { HeadResult } from '../../storage/object-store.js';
+import type { DeliveryUrls } from '../../storage/delivery-urls.js';
+import type { HeadResult, ObjectStore } from '../../storage/object-store.js';
 import { ifRangeAllows, isNotModified } from '../media/conditional-get.js';
 import { parseRange } from '../media/range-header.js';
 
 export const MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 
-export default async function mediaGet(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const store = ctx.appServed;
+/** What GET /media/* uses. */
+export interface MediaGetDeps {
+  /**
+   * The store whose objects the app serves (its `capabilities.presignedGet` is false): the local
+   * folder, or the fallback spool beside S3. Undefined when S3 serves everything.
+   */
+  readonly appServed: ObjectStore | undefined;
+  /** Checks the links it made. */
+  readonly delivery: DeliveryUrls;
+}
+
+export default async function mediaGet(app: FastifyInstance, deps: MediaGetDeps): Promise<void> {
+  const { appServed: store, delivery } = deps;
   if (store === undefined) return; // S3 serves its own objects: nothing here, so 404.
 
   app.route({
@@ -30,15 +40,16 @@ export default async function mediaGet(app: FastifyInstance, ctx: AppContext): P
     url: '/media/*',
     handler: async (request, reply) => {
       const key = (request.params as { '*': string })['*'];
-      const now = Date.now();
       // The signature is checked before the object is looked up, so an unsigned request
       // cannot even learn whether a key exists.
-      const check = verifyMediaSignature(ctx.secret, key, request.query, now);
+      const check = delivery.verifyMediaGet(key, request.query);
       if (!check.ok) throw new AppError('Forbidden', check.message);
+      const { disposition, maxAge } = check.value;
 
       const head = await store.head(key);
       setValidators(reply, head);
-      reply.header('cache-control', signedCacheControl(request.query, now));
+      // Cacheable by the browser alone, for the seconds the signature has left (rounded down).
+      reply.header('cache-control', `private, max-age=${maxAge}`);
       if (isNotModified(request.headers, head)) return reply.code(304).send();
 
       const range = ifRangeAllows(request.headers, head) ? parseRange(request.headers.range, head.size) : { kind: 'none' as const };
@@ -47,7 +58,7 @@ export default async function mediaGet(app: FastifyInstance, ctx: AppContext): P
         reply.removeHeader('cache-control').header('content-range', `bytes */${head.size}`);
         throw new AppError('BadRequest', `The requested range is past the end of this ${head.size}-byte object.`, { status: 416 });
       }
-      setContentHeaders(reply, head, check.value);
+      setContentHeaders(reply, head, disposition);
       if (request.method === 'HEAD') return sendHead(request, reply, head, range.kind === 'range' ? range : undefined);
 
       const object = await store.get(key, range.kind === 'range' ? { range } : {});
@@ -68,15 +79,6 @@ function setValidators(reply: FastifyReply, head: HeadResult): void {
   reply.header('content-security-policy', MEDIA_CSP);
   if (head.etag !== undefined) reply.header('etag', head.etag);
   if (head.lastModified !== undefined) reply.header('last-modified', head.lastModified.toUTCString());
-}
-
-/**
- * Cacheable by the browser alone, for the seconds the signature has left (rounded down, so
- * never past its expiry). `expires` was checked by verifyMediaSignature.
- */
-export function signedCacheControl(query: unknown, now: number): string {
-  const expires = Number((query as { expires: string }).expires);
-  return `private, max-age=${Math.max(0, expires - Math.ceil(now / 1000))}`;
 }
 
 function setContentHeaders(reply: FastifyReply, head: HeadResult, signedDisposition: string | undefined): void {

@@ -1,17 +1,16 @@
 /**
- * POST /media-upload — a browser's direct upload to the local store with a form made by
- * `LocalObjectStore.presignedPost` (the local driver's answer to an S3 presigned POST).
- * As with S3: multipart/form-data, every field before the file, the file as field `file`;
- * the policy fixes the key, the Content-Type and 1..maxBytes bytes; 204 when stored.
- * Registered for every driver but answers 404 unless the store is a LocalObjectStore.
+ * POST /media-upload — a browser's direct upload, with a form made by `DeliveryUrls.uploadForm`,
+ * into a store that cannot take uploads itself (the local folder): the app's answer to an S3
+ * presigned POST. As with S3: multipart/form-data, every field before the file, the file as
+ * field `file`; the policy fixes the key, the Content-Type and 1..maxBytes bytes; 204 when
+ * stored. Answers 404 when the store takes presigned POSTs itself (S3).
  */
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import type { AppContext } from '../../app-context.js';
 import { AppError } from '../../errors.js';
-import { LocalObjectStore } from '../../storage/local/local-object-store.js';
-import { verifyUploadPolicy } from '../../storage/local/media-signature.js';
+import type { DeliveryUrls } from '../../storage/delivery-urls.js';
+import type { ObjectStore } from '../../storage/object-store.js';
 import { isStorageError } from '../../storage/storage-error.js';
 
 const FORM_LIMITS = {
@@ -24,15 +23,23 @@ const FORM_LIMITS = {
   fileSize: Number.MAX_SAFE_INTEGER,
 };
 
-export default async function mediaUpload(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const store = ctx.store;
-  if (!(store instanceof LocalObjectStore)) return; // S3 takes its own uploads: nothing here, so 404.
+/** What POST /media-upload uses. */
+export interface MediaUploadDeps {
+  /** The configured store: uploads go into it, unless it takes presigned POSTs itself. */
+  readonly store: ObjectStore;
+  /** Checks the upload forms it made. */
+  readonly delivery: DeliveryUrls;
+}
+
+export default async function mediaUpload(app: FastifyInstance, deps: MediaUploadDeps): Promise<void> {
+  const { store, delivery } = deps;
+  if (store.capabilities.presignedPost) return; // S3 takes its own uploads: nothing here, so 404.
   // The app may already parse multipart for its own forms; registering twice would throw.
   if (!app.hasContentTypeParser('multipart/form-data')) await app.register(multipart);
 
   app.post('/media-upload', async (request, reply) => {
     try {
-      return await receiveUpload(store, ctx.secret, request, reply);
+      return await receiveUpload(store, delivery, request, reply);
     } finally {
       // Answered before the whole body arrived (refused, too large, or stuff after the file):
       // Node would leave the rest unread on a keep-alive socket and the client's next request
@@ -45,7 +52,12 @@ export default async function mediaUpload(app: FastifyInstance, ctx: AppContext)
   });
 }
 
-async function receiveUpload(store: LocalObjectStore, secret: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+async function receiveUpload(
+  store: ObjectStore,
+  delivery: DeliveryUrls,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   if (!request.isMultipart()) throw new AppError('BadRequest', 'Send the upload as multipart/form-data.');
   const fields: Record<string, string> = {};
   for await (const part of request.parts({ limits: FORM_LIMITS })) {
@@ -56,7 +68,7 @@ async function receiveUpload(store: LocalObjectStore, secret: string, request: F
       continue;
     }
     if (part.fieldname !== 'file') throw new AppError('BadRequest', 'The file must be sent as the form field "file".');
-    const check = verifyUploadPolicy(secret, fields);
+    const check = delivery.verifyUpload(fields);
     if (!check.ok) throw new AppError('Forbidden', check.message);
     const { key, contentType, maxBytes } = check.value;
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Metrics } from '../../metrics.js';
-import type { HttpContext } from '../http-context.js';
+import type { Services } from '../http-context.js';
 import { metricsGuard, metricsOnPublicPort } from '../metrics-access.js';
 
 /**
@@ -9,9 +9,9 @@ import { metricsGuard, metricsOnPublicPort } from '../metrics-access.js';
  * On the public port only behind METRICS_TOKEN and when METRICS_PORT does not give it a
  * listener of its own (http/metrics-app.ts); who may read it: http/metrics-access.ts.
  */
-export default async function metrics(app: FastifyInstance, hc: HttpContext): Promise<void> {
-  if (!metricsOnPublicPort(hc.config.metrics)) return;
-  serveMetrics(app, hc.metrics, metricsGuard(hc.config.metrics, 'public'));
+export default async function metrics(app: FastifyInstance, s: Pick<Services, 'config' | 'metrics'>): Promise<void> {
+  if (!metricsOnPublicPort(s.config.metrics)) return;
+  serveMetrics(app, s.metrics, metricsGuard(s.config.metrics, 'public'));
 }
 
 export function serveMetrics(app: FastifyInstance, metrics: Metrics, guard: (request: FastifyRequest) => void): void {

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../../errors.js';
 import { isPlainText } from '../../plain-text.js';
 import { isEmailAddress } from '../../tenancy/email-address.js';
-import { MIN_PASSWORD_LENGTH, signUp } from '../../tenancy/tenancy.service.js';
-import type { HttpContext } from '../http-context.js';
+import { MIN_PASSWORD_LENGTH } from '../../tenancy/tenancy.service.js';
+import type { Services } from '../http-context.js';
 import { msg, type Msg } from '../i18n/index.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { pageContext, redirectWithFlash, sendPage } from '../pages/page-context.js';
@@ -24,7 +24,7 @@ const BUSY_RETRY_SECONDS = 2;
  * from the address (tenancy/signup-throttle.ts) → 429 with Retry-After and the form saying when
  * to try again; the password hasher's waiting room half full → 503, the same form.
  */
-export default async function signupSubmit(app: FastifyInstance, hc: HttpContext): Promise<void> {
+export default async function signupSubmit(app: FastifyInstance, s: Pick<Services, 'auth' | 'pages'>): Promise<void> {
   app.post('/signup', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -33,11 +33,11 @@ export default async function signupSubmit(app: FastifyInstance, hc: HttpContext
     const again = (errors: Errors, status = 200, flash?: Msg) =>
       sendPage(
         reply,
-        signupPage({ page: pageContext(hc, request, reply, flash ? [{ kind: 'error', message: flash }] : []), values, errors }),
+        signupPage({ page: pageContext(s.pages, request, reply, flash ? [{ kind: 'error', message: flash }] : []), values, errors }),
         status,
       );
 
-    if (!csrfValid(request, hc.secret, body._csrf)) return again({}, 403, msg('error.csrf'));
+    if (!csrfValid(request, s.pages.secret, body._csrf)) return again({}, 403, msg('error.csrf'));
     const errors: Errors = {};
     if (values.tenant_name === '' || values.tenant_name.length > 100) errors.tenant_name = msg('error.tenant_name_required');
     else if (!isPlainText(values.tenant_name)) errors.tenant_name = msg('error.tenant_name_invalid');
@@ -45,7 +45,7 @@ export default async function signupSubmit(app: FastifyInstance, hc: HttpContext
     if (password.length < MIN_PASSWORD_LENGTH || password.length > 200) errors.password = msg('error.password_too_short');
     if (Object.keys(errors).length > 0) return again(errors);
 
-    const wait = await hc.signUpThrottle.admit(request.ip);
+    const wait = await s.auth.signUpThrottle.admit(request.ip);
     if (wait > 0) {
       request.log.info({ event: 'signup-throttled', wait }, 'sign-up refused: too many from this address');
       reply.header('retry-after', String(wait));
@@ -53,7 +53,7 @@ export default async function signupSubmit(app: FastifyInstance, hc: HttpContext
     }
     let created;
     try {
-      created = await signUp(hc.db, { tenantName: values.tenant_name, email: values.email, password }, { passwords: hc.passwords });
+      created = await s.auth.signUp({ tenantName: values.tenant_name, email: values.email, password });
     } catch (err) {
       if (isAppError(err, 'Conflict')) return again({ email: msg('error.email_taken') });
       if (!isAppError(err, 'Unavailable')) throw err;
@@ -62,7 +62,7 @@ export default async function signupSubmit(app: FastifyInstance, hc: HttpContext
     }
     const { tenant, user } = created;
     request.log.info({ event: 'signup', tenantId: tenant.id, userId: user.id }, 'tenant created');
-    await startSession(hc, request, reply, { userId: user.id, tenantId: tenant.id });
-    return redirectWithFlash(hc, reply, '/products', { kind: 'success', message: msg('flash.welcome') });
+    await startSession({ sessions: s.auth.sessions, config: s.pages.config }, request, reply, { userId: user.id, tenantId: tenant.id });
+    return redirectWithFlash(s.pages, reply, '/products', { kind: 'success', message: msg('flash.welcome') });
   });
 }

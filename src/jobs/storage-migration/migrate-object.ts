@@ -13,7 +13,8 @@
  * (by this run, or by an earlier one and then found at the destination with the right size).
  */
 import type { Db } from '../../db/schema.js';
-import { copyObject, etagConfirms, verifyObject, type CheckMode } from '../../storage/migration/copy-verified.js';
+import type { Copier } from '../../storage/migration/copier.js';
+import { etagConfirms, verifyObject, type CheckMode } from '../../storage/migration/copy-verified.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { isStorageError } from '../../storage/storage-error.js';
 import type { PlannedObject } from './migration-plan.js';
@@ -25,6 +26,8 @@ export interface ObjectMigrationDeps {
   db: Db;
   source: ObjectStore;
   destination: ObjectStore;
+  /** Makes each copy: in this thread, or in a worker thread (copy-pool.ts); the checks above run here. */
+  copier: Copier;
   route: string;
   /** Where verified copies are recorded (batched). */
   progress: ProgressWriter;
@@ -103,10 +106,7 @@ async function copyAndVerify(
   for (let attempt = 1; attempt <= COPY_ATTEMPTS; attempt++) {
     let copied;
     try {
-      copied = await copyObject(deps.source, deps.destination, object.key, {
-        signal,
-        md5: options.check === 'on-write' && options.proof === 'etag',
-      });
+      copied = await deps.copier.copy(object.key, { signal, md5: options.check === 'on-write' && options.proof === 'etag' });
     } catch (err) {
       if (isStorageError(err, 'ObjectNotFound')) return missingAtSource(deps, object, signal);
       throw err;

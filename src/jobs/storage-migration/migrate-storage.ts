@@ -15,6 +15,11 @@
  *   what is recorded and copies only the rest;
  * - at most `concurrency` objects are in flight; on abort no new object starts and those in
  *   flight are aborted and awaited, so the recorded progress is exact when this returns;
+ * - given `ends` (the stores as data), the copies run in worker threads, one per core
+ *   (storage/migration/copy-pool.ts): each reads, hashes and puts its share, and only the copy's
+ *   size and hashes come back; this thread keeps the plan, the record, the read-backs, the
+ *   source deletes and the report. Without `ends` (or with `workers: 0`, or a run of a few
+ *   objects) the copies run here, through the very stores given;
  * - a dry run reads the database only: how many objects and bytes would be copied.
  *
  * @example
@@ -22,10 +27,14 @@
  *   report.failed;   // [{ key, reason: 'missing from the source (…)' }]
  */
 import { setMaxListeners } from 'node:events';
+import { availableParallelism } from 'node:os';
 import type { Db } from '../../db/schema.js';
 import type { ObjectStore } from '../../storage/object-store.js';
+import { inThreadCopier, type Copier, type ThreadTally } from '../../storage/migration/copier.js';
+import { CopyPool } from '../../storage/migration/copy-pool.js';
 import type { CheckMode } from '../../storage/migration/copy-verified.js';
-import { eachBounded } from '../each-bounded.js';
+import type { MigrationEnds } from '../../storage/migration/store-description.js';
+import { eachBounded } from '../../each-bounded.js';
 import { migrateObject, type ObjectOutcome, type WriteProof } from './migrate-object.js';
 import { planPages, planTotals, type PlannedObject } from './migration-plan.js';
 import { findMigrated, type MigratedObject } from './migration-progress.repository.js';
@@ -37,12 +46,19 @@ export interface StorageMigrationDeps {
   destination: ObjectStore;
   /** Names the pair for the progress table, e.g. `local:/data/objects → s3:http://minio:9000/uploads`. */
   route: string;
+  /** `source` and `destination` as data, for worker threads to open their own (the copies then run there). */
+  ends?: MigrationEnds | undefined;
 }
 
 export interface StorageMigrationOptions {
   tenantId?: number | undefined;
-  /** Objects copied at once (default 8). */
+  /** Objects copied at once (default 8), across all worker threads. */
   concurrency?: number | undefined;
+  /**
+   * Worker threads to copy in (needs `deps.ends`): by default one per core when more than
+   * SMALL_RUN objects are planned; 0 copies in this thread.
+   */
+  workers?: number | undefined;
   dryRun?: boolean | undefined;
   /** Delete each source object once its copy is verified. */
   deleteSource?: boolean | undefined;
@@ -107,12 +123,16 @@ export interface MigrationReport {
   interrupted: boolean;
   /** Why the run stopped early on its own (the destination kept failing). */
   stoppedBecause: string | undefined;
+  /** The worker threads that made the copies, with how many each (empty: copied in this thread). */
+  workerThreads: ThreadTally[];
   elapsedMs: number;
 }
 
 const DEFAULT_CONCURRENCY = 8;
 /** The store, not the objects, is failing after this many failed requests in a row: stop. */
 const MAX_STORE_FAILURES_IN_A_ROW = 25;
+/** Up to this many objects are copied in this thread: starting workers (each loads the AWS SDK) would cost more than it saves. */
+const SMALL_RUN = 32;
 
 export async function migrateStorage(deps: StorageMigrationDeps, options: StorageMigrationOptions = {}): Promise<MigrationReport> {
   const started = performance.now();
@@ -136,6 +156,7 @@ export async function migrateStorage(deps: StorageMigrationDeps, options: Storag
     failed: [],
     interrupted: false,
     stoppedBecause: undefined,
+    workerThreads: [],
     elapsedMs: 0,
   };
   if (options.dryRun) {
@@ -237,8 +258,24 @@ async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions,
     options.onProgress?.(progress);
   };
 
-  // Asked once, before the first copy: a store that checks sha256 on write makes every buffered put its own proof.
-  if (report.check === 'on-write') report.proof = (await deps.destination.checksSha256OnWrite({ signal })) ? 'sha256' : 'etag';
+  // The workers load (each its own SDK and stores) while the destination is asked about its checks.
+  const opening = openCopier(deps, options, report.planned.objects, signal);
+  // Its failure is reported where it is awaited, and must not count as unhandled meanwhile.
+  opening.catch(() => undefined);
+  let copier: Copier;
+  try {
+    // Asked once, before the first copy: a store that checks sha256 on write makes every buffered put its own proof.
+    if (report.check === 'on-write') report.proof = (await deps.destination.checksSha256OnWrite({ signal })) ? 'sha256' : 'etag';
+    copier = await opening;
+  } catch (err) {
+    // Nothing left running: workers that did start end here.
+    await opening.then(
+      (started) => started.close(),
+      () => undefined,
+    );
+    options.signal?.removeEventListener('abort', onAbort);
+    throw err;
+  }
   const writer = new ProgressWriter(deps.db, deps.route);
   try {
     await eachBounded(
@@ -246,7 +283,7 @@ async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions,
       options.concurrency ?? DEFAULT_CONCURRENCY,
       async ([object, done]) => {
         if (signal.aborted) return;
-        const outcome = await migrateObject({ ...deps, progress: writer }, object, done, {
+        const outcome = await migrateObject({ ...deps, copier, progress: writer }, object, done, {
           check: report.check,
           proof: report.proof,
           verify: options.verify === true,
@@ -260,7 +297,21 @@ async function run(deps: StorageMigrationDeps, options: StorageMigrationOptions,
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     // Whatever was verified is recorded before this returns, interrupted or not.
-    await writer.close();
+    await Promise.all([writer.close(), copier.close()]);
+    report.workerThreads = copier.threads();
   }
   report.interrupted = options.signal?.aborted === true;
+}
+
+/** Worker threads when the ends can be opened there and the run is worth starting them; this thread otherwise. */
+async function openCopier(
+  deps: StorageMigrationDeps,
+  options: StorageMigrationOptions,
+  planned: number,
+  signal: AbortSignal,
+): Promise<Copier> {
+  const workers = options.workers ?? (deps.ends !== undefined && planned > SMALL_RUN ? availableParallelism() : 0);
+  if (workers === 0) return inThreadCopier(deps.source, deps.destination);
+  if (deps.ends === undefined) throw new RangeError('Copying in worker threads needs the stores as data (deps.ends).');
+  return CopyPool.start(deps.ends, { threads: workers, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal });
 }

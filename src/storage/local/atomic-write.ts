@@ -1,68 +1,53 @@
 /**
- * The two halves of an atomic put on local disk:
+ * An atomic put on local disk: the bytes (through a StreamMeter: limit + sha256) and then the
+ * metadata go to fresh fsynced files in `root/tmp/`; `commitObject` renames the metadata and then
+ * the data into place (data last, so a visible object always has metadata) and fsyncs their
+ * folders. A crash leaves either no object or the whole one, never a torn file.
  *
- * 1. `streamToTemp`: the body flows through a StreamMeter (limit + sha256) into a fresh file in
- *    `root/tmp/`, which is fsynced. On any failure — TooLarge, abort, a source error — the temp
- *    file is removed before the error is passed on.
- * 2. `commitFiles`: the metadata and then the data are renamed into place (data last, so a
- *    visible object always has metadata) and the folders fsynced, so a crash leaves either
- *    the old object or the new one, never a torn file.
+ * @example
+ *   await streamToTemp(body, new StreamMeter({ maxBytes }), tmpData, signal);
+ *   await writeFile(tmpMeta, json, { flag: 'wx', flush: true });
+ *   await commitObject([tmpMeta, metaFile], [tmpData, dataFile]);
  */
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StreamMeter } from '../stream-meter.js';
 import { errnoOf } from './fs-errors.js';
 
-export function tempPath(tmpDir: string, suffix: string): string {
-  return path.join(tmpDir, `${randomUUID()}${suffix}`);
-}
-
-/** Streams `source` through `meter` into a new temp file; returns its path. */
-export async function streamToTemp(tmpDir: string, source: Readable, meter: StreamMeter, signal: AbortSignal | undefined): Promise<string> {
-  const file = tempPath(tmpDir, '.part');
+/** Streams `source` through `meter` into the new file `file` (the caller removes it after a failure). */
+export async function streamToTemp(source: Readable, meter: StreamMeter, file: string, signal: AbortSignal | undefined): Promise<void> {
   // flush: fsync before close, so the rename that follows never publishes unwritten bytes.
   const sink = createWriteStream(file, { flags: 'wx', mode: 0o644, flush: true });
   try {
     await pipeline(source, meter, sink, signal === undefined ? {} : { signal });
-    return file;
   } catch (err) {
     // The stream opens its file asynchronously: a source that fails at once can reject the
     // pipeline before that open has happened, and a remove then would come too early (the
     // file appears after it). Destroyed by the pipeline, the sink closes once its open is done.
     if (!sink.closed) await once(sink, 'close').catch(() => undefined);
-    await removeQuietly(file);
-    throw err;
-  }
-}
-
-/** Writes `text` to a new fsynced temp file; returns its path. */
-export async function textToTemp(tmpDir: string, text: string): Promise<string> {
-  const file = tempPath(tmpDir, '.meta');
-  try {
-    await writeFile(file, text, { flag: 'wx', mode: 0o644, flush: true });
-    return file;
-  } catch (err) {
-    await removeQuietly(file);
     throw err;
   }
 }
 
 /**
- * Renames each `[temp, final]` pair into place, in order, creating parent folders. Only
- * renames are done here, so callers hold the key's lock just for this short section.
+ * Renames the metadata, then the data (each `[temp file, final path]`), into place and makes the
+ * renames durable. When the data cannot follow (its path clashes with a folder, say), the
+ * metadata goes too: nothing is half-there.
  */
-export async function commitFiles(pairs: readonly (readonly [temp: string, final: string])[]): Promise<void> {
-  for (const [temp, final] of pairs) await renameCreatingParents(temp, final);
-  const dirs = new Set(pairs.map(([, final]) => path.dirname(final)));
-  for (const dir of dirs) await fsyncDir(dir);
+export async function commitObject(meta: [string, string], data: [string, string]): Promise<void> {
+  await renameCreatingParents(meta);
+  await renameCreatingParents(data).catch(async (err: unknown) => {
+    await removeQuietly(meta[1]);
+    throw err;
+  });
+  for (const dir of new Set([path.dirname(meta[1]), path.dirname(data[1])])) await fsyncDir(dir);
 }
 
-async function renameCreatingParents(from: string, to: string): Promise<void> {
+async function renameCreatingParents([from, to]: [string, string]): Promise<void> {
   // A concurrent delete may prune an empty parent between our mkdir and rename; try again.
   for (let attempt = 1; ; attempt++) {
     await mkdir(path.dirname(to), { recursive: true });
@@ -76,7 +61,7 @@ async function renameCreatingParents(from: string, to: string): Promise<void> {
 }
 
 /** Makes a rename durable: the new directory entry survives a power cut. */
-export async function fsyncDir(dir: string): Promise<void> {
+async function fsyncDir(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');

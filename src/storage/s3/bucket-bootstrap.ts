@@ -21,7 +21,7 @@ import type { S3Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { PUBLIC_IMAGE_PATTERN } from '../key-locator.js';
 import { StorageError } from '../storage-error.js';
-import { describeEndpoint, sendCommand } from './s3-client.js';
+import { describeEndpoint } from './s3-client.js';
 import { mapS3Error, s3ErrorName, type S3ErrorContext } from './map-s3-error.js';
 
 export const PUBLIC_READ_SID = 'VitrinaPublicReadImages';
@@ -125,7 +125,7 @@ export async function ensureBucket(client: S3Client, s3: S3Config, options: Ensu
     ? { ...current, Statement: [...current.Statement.filter((s) => s.Sid !== PUBLIC_READ_SID), ours] }
     : wanted;
   try {
-    await sendCommand(client, new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(merged) }), { signal: abortSignal });
+    await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(merged) }), { abortSignal });
   } catch (err) {
     const name = s3ErrorName(err);
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -146,7 +146,7 @@ export async function ensureBucket(client: S3Client, s3: S3Config, options: Ensu
 
   async function createIfMissing(c: S3Client, cfg: S3Config, ctx: S3ErrorContext): Promise<boolean> {
     try {
-      await sendCommand(c, new HeadBucketCommand({ Bucket: bucket }), { signal: abortSignal });
+      await c.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal });
       return false;
     } catch (err) {
       const mapped = mapS3Error(err, ctx);
@@ -154,15 +154,14 @@ export async function ensureBucket(client: S3Client, s3: S3Config, options: Ensu
       if (mapped.code !== 'BucketMissing' && mapped.code !== 'ObjectNotFound') throw mapped;
     }
     try {
-      await sendCommand(
-        c,
+      await c.send(
         new CreateBucketCommand({
           Bucket: bucket,
           // us-east-1 is the default location and must not be named (AWS answers InvalidLocationConstraint).
           CreateBucketConfiguration:
             cfg.region === 'us-east-1' ? undefined : { LocationConstraint: cfg.region as BucketLocationConstraint },
         }),
-        { signal: abortSignal },
+        { abortSignal },
       );
       return true;
     } catch (err) {
@@ -181,7 +180,7 @@ export async function ensureBucket(client: S3Client, s3: S3Config, options: Ensu
 /** The bucket's policy, or undefined when it has none (or the provider cannot say). */
 async function readPolicy(client: S3Client, bucket: string, errors: S3ErrorContext): Promise<PolicyDocument | undefined> {
   try {
-    const out = await sendCommand(client, new GetBucketPolicyCommand({ Bucket: bucket }), { signal: errors.signal });
+    const out = await client.send(new GetBucketPolicyCommand({ Bucket: bucket }), { abortSignal: errors.signal });
     const doc = JSON.parse(out.Policy ?? '{}') as Partial<PolicyDocument>;
     const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
     return { ...doc, Version: doc.Version ?? '2012-10-17', Statement: statements };

@@ -4,7 +4,7 @@
  * (S3_ACCESS_KEY, S3_SECRET_KEY, S3_ENDPOINT, S3_BUCKET) and never contain a secret.
  *
  * @example
- *   try { await sendCommand(client, cmd, { signal }); }
+ *   try { await client.send(command, { abortSignal: signal }); }
  *   catch (err) { throw mapS3Error(err, { endpoint: 'http://127.0.0.1:7490', bucket, key, signal }); }
  */
 import { StorageError, abortedError, sha256MismatchError } from '../storage-error.js';

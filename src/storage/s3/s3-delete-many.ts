@@ -6,17 +6,15 @@
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DeleteManyResult } from '../object-store.js';
 import { mapS3Error, type S3ErrorContext } from './map-s3-error.js';
-import { sendCommand } from './s3-client.js';
 
 export async function deleteBatch(client: S3Client, keys: string[], errors: S3ErrorContext): Promise<DeleteManyResult> {
   if (keys.length === 0) return { deleted: [], failed: [] };
   let out;
   try {
-    out = await sendCommand(
-      client,
+    out = await client.send(
       // Quiet: the answer lists only failures, so a 1000-key batch does not echo 1000 keys back.
       new DeleteObjectsCommand({ Bucket: errors.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
-      { signal: errors.signal },
+      { abortSignal: errors.signal },
     );
   } catch (err) {
     const error = mapS3Error(err, errors);

@@ -1,5 +1,5 @@
 /**
- * The three ways a put reaches S3, chosen by `S3ObjectStore.put`:
+ * The three ways a put reaches S3, chosen by `S3Driver.put`:
  *
  *   bytes           one PutObject; our sha256 (or the caller's) doubles as the signed payload hash
  *   stream, short   one PutObject streaming through a StreamMeter (known length ≤ part size)
@@ -17,8 +17,7 @@ import type { PutOptions, PutResult } from '../object-store.js';
 import { StorageError, abortedError } from '../storage-error.js';
 import { StreamMeter, sha256Hex } from '../stream-meter.js';
 import { mapS3Error, s3ErrorName, type S3ErrorContext } from './map-s3-error.js';
-import type { DirectPut } from './direct-put.js';
-import { sendCommand } from './s3-client.js';
+import { withSignedPayloadSha256 } from './signed-payload-sha256.js';
 
 export interface PutContext {
   client: S3Client;
@@ -29,8 +28,6 @@ export interface PutContext {
   queueSize: number;
   errors: S3ErrorContext;
   logger: Logger | undefined;
-  /** Sends small buffered puts without the SDK's stack first, when the store was made with `directPuts`. */
-  direct?: DirectPut | undefined;
 }
 
 function objectParams(ctx: PutContext, options: PutOptions): PutObjectCommandInput {
@@ -46,16 +43,17 @@ function objectParams(ctx: PutContext, options: PutOptions): PutObjectCommandInp
   };
 }
 
-/** One PutObject of bytes already in memory (directly when the context allows, see direct-put.ts). */
+/** One PutObject of bytes already in memory. */
 export async function putBytes(ctx: PutContext, body: Uint8Array, options: PutOptions): Promise<PutResult> {
   const sha256 = options.sha256 ?? sha256Hex(body);
-  const direct = await ctx.direct?.put(ctx.bucket, ctx.key, body, sha256, options);
-  if (direct !== undefined) return { key: ctx.key, size: body.byteLength, sha256, etag: direct };
-  const command = new PutObjectCommand({ ...objectParams(ctx, options), Body: body, ContentLength: body.byteLength });
+  // The payload is hashed once, by us (or the caller): the server checks the bytes it
+  // received against that hash (XAmzContentSHA256Mismatch), and the SDK does not hash them again.
+  const command = withSignedPayloadSha256(
+    new PutObjectCommand({ ...objectParams(ctx, options), Body: body, ContentLength: body.byteLength }),
+    sha256,
+  );
   try {
-    // The payload is hashed once, by us (or the caller): the server checks the bytes it
-    // received against that hash (XAmzContentSHA256Mismatch), and the SDK does not hash them again.
-    const out = await sendCommand(ctx.client, command, { signal: options.signal, payloadSha256: sha256 });
+    const out = await ctx.client.send(command, { abortSignal: options.signal });
     return { key: ctx.key, size: body.byteLength, sha256, etag: out.ETag };
   } catch (err) {
     throw mapS3Error(err, ctx.errors);
@@ -99,10 +97,9 @@ export async function putShortStream(ctx: PutContext, body: Readable, options: P
   // socket does not forward a body error, so without this the request would hang.
   const signal = options.signal ? AbortSignal.any([options.signal, feed.stop]) : feed.stop;
   try {
-    const out = await sendCommand(
-      ctx.client,
+    const out = await ctx.client.send(
       new PutObjectCommand({ ...objectParams(ctx, options), Body: feed.meter, ContentLength: options.contentLength }),
-      { signal },
+      { abortSignal: signal },
     );
     if (feed.state.failure) throw feed.state.failure;
     return { key: ctx.key, size: feed.meter.bytes, sha256: feed.meter.sha256(), etag: out.ETag };
