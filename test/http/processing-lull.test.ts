@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/free-port.js';
 import { makeImage } from '../media/media-fixtures.js';
 import { createBucket, destroyBucket, rawS3Client, s3Env, testS3Config, uniqueBucketName } from '../storage/s3-test-env.js';
@@ -19,6 +19,7 @@ import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { rawRequest } from '../support/raw-request.js';
 import { startServer } from '../support/run-cli.js';
+import { waitFor } from '../support/wait-for.js';
 import { productIdFrom, WebClient } from '../support/web-client.js';
 
 describe.each(STACKS)('image processing and requests on %s', (stack) => {
@@ -61,7 +62,7 @@ describe.each(STACKS)('image processing and requests on %s', (stack) => {
     expect(t.runtime.activity.busy).toBe(true);
     expect(t.runtime.idleGate.isBusy).toBe(true);
     // …and in a lull soon after.
-    await vi.waitFor(() => expect(t.runtime.idleGate.isBusy).toBe(false), { timeout: 1000, interval: 10 });
+    await waitFor(() => expect(t.runtime.idleGate.isBusy).toBe(false), { timeout: 1000, interval: 10 });
     expect(t.runtime.activity.busy).toBe(false);
   });
 
@@ -71,7 +72,8 @@ describe.each(STACKS)('image processing and requests on %s', (stack) => {
     const end = t.runtime.activity.begin();
     let drained = false;
     const draining = t.drain().then(() => (drained = true));
-    await sleep(400);
+    // Held at the gate, not merely not there yet; the gate's 10 s limit is far off.
+    await waitFor(() => expect(t.runtime.idleGate.waiting).toBe(1));
     expect(drained).toBe(false);
     expect(await statusOf(assetId)).toBe('processing');
     end();
@@ -110,7 +112,7 @@ describe('vitrina serve with its worker process (JOBS=process)', () => {
       base,
     );
     // The web server answers before its worker process is up (it starts once the port is taken).
-    await vi.waitFor(() => expect(server!.output()).toContain('"event":"workers-started"'), { timeout: 30_000, interval: 50 });
+    await waitFor(() => expect(server!.output()).toContain('"event":"workers-started"'), { timeout: 30_000 });
   }, 60_000);
   afterAll(async () => {
     server?.child.kill('SIGTERM');
@@ -155,11 +157,11 @@ describe('vitrina serve with its worker process (JOBS=process)', () => {
     }
     // Now it only waits on a client that sends nothing: the worker claims the image at once (well
     // within the gate's 10 s limit), while that request is still open.
-    await vi.waitFor(async () => expect((await image(productId)).claimed_until).not.toBeNull(), { timeout: 4000, interval: 25 });
+    await waitFor(async () => expect((await image(productId)).claimed_until).not.toBeNull(), { timeout: 4000 });
     expect(slow.open).toBe(true);
     slow.destroy();
     // Decoding and encoding at nice 10 may take a while on a busy machine.
-    await vi.waitFor(async () => expect((await image(productId)).status).toBe('ready'), { timeout: 15_000, interval: 50 });
+    await waitFor(async () => expect((await image(productId)).status).toBe('ready'), { timeout: 15_000 });
   }, 60_000);
 
   const image = (productId: number) =>

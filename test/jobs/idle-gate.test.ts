@@ -155,11 +155,13 @@ describe('IdleGate', () => {
       opened = true;
       return ms;
     });
+    expect(gate.waiting).toBe(1);
     clock.advance(30);
     await Promise.resolve();
     expect(opened).toBe(false);
     gate.setBusy(false);
     expect(await waiting).toBe(30);
+    expect(gate.waiting).toBe(0);
   });
 
   it('keeps waiting through a quiet spell that is over before the waiter runs', async () => {

@@ -13,6 +13,10 @@
  *   });
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
@@ -53,6 +57,52 @@ export async function createScratchPostgres(): Promise<{ url: string; drop(): Pr
   };
 }
 
+/**
+ * Where the empty cluster of this PGlite version is kept between test processes: every test file
+ * runs in a process of its own, and initdb costs seconds of CPU each time (30 s on a loaded
+ * two-core machine) against well under one to load its copy.
+ */
+const PGLITE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+const TEMPLATE_FILE = path.join(tmpdir(), `vitrina-test-pglite-${PGLITE_VERSION}-${process.getuid?.() ?? 0}.tar`);
+
+let template: Promise<Blob | undefined> | undefined;
+
+/**
+ * An in-memory PGlite as `new PGlite()` makes it — an empty cluster, nothing else — started from
+ * a copy of one made by initdb earlier (this process, or another on this machine), so only the
+ * first one runs initdb.
+ */
+async function freshPGlite(): Promise<PGlite> {
+  if (template === undefined) {
+    template = readFile(TEMPLATE_FILE).then(
+      (bytes) => new Blob([bytes]),
+      () => undefined,
+    );
+  }
+  const copy = await template;
+  if (copy !== undefined) {
+    const loaded = new PGlite({ loadDataDir: copy });
+    try {
+      await loaded.waitReady;
+      return loaded;
+    } catch {
+      // A copy this PGlite cannot read (the file damaged by hand): made again below.
+    }
+  }
+  const pglite = new PGlite();
+  await pglite.waitReady;
+  // Copied before any use: the template is the bare cluster.
+  const made = await pglite.dumpDataDir('none');
+  template = Promise.resolve(made);
+  // Written under a name of its own, then renamed: another process never reads half a file.
+  const partial = `${TEMPLATE_FILE}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(partial, Buffer.from(await made.arrayBuffer()));
+  await rename(partial, TEMPLATE_FILE);
+  return pglite;
+}
+
 export async function createTestDatabase(backend: Backend, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   let handle: DatabaseHandle;
   let url: string | undefined;
@@ -63,7 +113,7 @@ export async function createTestDatabase(backend: Backend, options: { migrate?: 
     drop = scratch.drop;
     handle = await createDatabase({ databaseUrl: url, dataDir: '/nonexistent' }, { poolSize: 5 });
   } else {
-    handle = await createDatabase({ databaseUrl: undefined, dataDir: '/nonexistent' }, { pglite: new PGlite() });
+    handle = await createDatabase({ databaseUrl: undefined, dataDir: '/nonexistent' }, { pglite: await freshPGlite() });
   }
   if (options.migrate !== false) await migrateToLatest(handle.db);
   return {

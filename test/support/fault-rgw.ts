@@ -28,6 +28,7 @@ export interface FaultRgw {
   shutdown(): Promise<void>;
 }
 
+// Polled with plain sleeps, not wait-for.ts: bench/fallback.bench.ts runs this outside vitest, where vi.waitFor cannot run.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(pid: number): boolean {

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/free-port.js';
+import { waitFor } from './wait-for.js';
 
 export { freePort };
 
@@ -71,11 +72,16 @@ http {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   // Ready = accepting connections (a request now would already count against the upstreams).
-  for (let i = 0; !(await accepts(port)); i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
-    if (i > 100) throw new Error(`nginx did not listen on ${port}: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let exited = false;
+  await waitFor(
+    async () => {
+      // An nginx that exited is not waited for: the check passes and the start fails below.
+      exited = child.exitCode !== null;
+      if (!exited && !(await accepts(port))) throw new Error(`nginx did not listen on ${port}: ${stderr}`);
+    },
+    { timeout: 5000, interval: 50 },
+  );
+  if (exited) throw new Error(`nginx exited: ${stderr}`);
   return {
     url,
     accessLog: () => readFile(path.join(dir, 'access.log'), 'utf8'),

@@ -158,14 +158,17 @@ describe('apikey list and revoke, two instances on one database (postgres+s3)', 
   it('as a real command: `apikey revoke`, and `user set-password` reading stdin', async () => {
     const env = { DATABASE_URL: a.database.url, DATA_DIR: a.config.dataDir, PASSWORD_HASH_COST: '14' };
     const key = await createApiKey(a.runtime.db, { tenantId: otherTenantId, name: 'spawned' });
-    const revoke = await vitrina(['apikey', 'revoke', '--tenant', String(otherTenantId), '--id', String(key.id)], env);
+    // Two processes at once: one start-up's wait instead of two.
+    const [revoke, changed] = await Promise.all([
+      vitrina(['apikey', 'revoke', '--tenant', String(otherTenantId), '--id', String(key.id)], env),
+      vitrinaWithStdin(['user', 'set-password', '--email', 'other@cli.test'], env, 'a password from stdin\nignored\n'),
+    ]);
     expect([revoke.code, revoke.stderr]).toEqual([
       0,
       `Revoked API key ${key.id} of tenant ${otherTenantId}; the API refuses it from now on.\n`,
     ]);
     expect((await api(b, key.token)).statusCode).toBe(401);
 
-    const changed = await vitrinaWithStdin(['user', 'set-password', '--email', 'other@cli.test'], env, 'a password from stdin\nignored\n');
     expect([changed.code, changed.stderr]).toEqual([0, 'Password changed for other@cli.test; 1 session ended.\n']);
     const passwords = new PasswordHashing(scryptParams(14));
     expect((await authenticate(a.runtime.db, 'other@cli.test', 'a password from stdin', { passwords }))?.email).toBe('other@cli.test');

@@ -42,11 +42,11 @@ describe('safeNext', () => {
     for (const value of bad) expect(safeNext(value), JSON.stringify(value)).toBeUndefined();
   });
 
-  it('checks 64 KiB of hostile input in linear time', () => {
+  // How long these take, against a benign path of the same length, is in bench/parsers.bench.ts.
+  it('refuses 64 KiB of hostile input', () => {
     for (const value of ['/'.padEnd(65_536, '%'), '/'.padEnd(65_536, '%2'), `/${'%01'.repeat(21_845)}`, '/'.padEnd(65_536, 'a')]) {
-      const started = performance.now();
-      expect(safeNext(value)).toBeUndefined();
-      expect(performance.now() - started).toBeLessThan(10);
+      expect(value.length).toBeGreaterThanOrEqual(65_536);
+      expect(safeNext(value), JSON.stringify(value.slice(0, 12))).toBeUndefined();
     }
   });
 });
