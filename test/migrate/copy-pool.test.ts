@@ -1,17 +1,18 @@
 /**
  * The copy pool's worker entry, both ways Vitrina runs: from the TypeScript sources (here,
  * under vitest: a plain-JS entry loads the worker through tsx) and compiled, as in dist/ (the
- * worker's `.js` beside the pool's). The compiled case compiles the pool and what it imports
- * with the project's TypeScript into a folder of its own, as `npm run build` does into dist/.
+ * worker's `.js` beside the pool's): the compiled case runs the build in dist/ (made by
+ * `npm run build`, which `npm test` and `npm ci` run first; a standalone run of this file builds it).
  */
 import { execFile } from 'node:child_process';
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIsCurrent } from '../../bin/source-stamp.js';
 import { CopyPool, copyWorkerEntry } from '../../src/storage/migration/copy-pool.js';
 import { openStore, type MigrationEnds } from '../../src/storage/migration/store-description.js';
 import { localRawInspector } from '../storage/local-raw-inspector.js';
@@ -66,25 +67,16 @@ describe('copy pool worker entry', () => {
     await copyThrough((e, o) => CopyPool.start(e, o));
   });
 
-  it('copies from a compiled build (the worker is the .js beside the pool)', async () => {
-    // Inside the project, so that the compiled modules find node_modules as dist/ does.
-    await mkdir(path.join(ROOT, 'test-artifacts'), { recursive: true });
-    const out = await mkdtemp(path.join(ROOT, 'test-artifacts', 'copy-pool-build-'));
-    try {
-      const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-      const sources = ['src/storage/migration/copy-pool.ts', 'src/storage/migration/copy-worker.ts'];
-      const flags = ['--outDir', out, '--rootDir', 'src', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'];
-      const more = ['--skipLibCheck', '--esModuleInterop', '--resolveJsonModule', '--types', 'node', '--noCheck', '--ignoreConfig'];
-      await promisify(execFile)(process.execPath, [tsc, ...flags, ...more, ...sources], { cwd: ROOT });
-      await access(path.join(out, 'storage', 'migration', 'copy-worker.js'));
-      const compiled = (await import(pathToFileURL(path.join(out, 'storage', 'migration', 'copy-pool.js')).href)) as {
-        CopyPool: typeof CopyPool;
-        copyWorkerEntry: typeof copyWorkerEntry;
-      };
-      expect(compiled.copyWorkerEntry().pathname).toBe(path.join(out, 'storage', 'migration', 'copy-worker.js'));
-      await copyThrough((e, o) => compiled.CopyPool.start(e, o));
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+  it('copies from the compiled build in dist/ (the worker is the .js beside the pool)', async () => {
+    // `npm test` (and `npm ci`) build dist/ before the tests run; a standalone run builds it here.
+    if (!buildIsCurrent()) await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
+    const built = path.join(ROOT, 'dist', 'storage', 'migration');
+    await access(path.join(built, 'copy-worker.js'));
+    const compiled = (await import(pathToFileURL(path.join(built, 'copy-pool.js')).href)) as {
+      CopyPool: typeof CopyPool;
+      copyWorkerEntry: typeof copyWorkerEntry;
+    };
+    expect(compiled.copyWorkerEntry().pathname).toBe(path.join(built, 'copy-worker.js'));
+    await copyThrough((e, o) => compiled.CopyPool.start(e, o));
   }, 120_000);
 });

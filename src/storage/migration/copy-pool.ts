@@ -27,6 +27,9 @@ import type { Copier, CopyRequest, ThreadTally } from './copier.js';
 import type { CopyAnswer, CopyTask, CopyWorkerData } from './copy-worker.js';
 import type { MigrationEnds } from './store-description.js';
 
+/** A worker's young generation (three semi-spaces of 64 MB): see `resourceLimits` below. */
+const YOUNG_GENERATION_MB = 192;
+
 export interface CopyPoolOptions {
   /** Copies in flight across all the workers. */
   concurrency: number;
@@ -80,6 +83,9 @@ export class CopyPool implements Copier {
       maxThreads: threads,
       concurrentTasksPerWorker: Math.ceil(options.concurrency / threads),
       teardown: 'closeStores',
+      // Each copy allocates and drops a buffer per object, thousands a second: with V8's default
+      // young generation (16 MB semi-spaces) the worker's heap is collected many times a second.
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       workerData,
     });
     const channel = new BroadcastChannel(abortChannel);
