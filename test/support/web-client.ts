@@ -114,9 +114,12 @@ export class WebClient {
 /** The id in a `/products/{id}` redirect. */
 export function productIdFrom(res: WebResponse): number {
   const m = /^\/products\/(\d+)$/.exec(String(res.headers.location ?? ''));
-  if (!m)
+  if (!m) {
+    // The form's own messages say why it came back (a field error, the image refused or busy).
+    const messages = [...res.body.slice(0, 200_000).matchAll(/class="(?:field|form)-error"[^>]{0,200}>([^<]{1,300})</g)].map((x) => x[1]);
     throw new Error(
-      `expected a redirect to /products/{id}, got ${res.statusCode} ${String(res.headers.location)}: ${res.body.slice(0, 300)}`,
+      `expected a redirect to /products/{id}, got ${res.statusCode} ${String(res.headers.location)}; the form says: ${JSON.stringify(messages)}`,
     );
+  }
   return Number(m[1]);
 }
