@@ -2,7 +2,7 @@
  * Signs one command's request with a payload sha256 we already have, through the command's own
  * middleware stack (the SDK's public extension point): a `build` step sets
  * `x-amz-content-sha256`, and SigV4 signs a header that is already there as it stands instead of
- * hashing the body again (@smithy/signature-v4 `getPayloadHash`). The server then checks the
+ * hashing the body again (the SDK signer's `getPayloadHash`). The server then checks the
  * bytes it received against that hash and refuses the put when they differ
  * (`XAmzContentSHA256Mismatch`, `BadDigest` on some providers).
  *
