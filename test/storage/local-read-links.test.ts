@@ -3,9 +3,7 @@
  * afterwards (a delete) does not change the bytes a running read returns. Real folders under
  * os.tmpdir(), removed after the suite.
  *
- * (The tests of a folder swapped for a symbolic link after a read, of the `/proc/self/fd`
- * re-check and of `readChunkSize` went with those mechanisms: slice LOCAL of issue 14 removed
- * them; the driver's path safety is local-driver.test.ts's.)
+ * The driver's path safety is tested in local-driver.test.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
