@@ -80,7 +80,7 @@ export class DatabaseSpoolDriver implements StorageDriver {
       body instanceof Uint8Array
         ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
         : await readAll(body, options.maxBytes, key, options.signal);
-    if (options.maxBytes !== undefined && bytes.length > options.maxBytes) throw tooLarge(options.maxBytes, key);
+    // Over maxBytes is refused before here: a byte body by the facade (store.ts), a stream by readAll.
     if (options.contentLength !== undefined && options.contentLength !== bytes.length) {
       throw new StorageError('StoreError', `The body has ${bytes.length} bytes, not the ${options.contentLength} announced.`, { key });
     }
