@@ -14,6 +14,7 @@ import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-spool.js';
 import * as m0003 from './migrations/0003-storage-migration-and-legacy-import.js';
 import * as m0004 from './migrations/0004-sessions-and-login-throttle.js';
+import * as m0005 from './migrations/0005-shop-owner-first-day.js';
 import type { Database } from './schema.js';
 
 /** Add each new migration here, in order; names sort lexically, so keep the NNNN- prefix. */
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-spool': m0002,
   '0003-storage-migration-and-legacy-import': m0003,
   '0004-sessions-and-login-throttle': m0004,
+  '0005-shop-owner-first-day': m0005,
 };
 
 /** Every migration's name, in the order they apply. */

@@ -16,6 +16,10 @@ export interface TenantsTable {
   name: string;
   /** URL-safe, unique; derived from the name at sign-up. */
   slug: string;
+  /** ISO 4217 code ('EUR', 'USD'); prices are shown in it. */
+  currency: ColumnType<string, string | undefined, string>;
+  /** The pages' language for this shop's people when they have not chosen one; null: the browser's. */
+  default_locale: ColumnType<'en' | 'es' | null, 'en' | 'es' | null | undefined, 'en' | 'es' | null>;
   created_at: CreatedAt;
 }
 
@@ -26,8 +30,12 @@ export interface UsersTable {
   email: string;
   /** `scrypt$N$r$p$salt$hash` — see tenancy/password.ts. */
   password_hash: string;
+  /** owner: everything; editor: the catalog only (no members, no API keys). */
+  role: ColumnType<UserRole, UserRole | undefined, UserRole>;
   created_at: CreatedAt;
 }
+
+export type UserRole = 'owner' | 'editor';
 
 export interface ApiKeysTable {
   id: Generated<number>;
@@ -60,6 +68,10 @@ export interface ProductsTable {
   uom_id: Generated<number>;
   sale_price: Decimal;
   image_asset_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Stock on hand; null when not tracked. */
+  stock_quantity: ColumnType<number | null, number | null | undefined, number | null>;
+  /** In the trash since; null for a live product. */
+  deleted_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -211,3 +223,46 @@ export interface Database {
   sessions: SessionsTable;
   throttle_counts: ThrottleCountsTable;
 }
+
+/** An invitation to a shop or a password reset: a one-time token, only its sha256 kept. */
+export interface OneTimeLinksTable {
+  id: Generated<number>;
+  kind: 'invite' | 'reset';
+  tenant_id: number;
+  /** invite: who made it; reset: whose password it resets. */
+  user_id: number | null;
+  /** invite only: the role the new member gets. */
+  role: UserRole | null;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: NullableTimestamp;
+}
+
+/** An image that passed its checks on a form that came back with errors, kept for the next submit. */
+export interface PendingUploadsTable {
+  id: string;
+  tenant_id: number;
+  user_id: number;
+  /** 'new' or the id of the product being edited. */
+  form: string;
+  /** Private object key; never served except as the form's thumbnail to its owner. */
+  key: string;
+  content_type: string;
+  bytes: number;
+  sha256: string;
+  width: number;
+  height: number;
+  original_name: string;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+// Migration 0005's tables.
+export interface Database {
+  one_time_links: OneTimeLinksTable;
+  pending_uploads: PendingUploadsTable;
+}
+
+export type OneTimeLink = Selectable<OneTimeLinksTable>;
+export type PendingUpload = Selectable<PendingUploadsTable>;
