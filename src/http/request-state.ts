@@ -7,16 +7,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { negotiateLocale, type Locale } from './i18n/index.js';
+import type { SessionAccount } from '../tenancy/sessions.repository.js';
 import { verifySession, type Session } from '../tenancy/session.js';
 import { COOKIE, cookieOptions } from './pages/cookies.js';
 
 /** The logged-in person, loaded once per request by `loginRequired`. */
-export interface Account {
-  readonly tenantId: number;
-  readonly userId: number;
-  readonly email: string;
-  readonly tenantName: string;
-}
+export type Account = SessionAccount;
 
 declare module 'fastify' {
   interface FastifyRequest {

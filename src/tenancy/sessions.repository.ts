@@ -1,5 +1,5 @@
 /** Sessions: plain functions taking `db` or a transaction. A session lives while its row does. */
-import type { Db } from '../db/schema.js';
+import type { Db, UserRole } from '../db/schema.js';
 
 /** Who a live session is for, with what the page header shows. */
 export interface SessionAccount {
@@ -7,6 +7,11 @@ export interface SessionAccount {
   readonly userId: number;
   readonly email: string;
   readonly tenantName: string;
+  readonly role: UserRole;
+  /** The shop's ISO 4217 currency. */
+  readonly currency: string;
+  /** The shop's default page language; null: the browser's. */
+  readonly defaultLocale: 'en' | 'es' | null;
 }
 
 export async function insertSession(db: Db, values: { id: string; userId: number; tenantId: number; expiresAt: Date }): Promise<void> {
@@ -22,7 +27,15 @@ export async function findSessionAccount(db: Db, id: string, now: Date): Promise
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('tenants as t', 't.id', 's.tenant_id')
-    .select(['u.id as userId', 's.tenant_id as tenantId', 'u.email as email', 't.name as tenantName'])
+    .select([
+      'u.id as userId',
+      's.tenant_id as tenantId',
+      'u.email as email',
+      't.name as tenantName',
+      'u.role as role',
+      't.currency as currency',
+      't.default_locale as defaultLocale',
+    ])
     .where('s.id', '=', id)
     .where('s.expires_at', '>', now)
     .executeTakeFirst();

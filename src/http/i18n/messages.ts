@@ -4,7 +4,14 @@
  * them exactly, so change them only together with those tests.
  * `{name}` placeholders are filled by {@link t}.
  */
-export const en = {
+import * as uploads from './areas/uploads.js';
+import * as prices from './areas/prices.js';
+import * as list from './areas/list.js';
+import * as trashstock from './areas/trash-stock.js';
+import * as navigation from './areas/navigation.js';
+import * as account from './areas/account.js';
+
+const core = {
   'app.name': 'Vitrina',
   'nav.products': 'Products',
   'nav.login': 'Log in',
@@ -152,9 +159,15 @@ export const en = {
   'unit.pack': 'pack',
 } as const;
 
+/** The English tables en is merged from, so a test can check that no key is defined twice. */
+export const EN_PARTS: readonly object[] = [core, uploads.en, prices.en, list.en, trashstock.en, navigation.en, account.en];
+
+/** Each area's messages live in areas/*.ts (test/http/views/i18n.test.ts checks that no key is defined twice). */
+export const en = { ...core, ...uploads.en, ...prices.en, ...list.en, ...trashstock.en, ...navigation.en, ...account.en } as const;
+
 export type MessageKey = keyof typeof en;
 
-export const es: Record<MessageKey, string> = {
+const coreEs: Record<keyof typeof core, string> = {
   'app.name': 'Vitrina',
   'nav.products': 'Productos',
   'nav.login': 'Iniciar sesión',
@@ -291,4 +304,14 @@ export const es: Record<MessageKey, string> = {
   'unit.m': 'm',
   'unit.box': 'caja',
   'unit.pack': 'paquete',
+};
+
+export const es: Record<MessageKey, string> = {
+  ...coreEs,
+  ...uploads.es,
+  ...prices.es,
+  ...list.es,
+  ...trashstock.es,
+  ...navigation.es,
+  ...account.es,
 };

@@ -19,7 +19,8 @@ export function pageContext(ctx: PageDeps, request: FastifyRequest, reply: Fasti
   return {
     locale: request.locale,
     csrfToken: csrfTokenFor(request, reply, ctx.secret, options),
-    session: account === null ? null : { email: account.email, tenantName: account.tenantName },
+    session:
+      account === null ? null : { email: account.email, tenantName: account.tenantName, role: account.role, currency: account.currency },
     flash: [...takeFlash(request, reply, ctx.secret, options), ...flash],
   };
 }

@@ -17,6 +17,10 @@ export interface Flash {
 export interface SessionView {
   readonly email: string;
   readonly tenantName: string;
+  /** owner: sees members and API keys; editor: the catalog only. */
+  readonly role: 'owner' | 'editor';
+  /** The shop's ISO 4217 currency, for every price the page shows. */
+  readonly currency: string;
 }
 
 /** What every page shares: language, the CSRF token for its forms, the header and the flashes. */

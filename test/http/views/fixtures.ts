@@ -4,7 +4,7 @@ import type { ImageView, PageContext, ProductFormModel, ProductSummaryView } fro
 export const page = (over: Partial<PageContext> = {}): PageContext => ({
   locale: 'en',
   csrfToken: 'tok-123',
-  session: { email: 'ana@example.com', tenantName: 'Acme' },
+  session: { email: 'ana@example.com', tenantName: 'Acme', role: 'owner', currency: 'EUR' },
   flash: [],
   ...over,
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EN_PARTS } from '../../../src/http/i18n/messages.js';
 import { en, es, formatBytes, formatDecimal, formatPrice, negotiateLocale, t } from '../../../src/http/i18n/index.js';
 
 describe('t()', () => {
@@ -25,6 +26,11 @@ describe('t()', () => {
       const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect(names(es[key]), key).toEqual(names(en[key]));
     }
+  });
+
+  it('defines each key in one area only (a later area would silently replace an earlier text)', () => {
+    const counted = EN_PARTS.reduce((sum, part) => sum + Object.keys(part).length, 0);
+    expect(counted).toBe(Object.keys(en).length);
   });
 
   it('leaves unknown placeholders visible', () => {
