@@ -49,3 +49,22 @@ export function inputField(locale: Locale, f: FieldOptions): SafeHtml {
 export function csrfField(token: string | undefined): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${token ?? ''}">`;
 }
+
+/** One line of an error summary: the field's id (the link's target) and what is wrong with it. */
+export interface SummaryEntry {
+  readonly id: string;
+  readonly message: Msg;
+}
+
+/**
+ * The GOV.UK error summary: at the top of a refused form, a box that lists each problem as a
+ * link to its field. public/app.js moves focus to it when the page loads (role="alert" has it
+ * announced without JS too). Nothing when there are no problems.
+ */
+export function errorSummary(locale: Locale, entries: readonly SummaryEntry[], title: string): SafeHtml {
+  if (entries.length === 0) return html``;
+  return html`<div class="error-summary" role="alert" tabindex="-1" data-error-summary aria-labelledby="error-summary-title">
+  <h2 id="error-summary-title">${title}</h2>
+  <ul>${entries.map((e) => html`<li><a href="#${e.id}">${resolveMsg(locale, e.message)}</a></li>`)}</ul>
+</div>`;
+}
