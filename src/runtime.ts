@@ -23,6 +23,7 @@ import { JobRunner } from './jobs/job-runner.js';
 import { PROCESS_WORKER, processWorker, type ProcessWorker } from './jobs/process-images.js';
 import { purgeBacklog } from './jobs/purge-queue.repository.js';
 import { PURGE_WORKER, purgeWorker } from './jobs/purge-worker.js';
+import { trashExpiryWorker } from './jobs/trash-expiry.js';
 import { REPLICATE_WORKER, replicateWorker } from './jobs/replicate-spool.js';
 import { RequestActivity } from './jobs/request-activity.js';
 import type { Logger } from './logger.js';
@@ -190,6 +191,7 @@ function wireWork(parts: WorkParts): { jobs: JobRunner; processing: ProcessWorke
     },
   });
   const workers = [processing, purgeWorker({ db, stores: stores.all, logger, onPurged: (outcome) => m.count('purged', { outcome }) })];
+  workers.push(trashExpiryWorker({ db, onPurgeQueued }));
   if (stores.spool !== undefined) workers.push(replicateWorker({ db, stores, logger, onReplicated: () => m.count('replicated') }));
   jobs = new JobRunner(workers, logger);
   const catalog: CatalogDeps = {
@@ -202,7 +204,8 @@ function wireWork(parts: WorkParts): { jobs: JobRunner; processing: ProcessWorke
       // two. While other requests are in flight it is not worth it: processing waits for the
       // lull anyway, and then reads the upload back from the store.
       setImmediate(() => {
-        if (parts.activity.inFlight <= 1) (remote ?? processing).hold(assetId, bytes);
+        // A pending upload (no bytes here) is read from the store.
+        if (bytes !== undefined && parts.activity.inFlight <= 1) (remote ?? processing).hold(assetId, bytes);
         kick(PROCESS_WORKER);
       });
     },

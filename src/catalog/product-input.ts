@@ -7,7 +7,7 @@
  *   if (!r.ok) r.errors.sale_price;   // 'Enter a price such as 19.99 …'
  */
 import { isPlainText } from '../plain-text.js';
-import { normalizePrice, PRICE_HINT } from './price.js';
+import { normalizePrice, parseLocalePrice, PRICE_HINT, type PriceFormat } from './price.js';
 
 export interface ProductInput {
   sku: string;
@@ -16,9 +16,11 @@ export interface ProductInput {
   uomId: number;
   /** Canonical exact decimal string, e.g. '19.90'. */
   salePrice: string;
+  /** Stock on hand, a whole number ≥ 0; null: not tracked. Left out: unchanged (a new product: not tracked). */
+  stockQuantity?: number | null;
 }
 
-export type ProductField = 'sku' | 'name' | 'description' | 'uom_id' | 'sale_price';
+export type ProductField = 'sku' | 'name' | 'description' | 'uom_id' | 'sale_price' | 'stock_quantity';
 /** What is wrong with a field, for pages to translate (`error.{code}`); `errors` has the English text. */
 export type ProductErrorCode =
   | 'name_required'
@@ -29,7 +31,9 @@ export type ProductErrorCode =
   | 'uom_invalid'
   | 'price_invalid'
   | 'description_too_long'
-  | 'description_invalid';
+  | 'description_invalid'
+  | 'stock_invalid'
+  | 'stock_too_large';
 export type ProductInputResult<T> =
   | { ok: true; value: T }
   | { ok: false; errors: Partial<Record<ProductField, string>>; codes: Partial<Record<ProductField, ProductErrorCode>> };
@@ -52,9 +56,15 @@ function text(raw: Raw, key: string): string | undefined {
  * Checks every field; with `partial`, absent fields are left out (an API PATCH) instead of
  * reported missing. `uom_id` defaults to 1 ('unit') on a full input.
  */
-export function parseProductInput(raw: Raw, options?: { partial?: false }): ProductInputResult<ProductInput>;
-export function parseProductInput(raw: Raw, options: { partial: true }): ProductInputResult<Partial<ProductInput>>;
-export function parseProductInput(raw: Raw, options: { partial?: boolean } = {}): ProductInputResult<Partial<ProductInput>> {
+export function parseProductInput(raw: Raw, options?: { partial?: false; priceFormat?: PriceFormat }): ProductInputResult<ProductInput>;
+export function parseProductInput(
+  raw: Raw,
+  options: { partial: true; priceFormat?: PriceFormat },
+): ProductInputResult<Partial<ProductInput>>;
+export function parseProductInput(
+  raw: Raw,
+  options: { partial?: boolean; priceFormat?: PriceFormat } = {},
+): ProductInputResult<Partial<ProductInput>> {
   const errors: Partial<Record<ProductField, string>> = {};
   const codes: Partial<Record<ProductField, ProductErrorCode>> = {};
   const value: Partial<ProductInput> = {};
@@ -107,11 +117,53 @@ export function parseProductInput(raw: Raw, options: { partial?: boolean } = {})
 
   const rawPrice = raw['sale_price'] ?? raw['salePrice'];
   if (rawPrice !== undefined || !partial) {
-    const price = typeof rawPrice === 'string' || typeof rawPrice === 'number' ? normalizePrice(rawPrice) : undefined;
+    // A page's form reads the price as its language writes it ('1.234,50'); the API keeps '1234.50'.
+    const { priceFormat } = options;
+    const price =
+      typeof rawPrice === 'string' && priceFormat !== undefined
+        ? parseLocalePrice(rawPrice, priceFormat)
+        : typeof rawPrice === 'string' || typeof rawPrice === 'number'
+          ? normalizePrice(rawPrice)
+          : undefined;
     if (price === undefined)
       problem('sale_price', 'price_invalid', rawPrice === undefined || rawPrice === '' ? 'Enter a sale price.' : PRICE_HINT);
     else value.salePrice = price;
   }
 
+  // null (JSON) untracks, like an empty field.
+  const rawStock = Object.hasOwn(raw, 'stock_quantity') ? raw['stock_quantity'] : raw['stockQuantity'];
+  // Left out (a form or client that does not know the field): not set, so an update keeps the stock.
+  if (rawStock !== undefined) {
+    const stock = parseStockQuantity(rawStock);
+    if (stock === 'invalid') problem('stock_quantity', 'stock_invalid', STOCK_HINT);
+    else if (stock === 'too_large') problem('stock_quantity', 'stock_too_large', STOCK_TOO_LARGE);
+    else value.stockQuantity = stock;
+  }
+
   return Object.keys(errors).length > 0 ? { ok: false, errors, codes } : { ok: true, value };
+}
+
+export const STOCK_HINT = 'Enter a whole number of 0 or more, such as 12, or leave it empty if you do not count this stock.';
+export const STOCK_TOO_LARGE = `Enter a quantity of at most ${MAX_ID}.`;
+
+/**
+ * Stock on hand from a form field or JSON: empty, absent or null is "not tracked" (null); a
+ * whole number 0…2147483647 (PostgreSQL's `integer`) as digits or a JSON number is kept.
+ * "-3", "1.5", "1e3" and "abc" are invalid; more digits than an integer holds is too large.
+ */
+export function parseStockQuantity(raw: unknown): number | null | 'invalid' | 'too_large' {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === 'number') {
+    if (!Number.isInteger(raw) || raw < 0) return 'invalid';
+    return raw > MAX_ID ? 'too_large' : raw;
+  }
+  if (typeof raw !== 'string') return 'invalid';
+  // Checked for length before any pattern sees it.
+  if (raw.length > 40) return 'invalid';
+  const digits = raw.trim();
+  if (digits === '') return null;
+  if (!/^\d+$/.test(digits)) return 'invalid';
+  if (digits.length > 10) return 'too_large';
+  const n = Number(digits);
+  return n > MAX_ID ? 'too_large' : n;
 }

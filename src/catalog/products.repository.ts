@@ -21,6 +21,8 @@ export interface ProductImage {
   width: number;
   height: number;
   variants: AssetVariant[];
+  /** Why processing failed, for a broken image (assets.last_error); null otherwise. */
+  lastError?: string | null;
 }
 
 export interface ProductView extends Product {
@@ -34,6 +36,27 @@ export interface ListProductsOptions {
   /** 1..100, default 20. */
   limit?: number;
   offset?: number;
+  /** Default `created` (the id), newest first; ties are broken by id in the same direction. */
+  sort?: ProductSort | undefined;
+  /** Default: ascending for name, SKU and price; descending for the dates. */
+  dir?: 'asc' | 'desc' | undefined;
+  /** Only products whose stock is tracked and at most this many. */
+  lowStockAt?: number | undefined;
+}
+
+export type ProductSort = 'created' | 'name' | 'sku' | 'price' | 'updated';
+
+/** "Low stock" on the list: tracked and at most this many left. */
+export const LOW_STOCK_THRESHOLD = 5;
+
+/** What an export reads: the list's filters, a page of rows after the last id it saw (keyset: no offset to skip over). */
+export interface ExportProductsOptions {
+  q?: string | undefined;
+  lowStockAt?: number | undefined;
+  /** Rows with an id above this one, in id order. */
+  afterId?: number | undefined;
+  /** 1..1000, default 500. */
+  limit?: number | undefined;
 }
 
 export type NewProductInput = ProductInput & { imageAssetId?: string | null };
@@ -60,6 +83,7 @@ function withColumns<O>(
       'a.width as a_width',
       'a.height as a_height',
       'a.variants as a_variants',
+      'a.last_error as a_last_error',
     ]);
 }
 
@@ -71,10 +95,11 @@ type Joined = Product & {
   a_width: number | null;
   a_height: number | null;
   a_variants: AssetVariant[] | null;
+  a_last_error: string | null;
 };
 
 function toView(row: Joined): ProductView {
-  const { a_key_prefix, a_status, a_location, a_width, a_height, a_variants, ...product } = row;
+  const { a_key_prefix, a_status, a_location, a_width, a_height, a_variants, a_last_error, ...product } = row;
   const image =
     product.image_asset_id !== null && a_key_prefix !== null
       ? {
@@ -85,6 +110,7 @@ function toView(row: Joined): ProductView {
           width: a_width!,
           height: a_height!,
           variants: a_variants ?? [],
+          lastError: a_status === 'broken' ? a_last_error : null,
         }
       : null;
   return { ...product, image };
@@ -101,7 +127,28 @@ function matches(q: string) {
     eb.or([eb('p.name', 'ilike', pattern), eb('p.sku', 'ilike', pattern)]);
 }
 
-/** A page of the tenant's products, newest first, and how many match in all. */
+type ProductsEb = ExpressionBuilder<Database & { p: Database['products'] }, 'p'>;
+
+/** The list's filters: not in the trash, the search, low stock. */
+function listFilter(q: string, lowStockAt: number | undefined) {
+  return (eb: ProductsEb) => {
+    const parts = [eb('p.deleted_at', 'is', null)];
+    if (q !== '') parts.push(matches(q)(eb));
+    if (lowStockAt !== undefined) parts.push(eb('p.stock_quantity', '<=', lowStockAt));
+    return eb.and(parts);
+  };
+}
+
+/** Sort expressions; name and SKU without case, as the indexes of migration 0005 hold them. */
+const SORT_COLUMN = {
+  created: sql`p.id`,
+  name: sql`lower(p.name)`,
+  sku: sql`lower(p.sku)`,
+  price: sql`p.sale_price`,
+  updated: sql`p.updated_at`,
+} as const;
+
+/** A page of the tenant's live products (newest first unless sorted), and how many match in all. */
 export async function listProducts(
   db: Db,
   tenantId: number,
@@ -110,27 +157,36 @@ export async function listProducts(
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 20), 1), 100);
   const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
   const q = options.q?.trim() ?? '';
+  const sort = options.sort ?? 'created';
+  const dir = options.dir ?? (sort === 'created' || sort === 'updated' ? 'desc' : 'asc');
+  const filter = listFilter(q, options.lowStockAt);
 
-  let count = db
+  const count = db
     .selectFrom('products as p')
     .select(sql<number>`count(*)::int`.as('total'))
-    .where('p.tenant_id', '=', tenantId);
-  let page = withColumns(baseQuery(db, tenantId));
-  if (q !== '') {
-    count = count.where(matches(q));
-    page = page.where(matches(q));
-  }
-  const [rows, totalRow] = await Promise.all([
-    page.orderBy('p.id', 'desc').limit(limit).offset(offset).execute(),
-    count.executeTakeFirstOrThrow(),
-  ]);
+    .where('p.tenant_id', '=', tenantId)
+    .where(filter);
+  let page = withColumns(baseQuery(db, tenantId)).where(filter);
+  // The id breaks ties, so a page never repeats or skips a product between two equal prices.
+  if (sort !== 'created') page = page.orderBy(SORT_COLUMN[sort], dir);
+  page = page.orderBy('p.id', dir);
+  const [rows, totalRow] = await Promise.all([page.limit(limit).offset(offset).execute(), count.executeTakeFirstOrThrow()]);
   return { items: (rows as Joined[]).map(toView), total: totalRow.total };
 }
 
-/** The product, only if it belongs to this tenant. */
+/** A page of the tenant's live products in id order after `afterId`, for a streamed export. */
+export async function exportProducts(db: Db, tenantId: number, options: ExportProductsOptions = {}): Promise<ProductView[]> {
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 500), 1), 1000);
+  let page = withColumns(baseQuery(db, tenantId)).where(listFilter(options.q?.trim() ?? '', options.lowStockAt));
+  if (options.afterId !== undefined) page = page.where('p.id', '>', options.afterId);
+  const rows = await page.orderBy('p.id', 'asc').limit(limit).execute();
+  return (rows as Joined[]).map(toView);
+}
+
+/** The product, only if it belongs to this tenant and is not in the trash. */
 export async function getProduct(db: Db, tenantId: number, id: number): Promise<ProductView | undefined> {
   if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
-  const row = await withColumns(baseQuery(db, tenantId)).where('p.id', '=', id).executeTakeFirst();
+  const row = await withColumns(baseQuery(db, tenantId)).where('p.id', '=', id).where('p.deleted_at', 'is', null).executeTakeFirst();
   return row === undefined ? undefined : toView(row as Joined);
 }
 
@@ -164,7 +220,7 @@ export async function createProduct(db: Db, tenantId: number, input: NewProductI
       return await db
         .with('a', (q) => q.insertInto('assets').values(assetRow(asset)).returning('id'))
         .insertInto('products')
-        .columns(['tenant_id', 'sku', 'name', 'description', 'uom_id', 'sale_price', 'image_asset_id'])
+        .columns(['tenant_id', 'sku', 'name', 'description', 'uom_id', 'sale_price', 'stock_quantity', 'image_asset_id'])
         .expression((eb) =>
           eb
             .selectFrom('a')
@@ -175,6 +231,7 @@ export async function createProduct(db: Db, tenantId: number, input: NewProductI
               sql<string>`${input.description}::text`.as('description'),
               sql<number>`${input.uomId}::integer`.as('uom_id'),
               sql<string>`${price(input.salePrice)}::numeric`.as('sale_price'),
+              sql<number | null>`${input.stockQuantity ?? null}::integer`.as('stock_quantity'),
               'a.id',
             ]),
         )
@@ -190,6 +247,7 @@ export async function createProduct(db: Db, tenantId: number, input: NewProductI
         description: input.description,
         uom_id: input.uomId,
         sale_price: price(input.salePrice),
+        stock_quantity: input.stockQuantity ?? null,
         image_asset_id: input.imageAssetId ?? null,
       })
       .returningAll()
@@ -199,7 +257,7 @@ export async function createProduct(db: Db, tenantId: number, input: NewProductI
   }
 }
 
-/** Updates the given fields; undefined when the tenant has no such product. */
+/** Updates the given fields; undefined when the tenant has no such product (or it is in the trash). */
 export async function updateProduct(db: Db, tenantId: number, id: number, patch: ProductPatch): Promise<Product | undefined> {
   if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
   try {
@@ -211,11 +269,13 @@ export async function updateProduct(db: Db, tenantId: number, id: number, patch:
         ...(patch.description === undefined ? {} : { description: patch.description }),
         ...(patch.uomId === undefined ? {} : { uom_id: patch.uomId }),
         ...(patch.salePrice === undefined ? {} : { sale_price: price(patch.salePrice) }),
+        ...(patch.stockQuantity === undefined ? {} : { stock_quantity: patch.stockQuantity }),
         ...(patch.imageAssetId === undefined ? {} : { image_asset_id: patch.imageAssetId }),
         updated_at: sql<Date>`now()`,
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
+      .where('deleted_at', 'is', null)
       .returningAll()
       .executeTakeFirst();
   } catch (err) {
@@ -223,14 +283,25 @@ export async function updateProduct(db: Db, tenantId: number, id: number, patch:
   }
 }
 
-/** Deletes and returns the product (its image id tells the caller what to purge); undefined when not this tenant's. */
+/**
+ * Deletes the row for good and returns it (its image id tells the caller what to purge);
+ * undefined when not this tenant's. Pages and the API move products to the trash instead
+ * (trash.repository.ts); this is for the trash's own purge and the importer's take-back.
+ */
 export async function deleteProduct(db: Db, tenantId: number, id: number): Promise<Product | undefined> {
   if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
   return db.deleteFrom('products').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
-/** Locks the product row for a read-modify-write (e.g. replacing its image) inside a transaction. */
+/** Locks the live (not trashed) product row for a read-modify-write (e.g. replacing its image) inside a transaction. */
 export async function lockProduct(trx: Db, tenantId: number, id: number): Promise<Product | undefined> {
   if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
-  return trx.selectFrom('products').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('products')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 }

@@ -256,6 +256,8 @@ export interface PendingUploadsTable {
   original_name: string;
   created_at: CreatedAt;
   expires_at: ColumnType<Date, Date | string, Date | string>;
+  /** Where the bytes are: the object store, or the spool while it fails. */
+  location: ColumnType<AssetLocation, AssetLocation | undefined, AssetLocation>;
 }
 
 // Migration 0005's tables.

@@ -3,6 +3,7 @@
  * Runtime so tests can build as many apps as they like (several "instances" on one database
  * and store included). Routes get the services they call (build-services.ts), not the runtime.
  */
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
@@ -13,15 +14,18 @@ import type { Runtime } from '../runtime.js';
 import { boundedFastify } from './bounded-fastify.js';
 import { buildServices, type ServicesOptions } from './build-services.js';
 import { requestProbe } from './client-wait.js';
+import type { ErrorHandlerOptions } from './error-handler.js';
 import type { Services } from './http-context.js';
 import { registerRequestState } from './request-state.js';
 import apiOpenApi from './routes/api-openapi.js';
 import apiProductCreate from './routes/api-product-create.js';
 import apiProductDelete from './routes/api-product-delete.js';
+import apiProductRestore from './routes/api-product-restore.js';
 import apiProductGet from './routes/api-product-get.js';
 import apiProductImageDelete from './routes/api-product-image-delete.js';
 import apiProductImagePut from './routes/api-product-image-put.js';
 import apiProductUpdate from './routes/api-product-update.js';
+import apiProductsCsv from './routes/api-products-csv.js';
 import apiProductsList from './routes/api-products-list.js';
 import healthz from './routes/healthz.js';
 import home from './routes/home.js';
@@ -30,16 +34,37 @@ import loginSubmit from './routes/login-submit.js';
 import logout from './routes/logout.js';
 import mediaGet from './routes/media-get.js';
 import mediaUpload from './routes/media-upload.js';
+import pendingUploadImage from './routes/pending-upload-image.js';
 import productCreate from './routes/product-create.js';
 import productDelete from './routes/product-delete.js';
+import productDeleteForever from './routes/product-delete-forever.js';
+import productRestore from './routes/product-restore.js';
+import trashEmpty from './routes/trash-empty.js';
+import trashPageRoute from './routes/trash-page.js';
 import productEditPage from './routes/product-edit-page.js';
 import productNewPage from './routes/product-new-page.js';
 import productPage from './routes/product-page.js';
 import productUpdate from './routes/product-update.js';
+import productsCsv from './routes/products-csv.js';
 import productsList from './routes/products-list.js';
 import metrics from './routes/metrics.js';
 import readyz from './routes/readyz.js';
 import signupPage from './routes/signup-page.js';
+import inviteAccept from './routes/invite-accept.js';
+import invitePage from './routes/invite-page.js';
+import resetPage from './routes/reset-page.js';
+import resetSubmit from './routes/reset-submit.js';
+import settingsApiKeyCreate from './routes/settings-api-key-create.js';
+import settingsApiKeyRevoke from './routes/settings-api-key-revoke.js';
+import settingsPage from './routes/settings-page.js';
+import settingsPassword from './routes/settings-password.js';
+import settingsSave from './routes/settings-save.js';
+import teamInviteCreate from './routes/team-invite-create.js';
+import teamInviteRevoke from './routes/team-invite-revoke.js';
+import teamMemberRemove from './routes/team-member-remove.js';
+import teamMemberResetLink from './routes/team-member-reset-link.js';
+import teamMemberRole from './routes/team-member-role.js';
+import teamPage from './routes/team-page.js';
 import signupSubmit from './routes/signup-submit.js';
 import staticAssets from './routes/static-assets.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -57,23 +82,46 @@ const PAGE_ROUTES: Route<Services>[] = [
   logout,
   signupPage,
   signupSubmit,
+  settingsPage,
+  settingsSave,
+  settingsPassword,
+  settingsApiKeyCreate,
+  settingsApiKeyRevoke,
+  teamPage,
+  teamInviteCreate,
+  teamInviteRevoke,
+  teamMemberRole,
+  teamMemberRemove,
+  teamMemberResetLink,
+  invitePage,
+  inviteAccept,
+  resetPage,
+  resetSubmit,
   productsList,
+  productsCsv,
   productNewPage,
   productCreate,
   productPage,
   productEditPage,
   productUpdate,
   productDelete,
+  trashPageRoute,
+  productRestore,
+  productDeleteForever,
+  trashEmpty,
+  pendingUploadImage,
 ];
 
 /** The JSON API under /api/v1: API keys as Bearer tokens, errors as {"error":{"code","message"}}. */
 const API_ROUTES: Route<Services>[] = [
   apiOpenApi,
   apiProductsList,
+  apiProductsCsv,
   apiProductGet,
   apiProductCreate,
   apiProductUpdate,
   apiProductDelete,
+  apiProductRestore,
   apiProductImagePut,
   apiProductImageDelete,
 ];
@@ -81,8 +129,17 @@ const API_ROUTES: Route<Services>[] = [
 /** Routes that need only the app context: liveness, app-served media (`appServed`, `delivery`), static files. */
 const STORE_ROUTES: Route<AppContext>[] = [healthz, mediaGet, mediaUpload, staticAssets];
 
-async function baseApp(ctx: AppContext): Promise<FastifyInstance> {
-  const app = boundedFastify(ctx);
+/**
+ * What is worth compressing: the pages, the stylesheet and script, JSON, CSV and SVG. Images
+ * and media are compressed already (and answer byte ranges), so they go out as they are.
+ */
+const COMPRESSIBLE = /^(?:text\/(?:html|css|javascript|csv|plain)|application\/(?:json|javascript)|image\/svg\+xml)(?:;|$)/;
+
+async function baseApp(ctx: AppContext, errorOptions: ErrorHandlerOptions = {}): Promise<FastifyInstance> {
+  const app = boundedFastify(ctx, errorOptions);
+  // Before the routes: the plugin hooks every route registered after it. Below ~1 KB the
+  // headers cost more than the bytes saved.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], customTypes: COMPRESSIBLE });
   // Behind a proxy TRUST_PROXY does not name, every client would share its address: say so once.
   warnOnUntrustedForwarding(app, ctx.config.http.trustProxy);
   await app.register(cookie);
@@ -104,8 +161,9 @@ export type BuildAppOptions = ServicesOptions;
 
 export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   logStartUpNotes(rt.config, rt.logger);
-  const app = await baseApp(rt);
   const services = buildServices(rt, options);
+  // An unknown URL shows a logged-in person their own header: the not-found page loads the account.
+  const app = await baseApp(rt, { accountOf: (session) => services.auth.sessions.account(session) });
   // Image processing runs in the lulls between requests (jobs/idle-gate.ts); a request that only
   // waits on a silent client does not hold it back. 'close' comes for every response, sent in
   // full or cut off.

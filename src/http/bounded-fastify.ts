@@ -9,13 +9,13 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { createErrorHandlers } from './error-handler.js';
+import { createErrorHandlers, type ErrorHandlerOptions } from './error-handler.js';
 import { cutIdleSockets } from './idle-sockets.js';
 import { cutLateResponses } from './response-deadline.js';
 import { serverOptions } from './server-options.js';
 
-export function boundedFastify(ctx: AppContext): FastifyInstance {
-  const { errorHandler, notFoundHandler, frameworkErrors } = createErrorHandlers(ctx);
+export function boundedFastify(ctx: AppContext, errorOptions: ErrorHandlerOptions = {}): FastifyInstance {
+  const { errorHandler, notFoundHandler, frameworkErrors } = createErrorHandlers(ctx, errorOptions);
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // A malformed URL (`/products/%E0%A4%A`) gets the app's 400 page or JSON, not Fastify's own.

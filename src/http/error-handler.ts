@@ -11,13 +11,16 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { isDataException } from '../db/pg-errors.js';
 import { AppError, ERROR_TABLE, type ErrorCode } from '../errors.js';
+import type { Session } from '../tenancy/session.js';
+import type { SessionAccount } from '../tenancy/sessions.repository.js';
 import { negotiateLocale } from './i18n/index.js';
 import { pageContext } from './pages/page-context.js';
+import { pageMessage } from './error-page-message.js';
 import { securityHeaders } from './security-headers.js';
 import type { PageContext } from './views/types.js';
 import { errorPage } from './views/error-page.js';
 
-interface RenderedError {
+export interface RenderedError {
   status: number;
   code: string;
   message: string;
@@ -27,6 +30,8 @@ interface RenderedError {
   retryAfterSeconds?: number | undefined;
   /** A value the database refused: an input check is missing somewhere. */
   refusedValue?: boolean;
+  /** The Fastify error code behind it (a malformed URL's page says so in the page's language). */
+  frameworkCode?: string | undefined;
 }
 
 /** Fastify's own 4xx errors (bad JSON, an unknown Content-Type…) get the table's code, so clients see one vocabulary. */
@@ -95,7 +100,16 @@ function log(request: FastifyRequest, err: Error, rendered: RenderedError): void
   else request.log.info({ code: rendered.code, status: rendered.status }, rendered.message);
 }
 
-export function createErrorHandlers(ctx: AppContext) {
+/** What the error pages may use beyond the context. */
+export interface ErrorHandlerOptions {
+  /**
+   * The account of a live session: an unknown URL shows a logged-in person their own header.
+   * Absent in the store-only app (no sessions there).
+   */
+  readonly accountOf?: ((session: Session) => Promise<SessionAccount | undefined>) | undefined;
+}
+
+export function createErrorHandlers(ctx: AppContext, options: ErrorHandlerOptions = {}) {
   const setSecurityHeaders = securityHeaders(ctx.config);
 
   /**
@@ -117,30 +131,47 @@ export function createErrorHandlers(ctx: AppContext) {
     if (rendered.retryAfterSeconds !== undefined) reply.header('retry-after', String(rendered.retryAfterSeconds));
     if (wantsHtml(request)) {
       page ??= pageContext(ctx, request, reply);
-      // A 5xx page says only that something failed; the AppError's message is shown for 4xx and 503.
-      const message = rendered.status < 500 || rendered.status === 503 ? rendered.message : undefined;
+      // In the page's language: the AppError's message when it is one of the pages' own texts,
+      // else the text for its code (a 5xx page says only that something failed).
+      const message = pageMessage(rendered);
       return reply.type('text/html; charset=utf-8').send(errorPage({ page, status: rendered.status, message }));
     }
     const { code, message, fields } = rendered;
     return reply.send({ error: fields === undefined ? { code, message } : { code, message, fields } });
   }
 
+  /**
+   * The header of a page whose route never loaded the account (an unknown URL, a route without
+   * log-in): who is logged in, when the cookie names a live session. A failing lookup shows the
+   * logged-out header rather than failing the error page too.
+   */
+  async function loadAccount(request: FastifyRequest): Promise<void> {
+    if (options.accountOf === undefined || request.session === null || request.account !== null || !wantsHtml(request)) return;
+    try {
+      request.account = (await options.accountOf(request.session)) ?? null;
+    } catch (err) {
+      request.log.warn({ err }, 'the account for an error page could not be loaded');
+    }
+  }
+
   return {
-    errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    async errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
       const rendered = toRendered(err);
       log(request, err, rendered);
+      if (rendered.status < 500) await loadAccount(request);
       return send(request, reply, rendered);
     },
     /** Fastify's `frameworkErrors`: no hook has run, so the security headers are set here. */
     frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
       const appErr = frameworkAppError(err) ?? err;
-      const rendered = toRendered(appErr);
+      const rendered = { ...toRendered(appErr), frameworkCode: err.code };
       log(request, err, rendered);
       reply.type(wantsHtml(request) ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
       setSecurityHeaders(reply);
       return send(request, reply, rendered, barePageContext(request));
     },
-    notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    async notFoundHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+      await loadAccount(request);
       return send(request, reply, { status: 404, code: 'NotFound', message: ERROR_TABLE.NotFound.message });
     },
   };

@@ -10,6 +10,7 @@ import { negotiateLocale, type Locale } from './i18n/index.js';
 import type { SessionAccount } from '../tenancy/sessions.repository.js';
 import { verifySession, type Session } from '../tenancy/session.js';
 import { COOKIE, cookieOptions } from './pages/cookies.js';
+import { safeNext } from './pages/login-required.js';
 
 /** The logged-in person, loaded once per request by `loginRequired`. */
 export type Account = SessionAccount;
@@ -23,6 +24,34 @@ declare module 'fastify' {
 }
 
 const YEAR = 365 * 24 * 3600;
+
+/**
+ * Sent by public/app.js's enhanced form on its POST, and kept by the browser on the GET of the
+ * redirect it follows: that page is only looked at (its address), then loaded for real, so it
+ * leaves the one-time flash for the real load.
+ */
+export const ENHANCED_HEADER = 'x-vitrina-enhanced';
+
+/** The pages' own paths; the API, media and static files never see the language switch. */
+const NOT_PAGES = /^\/(?:api|media|assets)(?:\/|$)/;
+
+/**
+ * Where a GET with `?lang=` goes once the choice is in the cookie: the same path and query
+ * without `lang`, so the address bar (and a bookmark) carries no language. Undefined when the
+ * request is not a page's GET or the address is not one we send people to (too long, `//host`).
+ */
+export function withoutLang(method: string, url: string): string | undefined {
+  if ((method !== 'GET' && method !== 'HEAD') || url.length > 2000) return undefined;
+  const q = url.indexOf('?');
+  if (q === -1) return undefined;
+  const path = url.slice(0, q);
+  if (NOT_PAGES.test(path)) return undefined;
+  const params = new URLSearchParams(url.slice(q + 1));
+  if (!params.has('lang')) return undefined;
+  params.delete('lang');
+  const query = params.toString();
+  return safeNext(query === '' ? path : `${path}?${query}`);
+}
 
 export function registerRequestState(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('locale', 'en');
@@ -38,6 +67,11 @@ export function registerRequestState(app: FastifyInstance, ctx: AppContext): voi
       reply.setCookie(COOKIE.lang, request.locale, { ...options, maxAge: YEAR });
     }
     request.session = verifySession(ctx.secret, request.cookies[COOKIE.session]) ?? null;
+    if (request.headers[ENHANCED_HEADER] !== undefined && request.method === 'GET') delete request.cookies[COOKIE.flash];
+    if (lang !== undefined) {
+      const target = withoutLang(request.method, request.url);
+      if (target !== undefined) return reply.redirect(target, 303);
+    }
   });
 }
 

@@ -16,7 +16,7 @@
  */
 import { sql } from 'kysely';
 import type { Db, PurgeJob } from '../db/schema.js';
-import { newAssetPrefix, parseAssetPrefix, parseIncomingKey } from '../storage/key-locator.js';
+import { newAssetPrefix, parseAssetPrefix, parseIncomingKey, parsePendingKey } from '../storage/key-locator.js';
 
 export const DEFAULT_LEASE_SECONDS = 60;
 /** Backoff doubles per attempt (2 s, 4 s, 8 s …) up to this. */
@@ -27,10 +27,10 @@ export async function enqueuePurge(
   trx: Db,
   keys: readonly string[],
   tenantId: number | null,
-  options: { delaySeconds?: number } = {},
+  options: { delaySeconds?: number; notBefore?: Date } = {},
 ): Promise<void> {
   if (keys.length === 0) return;
-  const notBefore = sql<Date>`now() + make_interval(secs => ${options.delaySeconds ?? 0})`;
+  const notBefore = options.notBefore ?? sql<Date>`now() + make_interval(secs => ${options.delaySeconds ?? 0})`;
   await trx
     .insertInto('purge_queue')
     .values(keys.map((key) => ({ key, tenant_id: tenantId, not_before: notBefore })))
@@ -94,7 +94,8 @@ export async function retryPurge(db: Db, id: number, error: string, options: { o
  * before deleting, so a queued key that a row took back (or never let go) is never removed.
  */
 export async function isKeyReferenced(db: Db, key: string): Promise<boolean> {
-  if (parseIncomingKey(key) !== undefined) {
+  // An upload waiting for processing, or a pending upload (a form's kept image) an asset took as its source.
+  if (parseIncomingKey(key) !== undefined || parsePendingKey(key) !== undefined) {
     const waiting = await db.selectFrom('assets').select('id').where('source_key', '=', key).executeTakeFirst();
     return waiting !== undefined;
   }

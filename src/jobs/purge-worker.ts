@@ -6,7 +6,9 @@
 import type { Db } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { mapBounded } from '../each-bounded.js';
+import { deletePendingUploadsByKey } from '../media/pending-uploads.repository.js';
 import { isOutage } from '../storage/fallback/outage.js';
+import { parsePendingKey } from '../storage/key-locator.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { JobWorker } from './job-runner.js';
 import { claimDue, completePurge, isKeyReferenced, retryPurge } from './purge-queue.repository.js';
@@ -47,6 +49,8 @@ export async function purgeDue(deps: PurgeDeps, signal?: AbortSignal): Promise<n
       // The spool first: its copies go at once even while the object store is down.
       let objects = 0;
       for (const store of [...deps.stores].reverse()) objects += await removeKeyOrPrefix(store, job.key, signal);
+      // An expired (or discarded) pending upload: its row goes with its object.
+      if (parsePendingKey(job.key) !== undefined) await deletePendingUploadsByKey(deps.db, job.key);
       await completePurge(deps.db, [job.id]);
       deps.onPurged?.('purged');
       log.info({ objects, attempts: job.attempts + 1 }, 'purged');

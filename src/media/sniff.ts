@@ -9,6 +9,15 @@ import { sniffText } from './text-sniff.js';
 
 export const UNKNOWN_TYPE = 'application/octet-stream';
 
+/**
+ * What `file-type` calls an iPhone photo (HEIC/HEIF: ftyp brands heic, heix, mif1, msf1, hevc…).
+ * libvips here has no HEVC decoder, so these are refused like any other type — the pages then
+ * say how to send a JPEG instead (uploads.heic).
+ */
+export function isHeicType(mime: string): boolean {
+  return mime === 'image/heic' || mime === 'image/heif' || mime === 'image/heic-sequence' || mime === 'image/heif-sequence';
+}
+
 /** The MIME type the bytes really are, whatever they are (for messages and logs). */
 export async function detectType(bytes: Uint8Array): Promise<string> {
   // Markup first: a leading "<" never starts an image, and file-type would call SVG "application/xml" at best.

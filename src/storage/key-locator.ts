@@ -23,6 +23,7 @@ import { StorageError } from './storage-error.js';
 
 export const IMAGE_SEGMENT = 'img';
 export const INCOMING_SEGMENT = 'incoming';
+export const PENDING_SEGMENT = 'pending';
 /** Prefix of the objects `vitrina doctor` writes and removes again. */
 export const DOCTOR_PREFIX = '_vitrina/doctor/';
 /** Bucket-policy resource pattern for the public image prefix (see bucket bootstrap). */
@@ -81,6 +82,26 @@ export function parseIncomingKey(key: string): { tenantId: string; assetId: stri
   const match = /^t\/([A-Za-z0-9-]{1,64})\/incoming\/([0-9a-f-]{36})$/.exec(key);
   if (!match || !isUuid(match[2]!)) return undefined;
   return { tenantId: match[1]!, assetId: match[2]! };
+}
+
+/**
+ * Where an image that passed its checks waits while its form is sent again (a product form
+ * refused for another field): private like `incoming`, and purged when it expires unless an
+ * asset took it as its source.
+ *
+ *     t/{tenantId}/pending/{uploadId}
+ */
+export function pendingKey(tenantId: string | number, uploadId: string): string {
+  if (!isUuid(uploadId)) throw invalid(`Invalid pending upload id ${JSON.stringify(uploadId)}.`);
+  return `${tenantPrefix(tenantId)}${PENDING_SEGMENT}/${uploadId.toLowerCase()}`;
+}
+
+/** Tenant and upload ids of a pending key; undefined if it is not one. */
+export function parsePendingKey(key: string): { tenantId: string; uploadId: string } | undefined {
+  if (key.length > 120) return undefined;
+  const match = /^t\/([A-Za-z0-9-]{1,64})\/pending\/([0-9a-f-]{36})$/.exec(key);
+  if (!match || !isUuid(match[2]!)) return undefined;
+  return { tenantId: match[1]!, uploadId: match[2]! };
 }
 
 /** A key for a throw-away probe object (doctor, readiness checks). */

@@ -17,10 +17,16 @@
 /** What a look-up returns when its key was forgotten while it ran. */
 const STALE: unique symbol = Symbol('stale');
 
+/** A look-up running now: `stale` when its key was forgotten (answer nothing), `keep` false when it must not be kept. */
+interface Load {
+  stale: boolean;
+  keep: boolean;
+}
+
 export class RecentAccounts<A> {
   private readonly entries = new Map<string, { account: A; until: number }>();
   /** The look-ups running now, per key; {@link forget} marks them stale. Bounded by the requests in flight. */
-  private readonly loading = new Map<string, Set<{ stale: boolean }>>();
+  private readonly loading = new Map<string, Set<Load>>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -37,12 +43,14 @@ export class RecentAccounts<A> {
   async get(key: string): Promise<A | undefined> {
     const hit = this.entries.get(key);
     if (hit !== undefined && hit.until > this.now()) return hit.account;
-    const account = await this.tracked(key);
+    const loaded = await this.tracked(key);
+    if (loaded === STALE) return undefined;
+    const { account, keep } = loaded;
     if (account === undefined) {
       this.entries.delete(key);
       return undefined;
     }
-    if (account === STALE) return undefined;
+    if (!keep) return account;
     // Bounded: past the cap, the oldest entry (first inserted) makes room.
     if (!this.entries.has(key) && this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { account, until: this.now() + this.ttlMs });
@@ -55,15 +63,25 @@ export class RecentAccounts<A> {
     for (const load of this.loading.get(key) ?? []) load.stale = true;
   }
 
-  /** Loads `key`; {@link STALE} when it was forgotten meanwhile. */
-  private async tracked(key: string): Promise<A | undefined | typeof STALE> {
-    const load = { stale: false };
+  /**
+   * Drops every kept account `which` picks (a shop renamed, a member's role changed). A look-up
+   * running now may have read the row before the change and its account is not known yet: it
+   * is answered (the session is still live) but not kept, so the next `get` reads the change.
+   */
+  forgetWhere(which: (account: A) => boolean): void {
+    for (const [key, entry] of this.entries) if (which(entry.account)) this.entries.delete(key);
+    for (const loads of this.loading.values()) for (const load of loads) load.keep = false;
+  }
+
+  /** Loads `key`; {@link STALE} when it was forgotten meanwhile, `keep: false` when what it read may have changed meanwhile. */
+  private async tracked(key: string): Promise<{ account: A | undefined; keep: boolean } | typeof STALE> {
+    const load: Load = { stale: false, keep: true };
     let running = this.loading.get(key);
     if (running === undefined) this.loading.set(key, (running = new Set()));
     running.add(load);
     try {
       const account = await this.load(key);
-      return load.stale ? STALE : account;
+      return load.stale ? STALE : { account, keep: load.keep };
     } finally {
       running.delete(load);
       if (running.size === 0) this.loading.delete(key);

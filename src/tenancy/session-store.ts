@@ -54,6 +54,15 @@ export class SessionStore {
     return this.accounts.get(session.id);
   }
 
+  /**
+   * Forgets the accounts `which` picks, so this instance reads them again at once: after a
+   * change to what they carry (the shop's name, currency or language, a member's role) or the
+   * end of their sessions. Other instances see the change when their 5 s are up.
+   */
+  forgetAccounts(which: (account: SessionAccount) => boolean): void {
+    this.accounts.forgetWhere(which);
+  }
+
   /** Ends one session (log-out). */
   async end(session: Pick<Session, 'id'>): Promise<void> {
     await deleteSession(this.db, session.id);

@@ -55,3 +55,9 @@ export async function deleteUserSessions(db: Db, userId: number): Promise<number
 export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
 }
+
+/** Ends every session of a user but one (a password change keeps the browser that made it); how many ended. */
+export async function deleteOtherSessions(db: Db, userId: number, keepId: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -14,6 +14,7 @@ import { AppError, isAppError } from '../errors.js';
 import { isEmailAddress, MAX_EMAIL_LENGTH } from './email-address.js';
 import { DEFAULT_SCRYPT, hashPassword, type ScryptParams } from './password.js';
 import { PasswordHashing } from './password-hashing.js';
+import { DEFAULT_CURRENCY, isCurrencyCode } from '../catalog/currency.js';
 import { findTenantBySlug, insertTenant } from './tenants.repository.js';
 import { findUserByEmail, insertUser, normalizeEmail, setPasswordHash } from './users.repository.js';
 
@@ -30,12 +31,15 @@ const signUpInput = z.object({
     .string()
     .min(MIN_PASSWORD_LENGTH, `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
     .max(200, 'Keep the password under 200 characters.'),
+  currency: z.string().refine(isCurrencyCode, 'Choose a currency from the list (an ISO 4217 code such as EUR).').optional(),
 });
 
 export interface SignUpInput {
   tenantName: string;
   email: string;
   password: string;
+  /** The shop's ISO 4217 currency; left out: USD. */
+  currency?: string | undefined;
 }
 
 /** The first problem with the input as one line for people, or undefined when it is fine. */
@@ -85,7 +89,7 @@ export async function signUp(
         // A taken slug gets a random suffix; checking first keeps the transaction free of a failed insert.
         const taken = attempt > 0 || (await findTenantBySlug(trx, base)) !== undefined;
         const slug = taken ? `${base}-${randomBytes(3).toString('hex')}` : base;
-        const tenant = await insertTenant(trx, { name: input.tenantName.trim(), slug });
+        const tenant = await insertTenant(trx, { name: input.tenantName.trim(), slug, currency: input.currency ?? DEFAULT_CURRENCY });
         const user = await insertUser(trx, { tenantId: tenant.id, email, passwordHash });
         return { tenant, user };
       });

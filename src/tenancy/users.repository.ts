@@ -1,14 +1,17 @@
 /** Users: plain functions taking `db` or a transaction. Emails are stored trimmed and lower-cased. */
-import type { Db, User } from '../db/schema.js';
+import type { Db, User, UserRole } from '../db/schema.js';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export async function insertUser(db: Db, values: { tenantId: number; email: string; passwordHash: string }): Promise<User> {
+export async function insertUser(
+  db: Db,
+  values: { tenantId: number; email: string; passwordHash: string; role?: UserRole },
+): Promise<User> {
   return db
     .insertInto('users')
-    .values({ tenant_id: values.tenantId, email: normalizeEmail(values.email), password_hash: values.passwordHash })
+    .values({ tenant_id: values.tenantId, email: normalizeEmail(values.email), password_hash: values.passwordHash, role: values.role })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -28,4 +31,32 @@ export async function setPasswordHash(db: Db, userId: number, hash: string, prev
   if (previous !== undefined) query = query.where('password_hash', '=', previous);
   const result = await query.executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** The tenant's users, oldest first. */
+export async function listUsers(db: Db, tenantId: number): Promise<User[]> {
+  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute();
+}
+
+/** The ids of the tenant's owners, locked until the transaction ends (two removals cannot both take the last owner). */
+export async function lockOwners(db: Db, tenantId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('role', '=', 'owner')
+    .forUpdate()
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function setRole(db: Db, tenantId: number, userId: number, role: UserRole): Promise<boolean> {
+  const result = await db.updateTable('users').set({ role }).where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes a user of this tenant (their sessions and links go with them: ON DELETE CASCADE). */
+export async function deleteUser(db: Db, tenantId: number, userId: number): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -135,7 +135,11 @@ describe('an S3 outage', () => {
 
     await rgw.stopGateway();
     await web.get('/products');
-    for (const id of ids) expect((await web.postForm(`/products/${id}/delete`, { _csrf: web.csrf() })).statusCode).toBe(302);
+    // Deleting moves to the trash; deleting forever is what queues the objects for purge.
+    for (const id of ids) {
+      expect((await web.postForm(`/products/${id}/delete`, { _csrf: web.csrf() })).statusCode).toBe(302);
+      expect((await web.postForm(`/products/${id}/delete-forever`, { _csrf: web.csrf() })).statusCode).toBe(302);
+    }
     await t.drain();
     const failing = await t.runtime.db.selectFrom('purge_queue').selectAll().execute();
     expect(failing.length).toBe(4);

@@ -153,6 +153,9 @@ describe('two instances behind nginx (round robin)', () => {
     const deleted = track(await web.postForm(`/products/${id}/delete`, { _csrf: web.csrf() }));
     expect(deleted.headers.location).toBe('/products');
     expect(track(await web.get('/products')).body).toContain('Product deleted');
+    // It went to the trash with its image; emptying the trash is what purges the objects.
+    track(await web.get('/products/trash'));
+    expect(track(await web.postForm('/products/trash/empty', { _csrf: web.csrf() })).statusCode).toBe(302);
     for (let i = 0; (await raw.listKeys('t/')).length > 0; i++) {
       if (i > 100) throw new Error("the deleted product's objects were not purged");
       await sleep(200);

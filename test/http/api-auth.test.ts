@@ -8,9 +8,11 @@ import { makeImage } from '../media/media-fixtures.js';
 const ROUTES: ReadonlyArray<{ method: Method; url: string; path: string }> = [
   { method: 'GET', url: '/api/v1/products', path: '/api/v1/products' },
   { method: 'POST', url: '/api/v1/products', path: '/api/v1/products' },
+  { method: 'GET', url: '/api/v1/products.csv', path: '/api/v1/products.csv' },
   { method: 'GET', url: '/api/v1/products/:id', path: '/api/v1/products/{id}' },
   { method: 'PATCH', url: '/api/v1/products/:id', path: '/api/v1/products/{id}' },
   { method: 'DELETE', url: '/api/v1/products/:id', path: '/api/v1/products/{id}' },
+  { method: 'POST', url: '/api/v1/products/:id/restore', path: '/api/v1/products/{id}/restore' },
   { method: 'PUT', url: '/api/v1/products/:id/image', path: '/api/v1/products/{id}/image' },
   { method: 'DELETE', url: '/api/v1/products/:id/image', path: '/api/v1/products/{id}/image' },
   { method: 'GET', url: '/api/v1/openapi.json', path: '/api/v1/openapi.json' },

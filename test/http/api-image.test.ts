@@ -5,6 +5,7 @@ import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
 import { makeImage } from '../media/media-fixtures.js';
 import { apiTenant, assetPrefixes, fetchImageUrl, multipart, PDF, type ApiTenant } from './api-client.js';
 import type { VariantJson } from '../../src/http/api/product-json.js';
+import { purgeExpiredTrash } from '../../src/catalog/trash.service.js';
 
 /** Small enough to go over cheaply, large enough for a 640×480 JPEG. */
 const MAX = 256 * 1024;
@@ -233,12 +234,16 @@ describe.each(STACKS)('API product images on %s', (stack) => {
     expect(await t.raw.listKeys(`t/${a.tenantId}/`)).toEqual([]);
   });
 
-  it('deleting a product purges its image objects', async () => {
+  it('deleting a product keeps its image objects while it is in the trash, and purges them when the trash expires', async () => {
     const { a, id, url } = await tenantWithProduct('Delete');
     expect((await a.request('PUT', url, { payload: jpeg, headers: { 'content-type': 'image/jpeg' } })).statusCode).toBe(200);
     await t.drain();
-    expect((await t.raw.listKeys(`t/${a.tenantId}/`)).length).toBeGreaterThan(0);
-    expect((await a.request('DELETE', `/api/v1/products/${id}`)).statusCode).toBe(204);
+    const keys = await t.raw.listKeys(`t/${a.tenantId}/`);
+    expect(keys.length).toBeGreaterThan(0);
+    expect((await a.request('DELETE', `/api/v1/products/${id}`)).statusCode).toBe(200);
+    await t.drain();
+    expect(await t.raw.listKeys(`t/${a.tenantId}/`)).toEqual(keys);
+    await purgeExpiredTrash({ db: t.runtime.db }, new Date(Date.now() + 31 * 86_400_000));
     await t.drain();
     expect(await t.raw.listKeys(`t/${a.tenantId}/`)).toEqual([]);
   });

@@ -221,8 +221,9 @@ describe('a malformed URL', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.body).toContain('<html lang="es">');
+    // In the page's language (issue 15): the API below keeps the English text.
     expect(res.body).toContain(
-      'This address is not valid: it has a broken %-escape (such as %E0%A4%A). Check the link or type the address again.',
+      'Esta dirección no es válida: tiene un código %-escape roto (como %E0%A4%A). Revisa el enlace o vuelve a escribir la dirección.',
     );
     expect(res.body).not.toContain('FST_ERR_BAD_URL');
   });

@@ -39,9 +39,10 @@ describe.each(STACKS)('tenant isolation on %s', (stack) => {
   });
 
   /** Status and body with the per-response CSRF tokens blanked (they differ on every page). */
-  const comparable = (res: { statusCode: number; body: string }) => [
+  // The page's own address (the language switch links back to it) is the one thing that may differ.
+  const comparable = (res: { statusCode: number; body: string }, id: number) => [
     res.statusCode,
-    res.body.replace(/value="\d+\.[\w-]+\.[\w-]+"/g, 'value="…"'),
+    res.body.replace(/value="\d+\.[\w-]+\.[\w-]+"/g, 'value="…"').replaceAll(`/products/${id}`, '/products/ID'),
   ];
 
   it('answers B exactly as for a missing id on every product route', async () => {
@@ -50,7 +51,7 @@ describe.each(STACKS)('tenant isolation on %s', (stack) => {
       const theirs = await b.get(route(productId));
       const none = await b.get(route(missing));
       expect(theirs.statusCode).toBe(404);
-      expect(comparable(theirs)).toEqual(comparable(none));
+      expect(comparable(theirs, productId)).toEqual(comparable(none, missing));
       expect(theirs.body).not.toContain('Secret prototype');
     }
     await b.get('/products/new');
@@ -69,7 +70,7 @@ describe.each(STACKS)('tenant isolation on %s', (stack) => {
       _csrf: b.csrf(),
     });
     expect(edit.statusCode).toBe(404);
-    expect(comparable(edit)).toEqual(comparable(editMissing));
+    expect(comparable(edit, productId)).toEqual(comparable(editMissing, missing));
     const del = await b.postForm(`/products/${productId}/delete`, { _csrf: b.csrf() });
     expect(del.statusCode).toBe(404);
 

@@ -56,6 +56,19 @@ describe.each(BACKENDS)('vitrina tenant / apikey / db commands on %s', (backend)
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^\d+\n$/);
     const tenantId = Number(created.stdout.trim());
+    const euro = await cli([
+      'tenant',
+      'create',
+      '--name',
+      'Euro Shop',
+      '--email',
+      'eur@example.test',
+      '--password',
+      'long enough',
+      '--currency',
+      'eur',
+    ]);
+    expect(euro.code).toBe(0);
 
     const key = await cli(['apikey', 'create', '--tenant', String(tenantId), '--name', 'sync']);
     expect(key.code).toBe(0);
@@ -65,6 +78,8 @@ describe.each(BACKENDS)('vitrina tenant / apikey / db commands on %s', (backend)
     const handle = await createDatabase({ databaseUrl: env['DATABASE_URL'], dataDir: env['DATA_DIR']! });
     try {
       expect(await verifyApiKey(handle.db, token)).toBe(tenantId);
+      const currencies = await handle.db.selectFrom('tenants').select(['id', 'currency']).orderBy('id').execute();
+      expect(currencies.map((r) => r.currency)).toEqual(['USD', 'EUR']);
     } finally {
       await handle.close();
     }
@@ -82,6 +97,21 @@ describe.each(BACKENDS)('vitrina tenant / apikey / db commands on %s', (backend)
     const taken = await cli(['tenant', 'create', '--name', 'Y', '--email', 'cli@example.test', '--password', 'long enough']);
     expect(taken.code).toBe(2);
     expect(taken.stderr).toMatch(/^[^\n]*already exists[^\n]*\n$/);
+
+    const badCurrency = await cli([
+      'tenant',
+      'create',
+      '--name',
+      'Z',
+      '--email',
+      'z@example.test',
+      '--password',
+      'long enough',
+      '--currency',
+      'XYZ',
+    ]);
+    expect(badCurrency.code).toBe(2);
+    expect(badCurrency.stderr).toMatch(/^[^\n]*Choose a currency[^\n]*ISO 4217[^\n]*\n$/);
 
     const noTenant = await cli(['apikey', 'create', '--tenant', '999999', '--name', 'x']);
     expect(noTenant.code).toBe(2);

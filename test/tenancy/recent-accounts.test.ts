@@ -70,6 +70,43 @@ describe('RecentAccounts', () => {
     expect(calls).toEqual(['s1', 's1']);
   });
 
+  it('forgets every account a predicate picks (a shop renamed), and a look-up running meanwhile is not kept', async () => {
+    const known = new Map([
+      ['s1', 'ana@acme'],
+      ['s2', 'bea@acme'],
+      ['s3', 'cai@other'],
+    ]);
+    const { load, calls, now } = setup(known);
+    const accounts = new RecentAccounts(load, { ttlMs: 10_000, now });
+    for (const key of ['s1', 's2', 's3']) await accounts.get(key);
+    accounts.forgetWhere((account) => account.endsWith('@acme'));
+    expect(await accounts.get('s1')).toBe('ana@acme');
+    expect(await accounts.get('s2')).toBe('bea@acme');
+    expect(await accounts.get('s3')).toBe('cai@other');
+    expect(calls).toEqual(['s1', 's2', 's3', 's1', 's2']);
+
+    // A look-up in flight when the shop changes may have read the old row: it is answered, not kept.
+    let release!: () => void;
+    const slow = new RecentAccounts(
+      async (key: string) => {
+        calls.push(key);
+        await new Promise<void>((resolve) => (release = resolve));
+        return known.get(key);
+      },
+      { ttlMs: 10_000, now },
+    );
+    calls.length = 0;
+    const pending = slow.get('s1');
+    slow.forgetWhere(() => false);
+    release();
+    // Still logged in: the session has not ended, only what its account carries may have changed.
+    expect(await pending).toBe('ana@acme');
+    const again = slow.get('s1');
+    release();
+    expect(await again).toBe('ana@acme');
+    expect(calls).toEqual(['s1', 's1']);
+  });
+
   it('tells keys apart, and holds at most maxEntries', async () => {
     const { load, calls, now } = setup(
       new Map([

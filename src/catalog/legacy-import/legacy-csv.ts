@@ -14,7 +14,8 @@
  */
 import { CsvError, parse } from 'csv-parse/sync';
 
-export const LEGACY_COLUMNS = ['name', 'sku', 'uom', 'sale_price', 'image_path', 'description'] as const;
+/** `stock_quantity` (optional, empty: not tracked) is what Vitrina's own export adds; the old apps had none. */
+export const LEGACY_COLUMNS = ['name', 'sku', 'uom', 'sale_price', 'image_path', 'description', 'stock_quantity'] as const;
 export type LegacyColumn = (typeof LEGACY_COLUMNS)[number];
 const REQUIRED: readonly LegacyColumn[] = ['name', 'sku', 'sale_price'];
 
@@ -67,12 +68,22 @@ export function parseLegacyCsv(text: string): { rows: LegacyCsvRow[]; columns: L
   return { rows, columns };
 }
 
+/**
+ * Line breaks in a record's raw text: CRLF, LF or a lone CR each count once. With CRLF records
+ * (what Excel saves) csv-parse's raw text ends in the CR alone, the LF left out, so counting
+ * LFs only put every record of such a file on line 1.
+ */
 function newlines(text: string): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) n++;
+  }
   return n;
 }
 
 function leadingNewlines(text: string): number {
-  return /^(?:\r?\n)*/.exec(text)![0].split('\n').length - 1;
+  let end = 0;
+  while (end < text.length && (text[end] === '\r' || text[end] === '\n')) end++;
+  return newlines(text.slice(0, end));
 }

@@ -42,6 +42,7 @@ export function checkLegacyRows(rows: readonly LegacyCsvRow[], units: readonly U
       sku: f.sku,
       sale_price: f.sale_price,
       description: f.description,
+      stock_quantity: f.stock_quantity,
       uom_id: uom === undefined ? undefined : String(uom),
     });
     const problems: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * `vitrina tenant create --name --email --password`: an operator's sign-up. Prints the new
+ * `vitrina tenant create --name --email --password [--currency EUR]`: an operator's sign-up. Prints the new
  * tenant's id alone on stdout (for scripts), the details on stderr.
  */
 import type { Command } from 'commander';
@@ -12,6 +12,7 @@ interface CreateOptions {
   name?: string;
   email?: string;
   password?: string;
+  currency?: string;
 }
 
 const REQUIRED: ReadonlyArray<[keyof CreateOptions, string]> = [
@@ -28,12 +29,18 @@ export function registerTenant(program: Command): void {
     .option('--name <name>', 'store or company name')
     .option('--email <email>', "first user's email (used to log in)")
     .option('--password <password>', "first user's password (8 characters or more)")
+    .option('--currency <code>', "the shop's currency, an ISO 4217 code such as EUR", 'USD')
     .addHelpText('after', '\nExample:\n  vitrina tenant create --name "Acme Hardware" --email ana@acme.test --password "correct horse"\n')
     .action(async (options: CreateOptions) => {
       const command = 'tenant create';
       const missing = REQUIRED.find(([key]) => options[key] === undefined || options[key]!.trim() === '');
       if (missing) return badInput(command, `--${missing[0]} is required (${missing[1]}).`);
-      const input = { tenantName: options.name!, email: options.email!, password: options.password! };
+      const input = {
+        tenantName: options.name!,
+        email: options.email!,
+        password: options.password!,
+        currency: options.currency?.trim().toUpperCase(),
+      };
       const problem = signUpProblem(input);
       if (problem !== undefined) return badInput(command, problem);
 

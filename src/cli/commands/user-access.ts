@@ -11,6 +11,8 @@ import type { Readable } from 'node:stream';
 import { isAppError } from '../../errors.js';
 import { newPasswordProblem, setPassword, signOutEverywhere, type SessionsEnded } from '../../tenancy/account.service.js';
 import type { PasswordHashing } from '../../tenancy/password-hashing.js';
+import { createResetLinkForEmail, RESET_TTL_MS } from '../../tenancy/password-reset.js';
+import { formatDuration, parseDuration } from '../duration.js';
 import { EXIT_BAD_INPUT } from './cli-database.js';
 import { EXIT_NOT_FOUND, type CommandIo, type WithDb } from './command-io.js';
 
@@ -103,4 +105,39 @@ export async function signOutEverywhereCommand(options: { email?: string }, io: 
       (r) => `Signed ${email.toLowerCase()} out everywhere; ${ended(r.sessionsEnded)}.`,
     ),
   );
+}
+
+/** The longest a reset link may live: a week, like an invitation. */
+const MAX_RESET_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * `vitrina user reset-link --email E [--expires-in 1h]`: a one-time password reset link for the
+ * user, printed alone on stdout (APP_URL/reset/{token}) for the operator to hand over; the
+ * user's older links stop working. Exit 1 when there is no such user, 2 for bad input.
+ */
+export async function resetLinkCommand(
+  options: { email?: string; expiresIn?: string },
+  appUrl: string,
+  io: CommandIo,
+  withDb: WithDb,
+  now: () => Date = () => new Date(),
+): Promise<number> {
+  const command = 'user reset-link';
+  const email = options.email?.trim() ?? '';
+  if (email === '') return bad(io, command, '--email is required (the email the user logs in with).');
+  const ttlMs = options.expiresIn === undefined ? RESET_TTL_MS : parseDuration(options.expiresIn.slice(0, 20));
+  if (ttlMs === undefined || ttlMs < 60_000 || ttlMs > MAX_RESET_TTL_MS)
+    return bad(io, command, '--expires-in must be a duration from 1m to 7d, such as 30m, 1h or 2d.');
+  return withDb(async (db) => {
+    const link = await createResetLinkForEmail(db, email, now(), ttlMs);
+    if (link === undefined) {
+      io.err(`vitrina ${command}: there is no user with the email ${email.toLowerCase()}; check the address for a typo.\n`);
+      return EXIT_NOT_FOUND;
+    }
+    io.out(`${new URL(`/reset/${link.token}`, appUrl).toString()}\n`);
+    io.err(
+      `Password reset link for ${email.toLowerCase()}: it works once and expires in ${formatDuration(ttlMs)} (${link.expiresAt.toISOString()}); older links for this user no longer work.\n`,
+    );
+    return 0;
+  });
 }

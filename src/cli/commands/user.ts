@@ -10,10 +10,12 @@ import { scryptParams } from '../../tenancy/password.js';
 import { PasswordHashing } from '../../tenancy/password-hashing.js';
 import { withMigratedDatabase } from './cli-database.js';
 import { processIo, type WithDb } from './command-io.js';
-import { readFirstLine, setPasswordCommand, signOutEverywhereCommand } from './user-access.js';
+import { readFirstLine, resetLinkCommand, setPasswordCommand, signOutEverywhereCommand } from './user-access.js';
 
 export function registerUser(program: Command): void {
-  const user = program.command('user').description("Manage a user's access: a new password, or the end of every session.");
+  const user = program
+    .command('user')
+    .description("Manage a user's access: a new password, a password reset link, or the end of every session.");
   user
     .command('set-password')
     .description("Set a user's password, read from the first line of stdin, and end all of the user's sessions.")
@@ -46,5 +48,20 @@ export function registerUser(program: Command): void {
     .action(async (options: { email?: string }) => {
       const config = loadConfig(process.env);
       process.exitCode = await signOutEverywhereCommand(options, processIo, (work) => withMigratedDatabase(config, ({ db }) => work(db)));
+    });
+  user
+    .command('reset-link')
+    .description('Print a one-time password reset link for a user (1 hour unless --expires-in says otherwise); older links stop working.')
+    .option('--email <email>', 'the email the user logs in with')
+    .option('--expires-in <duration>', 'how long the link works, from 1m to 7d (default 1h)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  vitrina user reset-link --email ana@acme.test --expires-in 2h\n\nThe link (APP_URL/reset/…) is printed alone on stdout. Exit codes: 0 done, 1 no such user, 2 bad input.\n',
+    )
+    .action(async (options: { email?: string; expiresIn?: string }) => {
+      const config = loadConfig(process.env);
+      process.exitCode = await resetLinkCommand(options, config.appUrl, processIo, (work) =>
+        withMigratedDatabase(config, ({ db }) => work(db)),
+      );
     });
 }

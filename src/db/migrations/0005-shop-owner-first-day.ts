@@ -11,7 +11,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('tenants')
     // ISO 4217, chosen at sign-up and in the settings; shops made before this migration show dollars.
-    .addColumn('currency', 'text', (c) => c.notNull().defaultTo('USD').check(sql`currency ~ '^[A-Z]{3}$'`))
+    .addColumn('currency', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('USD')
+        .check(sql`currency ~ '^[A-Z]{3}$'`),
+    )
     // The pages' language for this shop's people when they have not chosen one; null: the browser's.
     .addColumn('default_locale', 'text', (c) => c.check(sql`default_locale in ('en', 'es')`))
     .execute();
@@ -73,9 +78,36 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('pending_uploads_expires_idx').on('pending_uploads').column('expires_at').execute();
+  // Where a pending upload's bytes went (as assets.location): the object store, or the spool while it fails.
+  await db.schema
+    .alterTable('pending_uploads')
+    .addColumn('location', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('store')
+        .check(sql`location in ('store', 'spool')`),
+    )
+    .execute();
+  // The product list's sort orders (issue 15, item 5), over live products; the id breaks ties.
+  for (const [name, column] of [
+    ['products_list_name_idx', sql`lower(name)`],
+    ['products_list_sku_idx', sql`lower(sku)`],
+    ['products_list_price_idx', sql`sale_price`],
+    ['products_list_updated_idx', sql`updated_at`],
+  ] as const) {
+    await sql`create index ${sql.id(name)} on products (tenant_id, ${column}, id) where deleted_at is null`.execute(db);
+  }
+  // The trash's expiry sweep looks across tenants for the oldest trashed rows (jobs/trash-expiry.ts):
+  // only trashed rows are in it, so it stays small however large the catalog.
+  await sql`create index products_trash_expiry_idx on products (deleted_at) where deleted_at is not null`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('products_trash_expiry_idx').ifExists().execute();
+  for (const name of ['products_list_name_idx', 'products_list_sku_idx', 'products_list_price_idx', 'products_list_updated_idx']) {
+    await db.schema.dropIndex(name).ifExists().execute();
+  }
+  await db.schema.alterTable('pending_uploads').dropColumn('location').execute();
   await db.schema.dropTable('pending_uploads').ifExists().execute();
   await db.schema.dropIndex('products_tenant_deleted_idx').ifExists().execute();
   await db.schema.alterTable('products').dropColumn('deleted_at').dropColumn('stock_quantity').execute();

@@ -50,6 +50,13 @@ const writable = {
       'Not negative, at most 2 decimals. A string ("19.90") is exact; a number is accepted when its shortest form has at most 2 decimals.',
     examples: ['19.90'],
   },
+  stock_quantity: {
+    type: ['integer', 'null'],
+    minimum: 0,
+    maximum: 2147483647,
+    description: 'Stock on hand, a whole number; null (or left out of a create) when not tracked.',
+    examples: [12],
+  },
 };
 
 export function openApiDocument(options: OpenApiOptions) {
@@ -114,6 +121,46 @@ export function openApiDocument(options: OpenApiOptions) {
           },
         },
       },
+      '/api/v1/products.csv': {
+        get: {
+          operationId: 'exportProductsCsv',
+          summary: 'Every product of the tenant as CSV (the columns `vitrina import legacy` reads, plus stock and image URLs)',
+          description: [
+            'Columns: name, sku, uom, sale_price, image_path, description, stock_quantity, image_urls. UTF-8 with a BOM,',
+            "CRLF records; a cell starting with = + - @, a tab or a carriage return is prefixed with `'` (CSV injection).",
+            'image_path is the normalised original; image_urls every rendition, space-separated. Signed URLs expire',
+            'after SIGNED_URL_TTL seconds (default 3600; at least half of it is left when sent). Streamed: products in the trash are left out.',
+          ].join('\n'),
+          parameters: [
+            {
+              name: 'q',
+              in: 'query',
+              schema: { type: 'string', maxLength: 200 },
+              description: 'Matches name or SKU, case-insensitively, anywhere in the text.',
+            },
+            {
+              name: 'stock',
+              in: 'query',
+              schema: { type: 'string', enum: ['low'] },
+              description: 'Only products whose stock is tracked and at most 5.',
+            },
+          ],
+          responses: {
+            200: {
+              description: 'The CSV, as an attachment.',
+              headers: {
+                'Content-Disposition': {
+                  schema: { type: 'string' },
+                  description: 'attachment; filename="vitrina-products-YYYY-MM-DD.csv"',
+                },
+              },
+              content: { 'text/csv': { schema: { type: 'string' } } },
+            },
+            400: response('BadRequest'),
+            401: response('Unauthorized'),
+          },
+        },
+      },
       '/api/v1/products/{id}': {
         parameters: [productId],
         get: {
@@ -137,12 +184,25 @@ export function openApiDocument(options: OpenApiOptions) {
         },
         delete: {
           operationId: 'deleteProduct',
-          summary: 'Delete a product and its image',
+          summary: 'Move a product to the trash',
+          description: [
+            'The product goes to the trash with its image: from then on it is a 404 everywhere (get, update, image, list)',
+            'but keeps its SKU. It can be restored until `purge_at` (30 days), when it and its image are deleted for good.',
+          ].join(' '),
           responses: {
-            204: { description: "Deleted. The image's objects are removed from storage shortly after." },
+            200: { description: 'In the trash.', content: json(ref('Trashed')) },
             401: response('Unauthorized'),
             404: response('NotFound'),
           },
+        },
+      },
+      '/api/v1/products/{id}/restore': {
+        parameters: [productId],
+        post: {
+          operationId: 'restoreProduct',
+          summary: 'Take a product back out of the trash',
+          description: 'Never conflicts: a trashed product keeps its SKU. 404 when the product is not in the trash.',
+          responses: { 200: productOk('The product, back in the catalog.'), 401: response('Unauthorized'), 404: response('NotFound') },
         },
       },
       '/api/v1/products/{id}/image': {
@@ -209,7 +269,7 @@ export function openApiDocument(options: OpenApiOptions) {
       schemas: {
         Product: {
           type: 'object',
-          required: ['id', 'sku', 'name', 'description', 'uom', 'sale_price', 'image', 'created_at', 'updated_at'],
+          required: ['id', 'sku', 'name', 'description', 'uom', 'sale_price', 'stock_quantity', 'image', 'created_at', 'updated_at'],
           properties: {
             id: { type: 'integer' },
             sku: { type: 'string' },
@@ -222,9 +282,20 @@ export function openApiDocument(options: OpenApiOptions) {
               description: 'An exact decimal, always with 2 decimals.',
               examples: ['19.90'],
             },
+            stock_quantity: { type: ['integer', 'null'], minimum: 0, description: 'Stock on hand; null when not tracked.' },
             image: { oneOf: [{ type: 'null' }, ref('Image')] },
             created_at: { type: 'string', format: 'date-time' },
             updated_at: { type: 'string', format: 'date-time' },
+          },
+        },
+        Trashed: {
+          type: 'object',
+          required: ['id', 'trashed', 'deleted_at', 'purge_at'],
+          properties: {
+            id: { type: 'integer' },
+            trashed: { const: true },
+            deleted_at: { type: 'string', format: 'date-time' },
+            purge_at: { type: 'string', format: 'date-time', description: 'When it is deleted for good unless restored.' },
           },
         },
         Unit: {

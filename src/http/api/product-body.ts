@@ -12,7 +12,8 @@ import type { FastifyRequest } from 'fastify';
 import { parseProductInput, type ProductField, type ProductInput } from '../../catalog/product-input.js';
 import { AppError, isAppError } from '../../errors.js';
 
-export const WRITABLE_FIELDS: readonly ProductField[] = ['sku', 'name', 'description', 'uom_id', 'sale_price'];
+/** `stock_quantity`: a whole number ≥ 0, or null (not tracked); left out of a create, it is null. */
+export const WRITABLE_FIELDS: readonly ProductField[] = ['sku', 'name', 'description', 'uom_id', 'sale_price', 'stock_quantity'];
 
 function jsonObject(request: FastifyRequest): Record<string, unknown> {
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

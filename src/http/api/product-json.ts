@@ -39,6 +39,8 @@ export interface ProductJson {
   uom: { id: number; code: string };
   /** An exact decimal as a string ("19.90"), never a binary float. */
   sale_price: string;
+  /** Stock on hand; null when not tracked. */
+  stock_quantity: number | null;
   image: ImageJson | null;
   created_at: string;
   updated_at: string;
@@ -69,6 +71,7 @@ export async function productJson(urls: ImageUrls, p: ProductView): Promise<Prod
     description: p.description,
     uom: { id: p.uom_id, code: p.unit_code },
     sale_price: p.sale_price,
+    stock_quantity: p.stock_quantity,
     image: p.image === null ? null : await imageJson(urls, p.image),
     created_at: p.created_at.toISOString(),
     updated_at: p.updated_at.toISOString(),

@@ -12,4 +12,4 @@ export {
   type MessageParams,
 } from './translate.js';
 export { negotiateLocale } from './negotiate-locale.js';
-export { formatDecimal, formatPrice, formatBytes, unitLabel } from './format.js';
+export { formatDecimal, formatMoney, formatPrice, formatBytes, unitLabel, priceFormatFor, priceProblem, priceHint } from './format.js';

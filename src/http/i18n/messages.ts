@@ -29,7 +29,6 @@ const core = {
   'flash.file_type_not_allowed': 'File type not allowed: {type}',
   'flash.logged_out': 'You have been logged out',
   'flash.welcome': 'Welcome to Vitrina',
-  'flash.fix_errors': 'Please correct the errors below',
 
   // login / signup
   'login.title': 'Log in',
@@ -130,7 +129,7 @@ const core = {
   // product detail
   'detail.edit': 'Edit',
   'detail.delete': 'Delete',
-  'detail.delete_confirm': 'Delete this product and its image? This cannot be undone.',
+  'detail.delete_confirm': 'Move this product to the trash? You can restore it for 30 days.',
   'detail.back': 'Back to products',
   'detail.unit': 'Unit',
   'detail.description': 'Description',
@@ -184,7 +183,6 @@ const coreEs: Record<keyof typeof core, string> = {
   'flash.file_type_not_allowed': 'Tipo de archivo no permitido: {type}',
   'flash.logged_out': 'Has cerrado la sesión',
   'flash.welcome': 'Bienvenido a Vitrina',
-  'flash.fix_errors': 'Corrige los errores indicados abajo',
 
   'login.title': 'Iniciar sesión',
   'login.email': 'Correo electrónico',
@@ -223,7 +221,7 @@ const coreEs: Record<keyof typeof core, string> = {
   'error.sku_taken': 'El SKU ya existe',
   'error.sku_invalid': 'El SKU solo puede contener letras, dígitos, puntos, guiones y guiones bajos',
   'error.uom_invalid': 'Elige una unidad',
-  'error.price_invalid': 'Introduce un precio como 19.99',
+  'error.price_invalid': 'Escribe un precio como 1.234,50 (como mucho 2 decimales)',
   'error.description_too_long': 'La descripción es demasiado larga',
   'error.description_invalid': 'Quita los caracteres de control (como NUL) de la descripción; los saltos de línea sí valen',
   'error.image_invalid': 'Este archivo no es una imagen válida',
@@ -260,7 +258,7 @@ const coreEs: Record<keyof typeof core, string> = {
   'form.sku': 'SKU',
   'form.uom': 'Unidad',
   'form.sale_price': 'Precio de venta',
-  'form.sale_price_hint': 'Por ejemplo 19.99',
+  'form.sale_price_hint': 'Por ejemplo 1.234,50',
   'form.description': 'Descripción',
   'form.optional': '(opcional)',
   'form.image': 'Imagen',
@@ -279,7 +277,7 @@ const coreEs: Record<keyof typeof core, string> = {
 
   'detail.edit': 'Editar',
   'detail.delete': 'Eliminar',
-  'detail.delete_confirm': '¿Eliminar este producto y su imagen? No se puede deshacer.',
+  'detail.delete_confirm': '¿Mover este producto a la papelera? Podrás restaurarlo durante 30 días.',
   'detail.back': 'Volver a productos',
   'detail.unit': 'Unidad',
   'detail.description': 'Descripción',

@@ -11,6 +11,8 @@ export const COOKIE = {
   preSession: 'vitrina_pre',
   /** The chosen language. */
   lang: 'lang',
+  /** The product list's chosen view: `grid` or `table` (routes/products-list.ts). */
+  productsView: 'products_view',
 } as const;
 
 /** HttpOnly, SameSite=Lax, path /; Secure when people reach the app over https. */

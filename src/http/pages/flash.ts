@@ -37,8 +37,14 @@ export function takeFlash(
 }
 
 function isFlash(value: unknown): value is Flash {
-  const f = value as { kind?: unknown; message?: unknown } | null;
+  const f = value as { kind?: unknown; message?: unknown; detail?: unknown; undoProductId?: unknown } | null;
   if (f === null || typeof f !== 'object' || (f.kind !== 'success' && f.kind !== 'error')) return false;
-  const m = f.message as Msg;
+  if (f.detail !== undefined && !isMsg(f.detail)) return false;
+  if (f.undoProductId !== undefined && (typeof f.undoProductId !== 'string' || !/^\d{1,10}$/.test(f.undoProductId))) return false;
+  return isMsg(f.message);
+}
+
+function isMsg(value: unknown): value is Msg {
+  const m = value as Msg;
   return typeof m === 'string' || (typeof m === 'object' && m !== null && typeof m.key === 'string' && isMessageKey(m.key));
 }

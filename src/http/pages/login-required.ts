@@ -16,6 +16,10 @@ export function loginRequired(config: Pick<Config, 'appUrl'>, sessions: SessionS
     const account = request.session === null ? undefined : await sessions.account(request.session);
     if (account !== undefined) {
       request.account = account;
+      // No language picked in this browser: the shop's default, before the browser's preference.
+      const query = request.query as Record<string, unknown> | undefined;
+      if (account.defaultLocale !== null && request.cookies[COOKIE.lang] === undefined && query?.lang === undefined)
+        request.locale = account.defaultLocale;
       return;
     }
     if (request.session !== null) reply.clearCookie(COOKIE.session, options);

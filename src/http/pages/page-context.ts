@@ -22,6 +22,7 @@ export function pageContext(ctx: PageDeps, request: FastifyRequest, reply: Fasti
     session:
       account === null ? null : { email: account.email, tenantName: account.tenantName, role: account.role, currency: account.currency },
     flash: [...takeFlash(request, reply, ctx.secret, options), ...flash],
+    path: request.url,
   };
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import type { Services } from '../http-context.js';
 import { pageContext, sendPage } from '../pages/page-context.js';
+import { backHref } from '../list-query.js';
 import { productDetail } from '../pages/product-pages.js';
 import { productIdParam } from '../product-id-param.js';
 import { productDetailPage } from '../views/product-detail.js';
@@ -13,7 +14,12 @@ export default async function productPage(app: FastifyInstance, s: Pick<Services
     if (product === undefined) throw new AppError('NotFound', 'There is no such product.');
     return sendPage(
       reply,
-      productDetailPage({ page: pageContext(s.pages, request, reply), product: await productDetail(s.urls, product) }),
+      productDetailPage({
+        page: pageContext(s.pages, request, reply),
+        product: await productDetail(s.urls, product),
+        // The list this page was opened from, to go back to (validated: only a /products URL).
+        back: backHref((request.query as Record<string, unknown>).back),
+      }),
     );
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isCurrencyCode, suggestedCurrency } from '../../catalog/currency.js';
 import { isAppError } from '../../errors.js';
 import { isPlainText } from '../../plain-text.js';
 import { isEmailAddress } from '../../tenancy/email-address.js';
@@ -10,7 +11,7 @@ import { pageContext, redirectWithFlash, sendPage } from '../pages/page-context.
 import { startSession } from '../pages/start-session.js';
 import { waitText } from '../pages/wait-text.js';
 import type { SignupModel } from '../views/types.js';
-import { signupPage } from '../views/signup.js';
+import { MAX_TENANT_NAME_LENGTH, signupPage } from '../views/signup.js';
 
 type Errors = SignupModel['errors'];
 
@@ -28,7 +29,9 @@ export default async function signupSubmit(app: FastifyInstance, s: Pick<Service
   app.post('/signup', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v : '');
-    const values = { tenant_name: str(body.tenant_name).trim(), email: str(body.email).trim() };
+    // A client that sends no currency gets the page language's usual one, as the form suggests.
+    const currency = body.currency === undefined ? suggestedCurrency(request.locale) : str(body.currency).trim().slice(0, 8);
+    const values = { tenant_name: str(body.tenant_name).trim(), email: str(body.email).trim(), currency };
     const password = str(body.password);
     const again = (errors: Errors, status = 200, flash?: Msg) =>
       sendPage(
@@ -39,10 +42,13 @@ export default async function signupSubmit(app: FastifyInstance, s: Pick<Service
 
     if (!csrfValid(request, s.pages.secret, body._csrf)) return again({}, 403, msg('error.csrf'));
     const errors: Errors = {};
-    if (values.tenant_name === '' || values.tenant_name.length > 100) errors.tenant_name = msg('error.tenant_name_required');
+    if (values.tenant_name === '') errors.tenant_name = msg('error.tenant_name_required');
+    // The input's maxlength stops a browser at 100; a client that sends more is told the limit.
+    else if (values.tenant_name.length > MAX_TENANT_NAME_LENGTH) errors.tenant_name = msg('errors.tenant_name_too_long');
     else if (!isPlainText(values.tenant_name)) errors.tenant_name = msg('error.tenant_name_invalid');
     if (!isEmailAddress(values.email)) errors.email = msg('error.email_invalid');
     if (password.length < MIN_PASSWORD_LENGTH || password.length > 200) errors.password = msg('error.password_too_short');
+    if (!isCurrencyCode(values.currency)) errors.currency = msg('prices.currency_invalid');
     if (Object.keys(errors).length > 0) return again(errors);
 
     const wait = await s.auth.signUpThrottle.admit(request.ip);
@@ -53,7 +59,7 @@ export default async function signupSubmit(app: FastifyInstance, s: Pick<Service
     }
     let created;
     try {
-      created = await s.auth.signUp({ tenantName: values.tenant_name, email: values.email, password });
+      created = await s.auth.signUp({ tenantName: values.tenant_name, email: values.email, password, currency: values.currency });
     } catch (err) {
       if (isAppError(err, 'Conflict')) return again({ email: msg('error.email_taken') });
       if (!isAppError(err, 'Unavailable')) throw err;

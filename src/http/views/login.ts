@@ -1,6 +1,6 @@
-/** GET/POST /login: the log-in form; a failed attempt shows the error as role=alert. */
-import { resolveMsg, t } from '../i18n/index.js';
-import { csrfField, inputField } from './fields.js';
+/** GET/POST /login: the log-in form; a failed attempt shows the error in an error summary (role=alert) linking to the email field. */
+import { t } from '../i18n/index.js';
+import { csrfField, errorSummary, inputField } from './fields.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import type { LoginModel } from './types.js';
@@ -9,7 +9,7 @@ export function loginPage(model: LoginModel): string {
   const { locale } = model.page;
   const body = html`<section class="auth-card">
 <h1>${t(locale, 'login.title')}</h1>
-${model.error ? html`<p class="form-error" role="alert" id="login-error">${resolveMsg(locale, model.error)}</p>` : ''}
+${errorSummary(locale, model.error ? [{ id: 'email', message: model.error }] : [], t(locale, 'errors.summary_title'))}
 <form method="post" action="/login" class="stack">
   ${csrfField(model.page.csrfToken)}
   ${model.next ? html`<input type="hidden" name="next" value="${model.next}">` : ''}

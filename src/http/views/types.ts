@@ -11,6 +11,10 @@ export type { Locale, Msg } from '../i18n/index.js';
 export interface Flash {
   readonly kind: 'success' | 'error';
   readonly message: Msg;
+  /** A second line after the message (e.g. "It is in the trash for 30 days."). */
+  readonly detail?: Msg;
+  /** A product id whose Undo button (POST /products/{id}/restore) the flash offers. */
+  readonly undoProductId?: string;
 }
 
 /** Who is logged in, for the header. */
@@ -30,6 +34,8 @@ export interface PageContext {
   readonly csrfToken?: string;
   readonly session?: SessionView | null;
   readonly flash?: readonly Flash[];
+  /** The page's path and query (without `lang`): the header marks the current page, the language switch keeps the query. */
+  readonly path?: string;
 }
 
 /** One entry of a `srcset`: an image URL and its intrinsic width in pixels. */
@@ -42,8 +48,12 @@ export interface ImageSource {
  * A product image as a page shows it. `ready` carries URLs computed by the route;
  * the other states render a labelled placeholder.
  */
+/** Why processing failed, in words a page can say (uploads.broken_*). */
+export type BrokenReason = 'damaged' | 'missing' | 'other';
+
 export type ImageView =
-  | { readonly status: 'none' | 'processing' | 'broken' }
+  | { readonly status: 'none' | 'processing' }
+  | { readonly status: 'broken'; readonly reason?: BrokenReason }
   | {
       readonly status: 'ready';
       /** Fallback `src` (a variant every browser can decode). */
@@ -72,20 +82,20 @@ export interface PaginationView {
   readonly total?: number;
 }
 
-export interface ProductsListModel {
-  readonly page: PageContext;
-  readonly q: string;
-  readonly products: readonly ProductSummaryView[];
-  readonly pagination: PaginationView;
-}
+/** The product list's model: list-types.ts. */
+export type { ProductsListModel } from './list-types.js';
 
 export interface ProductDetailView extends ProductSummaryView {
   readonly description: string | null;
+  /** Stock on hand; null when not tracked (absent: not shown). */
+  readonly stockQuantity?: number | null;
 }
 
 export interface ProductDetailModel {
   readonly page: PageContext;
   readonly product: ProductDetailView;
+  /** The list to return to (a validated `/products?…` URL, http/list-query.ts); default /products. */
+  readonly back?: string | undefined;
 }
 
 export interface UnitOption {
@@ -101,6 +111,8 @@ export interface ProductFormValues {
   readonly uom_id: string;
   readonly sale_price: string;
   readonly description: string;
+  /** Stock on hand as typed; empty: not tracked. */
+  readonly stock_quantity?: string;
 }
 
 export type ProductField = keyof ProductFormValues | 'image';
@@ -128,6 +140,23 @@ export interface ProductFormModel {
   /** Edit only: keep the checkbox ticked after a failed post. */
   readonly removeImage?: boolean;
   readonly upload: UploadLimits;
+  /** The id of the trashed product whose SKU was typed: the form links to it in the trash. */
+  readonly skuInTrash?: string | undefined;
+  /** An image kept from a refused submit of this form (http/pages/product-pages.ts). */
+  readonly pending?: PendingUploadView;
+  /** The list to return to after saving (a validated `/products?…` URL); a hidden field `back`. */
+  readonly back?: string | undefined;
+}
+
+/** A form's kept image: shown as a thumbnail with its name, sent back as a signed token. */
+export interface PendingUploadView {
+  /** The hidden field's value (http/pages/pending-token.ts). */
+  readonly token: string;
+  /** Its thumbnail's URL, served to its owner only. */
+  readonly src: string;
+  readonly fileName: string;
+  readonly width: number;
+  readonly height: number;
 }
 
 export interface LoginModel {
@@ -141,6 +170,8 @@ export interface LoginModel {
 export interface SignupValues {
   readonly tenant_name: string;
   readonly email: string;
+  /** ISO 4217; left out: the page language's usual one (EUR for Spanish, USD for English). */
+  readonly currency?: string;
 }
 
 export interface SignupModel {

@@ -43,7 +43,8 @@ describe('loginPage', () => {
     expect(doc).toContain('action="/login"');
     expect(tagWithId(doc, 'email')).toContain('value="a@b.c&quot;"');
     expect(tagWithId(doc, 'password')).not.toContain('value="x');
-    expect(doc).toContain('role="alert" id="login-error">Wrong email or password</p>');
+    expect(doc).toContain('class="error-summary" role="alert"');
+    expect(doc).toContain('<a href="#email">Wrong email or password</a>');
     expect(doc).toContain('href="/signup"');
     expect(doc).toContain('name="_csrf"');
   });
@@ -53,7 +54,7 @@ describe('signupPage', () => {
   it('ties field errors to fields and asks for 8+ characters', () => {
     const doc = signupPage({
       page: page({ session: null, locale: 'es' }),
-      values: { tenant_name: 'Acme', email: 'bad' },
+      values: { tenant_name: 'Acme', email: 'bad', currency: 'EUR' },
       errors: { email: msg('error.email_invalid'), password: msg('error.password_too_short') },
     });
     expect(tagWithId(doc, 'tenant_name')).toContain('value="Acme"');

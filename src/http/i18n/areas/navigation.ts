@@ -1,4 +1,58 @@
 /** Messages of one area of the pages (issue 15); merged into the tables in ../messages.ts. */
-export const en = {} as const;
+export const en = {
+  'nav2.settings': 'Settings',
+  'nav2.main': 'Main',
+  'errors.summary_title': 'There is a problem',
+  'errors.tenant_name_too_long': 'Shop name must be 100 characters or fewer',
+  'errors.bad_url': 'This address is not valid: it has a broken %-escape (such as %E0%A4%A). Check the link or type the address again.',
+  'errors.bad_request': 'The request was not valid.',
+  'errors.unauthorized': 'Please log in to continue.',
+  'errors.forbidden': 'You are not allowed to do this.',
+  'errors.not_found': 'We could not find that page.',
+  'errors.method_not_allowed': 'This address does not accept that kind of request.',
+  'errors.request_timeout': 'The request took too long to arrive. Check your connection and try again.',
+  'errors.conflict': 'This conflicts with something that already exists.',
+  'errors.too_large': 'The file is too large.',
+  'errors.unsupported_type': 'This type of file is not allowed.',
+  'errors.range': 'The requested part of the file does not exist.',
+  'errors.unprocessable': 'The data is not valid.',
+  'errors.headers_too_large': 'The request headers are too large.',
+  'errors.unavailable': 'The service is temporarily unavailable. Please try again shortly.',
+  'errors.store': 'Images cannot be reached right now. Please try again in a few minutes.',
+  'errors.internal': 'Something went wrong on our side. Please try again.',
+  'errors.refused_value':
+    'A value in this request cannot be stored: remove control characters (such as NUL) and keep numbers within range.',
+  // Raised by the list's route as an AppError with this very text (error-page-message.ts finds it).
+  'errors.search_invalid': 'The search text contains a control character (such as NUL); type the search again.',
+  'errors.session_expired': 'Your session expired. Go back, reload the page and try again.',
+  'a11y.image_ready': 'Image ready',
+} as const;
 
-export const es: Record<keyof typeof en, string> = {};
+export const es: Record<keyof typeof en, string> = {
+  'nav2.settings': 'Ajustes',
+  'nav2.main': 'Principal',
+  'errors.summary_title': 'Hay un problema',
+  'errors.tenant_name_too_long': 'El nombre de la tienda debe tener como máximo 100 caracteres',
+  'errors.bad_url':
+    'Esta dirección no es válida: tiene un código %-escape roto (como %E0%A4%A). Revisa el enlace o vuelve a escribir la dirección.',
+  'errors.bad_request': 'La solicitud no es válida.',
+  'errors.unauthorized': 'Inicia sesión para continuar.',
+  'errors.forbidden': 'No tienes permiso para hacer esto.',
+  'errors.not_found': 'No encontramos esa página.',
+  'errors.method_not_allowed': 'Esta dirección no acepta ese tipo de solicitud.',
+  'errors.request_timeout': 'La solicitud tardó demasiado en llegar. Revisa tu conexión e inténtalo de nuevo.',
+  'errors.conflict': 'Esto choca con algo que ya existe.',
+  'errors.too_large': 'El archivo es demasiado grande.',
+  'errors.unsupported_type': 'Este tipo de archivo no está permitido.',
+  'errors.range': 'La parte del archivo solicitada no existe.',
+  'errors.unprocessable': 'Los datos no son válidos.',
+  'errors.headers_too_large': 'Las cabeceras de la solicitud son demasiado grandes.',
+  'errors.unavailable': 'El servicio no está disponible por el momento. Inténtalo en unos instantes.',
+  'errors.store': 'Ahora mismo no se puede acceder a las imágenes. Inténtalo de nuevo en unos minutos.',
+  'errors.internal': 'Algo salió mal por nuestra parte. Inténtalo de nuevo.',
+  'errors.refused_value':
+    'Un valor de esta solicitud no se puede guardar: quita los caracteres de control (como NUL) y usa números dentro del rango permitido.',
+  'errors.search_invalid': 'El texto de búsqueda contiene un carácter de control (como NUL); vuelve a escribir la búsqueda.',
+  'errors.session_expired': 'Tu sesión ha caducado. Vuelve atrás, recarga la página e inténtalo de nuevo.',
+  'a11y.image_ready': 'Imagen lista',
+};
