@@ -38,6 +38,13 @@ import { verifyApiKey } from '../src/tenancy/api-keys.js';
 import { verifyCsrf } from '../src/tenancy/csrf.js';
 import { isEmailAddress } from '../src/tenancy/email-address.js';
 import { verifySession } from '../src/tenancy/session.js';
+import { parseLocalePrice } from '../src/catalog/price.js';
+import { csvCell } from '../src/http/export/csv-cell.js';
+import { priceFormatFor } from '../src/http/i18n/index.js';
+import { backHref, parseListQuery } from '../src/http/list-query.js';
+import { pendingIdFrom } from '../src/http/pages/pending-token.js';
+import { withoutLang } from '../src/http/request-state.js';
+import { isLinkToken } from '../src/tenancy/one-time-links.js';
 import { signUpProblem, slugify } from '../src/tenancy/tenancy.service.js';
 
 const SIZE = 64 * 1024;
@@ -138,6 +145,22 @@ const parsers: Parser[] = [
     call: sanitizeFileName,
   },
   { name: 'price: normalizePrice', adversarial: 'product', call: normalizePrice },
+  { name: 'price: parseLocalePrice (es)', adversarial: 'product', call: (text) => parseLocalePrice(text, priceFormatFor('es', 'EUR')) },
+  { name: 'price: parseLocalePrice (en)', adversarial: 'product', call: (text) => parseLocalePrice(text, priceFormatFor('en', 'USD')) },
+  {
+    name: 'list: parseListQuery',
+    adversarial: 'next',
+    call: (text) => parseListQuery({ q: text, sort: text, dir: text, per: text, stock: text, page: text }),
+  },
+  { name: 'list: backHref', adversarial: 'next', benign: (size) => '/products?q='.padEnd(size, 'x'), call: backHref },
+  { name: 'language switch: withoutLang', adversarial: 'next', call: (text) => withoutLang('GET', `${text}?lang=es`) },
+  {
+    name: 'form: pendingIdFrom',
+    adversarial: 'token',
+    call: (value) => pendingIdFrom(SECRET, value, { tenantId: 1, userId: 1, form: 'new' }),
+  },
+  { name: 'links: isLinkToken', adversarial: 'token', call: isLinkToken },
+  { name: 'CSV: csvCell', adversarial: 'markup', call: csvCell },
   {
     name: 'product: parseProductInput',
     adversarial: 'product',

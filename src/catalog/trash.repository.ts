@@ -89,14 +89,17 @@ export async function listTrashed(
   return { items: rows.map((r) => ({ ...r, deleted_at: r.deleted_at! })), total: count.total };
 }
 
-/** The tenant's trashed product that holds this SKU, if any (a new product's SKU conflict). */
+/**
+ * The tenant's trashed product that holds this SKU, if any (a new product's SKU conflict).
+ * Compared as the unique index compares (`lower(sku)`): "abc-1" conflicts with a trashed "ABC-1".
+ */
 export async function trashedProductIdBySku(db: Db, tenantId: number, sku: string): Promise<number | undefined> {
   if (sku.length > 128) return undefined;
   const row = await db
     .selectFrom('products')
     .select('id')
     .where('tenant_id', '=', tenantId)
-    .where('sku', '=', sku)
+    .where(sql<string>`lower(sku)`, '=', sql<string>`lower(${sku})`)
     .where('deleted_at', 'is not', null)
     .executeTakeFirst();
   return row?.id;

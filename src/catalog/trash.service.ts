@@ -63,14 +63,21 @@ export async function deleteForever(deps: TrashDeps, tenantId: number, id: numbe
   if (taken === 0) throw notFound();
 }
 
-/** Deletes the tenant's whole trash for good, a batch per transaction; returns how many went. */
-export async function emptyTrash(deps: TrashDeps, tenantId: number): Promise<number> {
-  let total = 0;
-  for (;;) {
+/** How many batches one request to empty the trash runs: a bounded answer however large the trash. */
+export const EMPTY_BATCHES = 5;
+
+/**
+ * Deletes the tenant's trash for good, a batch per transaction, at most {@link EMPTY_BATCHES}
+ * batches; `more` says that products are left (the person empties it again, or they expire).
+ */
+export async function emptyTrash(deps: TrashDeps, tenantId: number): Promise<{ deleted: number; more: boolean }> {
+  let deleted = 0;
+  for (let batch = 0; batch < EMPTY_BATCHES; batch++) {
     const taken = await purgeBatch(deps, (trx) => takeTrashed(trx, tenantId, { limit: PURGE_BATCH }));
-    total += taken;
-    if (taken < PURGE_BATCH) return total;
+    deleted += taken;
+    if (taken < PURGE_BATCH) return { deleted, more: false };
   }
+  return { deleted, more: true };
 }
 
 /** One batch of the expiry sweep: products trashed more than 30 days before `now`. Returns how many went. */

@@ -17,7 +17,7 @@ import type { PasswordHashing } from '../tenancy/password-hashing.js';
 import { createResetLink, resetPassword, resetState, type ResetResult, type ResetState } from '../tenancy/password-reset.js';
 import type { SessionStore } from '../tenancy/session-store.js';
 import { updateShopSettings, type ShopSettings } from '../tenancy/shop-settings.js';
-import { changeRole, isMember, listMembers, removeMember, type Member, type MemberChangeResult } from '../tenancy/team.js';
+import { changeRole, isMember, isOwner, listMembers, removeMember, type Member, type MemberChangeResult } from '../tenancy/team.js';
 
 export interface PendingInvite {
   readonly id: number;
@@ -41,10 +41,16 @@ export interface AccountServices {
     /** False for another tenant's key, a revoked one or none. */
     revoke(tenantId: number, id: number): Promise<boolean>;
   };
+  /**
+   * Whether the user is an owner as the database says now: another instance's account cache
+   * may call someone an owner for up to 5 s after they were made an editor here.
+   */
+  isOwner(tenantId: number, userId: number): Promise<boolean>;
   readonly team: {
     members(tenantId: number): Promise<Member[]>;
     pendingInvites(tenantId: number): Promise<PendingInvite[]>;
-    invite(tenantId: number, invitedBy: number, role: UserRole): Promise<{ token: string; expiresAt: Date }>;
+    /** Undefined when the shop has as many open invitations as it may (MAX_OPEN_INVITES). */
+    invite(tenantId: number, invitedBy: number, role: UserRole): Promise<{ token: string; expiresAt: Date } | undefined>;
     /** False for another tenant's invitation, a used one or none. */
     revokeInvite(tenantId: number, id: number): Promise<boolean>;
     remove(tenantId: number, actorId: number, userId: number): Promise<MemberChangeResult>;
@@ -84,6 +90,7 @@ export function accountServices(deps: {
       if (result.ok) sessions.forgetAccounts((a) => a.userId === who.userId);
       return result;
     },
+    isOwner: (tenantId, userId) => isOwner(db, tenantId, userId),
     apiKeys: {
       list: (tenantId) => listApiKeys(db, tenantId),
       create: (tenantId, name) => createApiKey(db, { tenantId, name }),

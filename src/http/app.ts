@@ -138,8 +138,16 @@ const COMPRESSIBLE = /^(?:text\/(?:html|css|javascript|csv|plain)|application\/(
 async function baseApp(ctx: AppContext, errorOptions: ErrorHandlerOptions = {}): Promise<FastifyInstance> {
   const app = boundedFastify(ctx, errorOptions);
   // Before the routes: the plugin hooks every route registered after it. Below ~1 KB the
-  // headers cost more than the bytes saved.
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], customTypes: COMPRESSIBLE });
+  // headers cost more than the bytes saved. Answers only: the plugin would also inflate
+  // request bodies sent with Content-Encoding (a second way in for every body, past a proxy's
+  // inspection, and an upload whose declared length says nothing of its size): not wanted.
+  await app.register(compress, {
+    global: true,
+    globalDecompression: false,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    customTypes: COMPRESSIBLE,
+  });
   // Behind a proxy TRUST_PROXY does not name, every client would share its address: say so once.
   warnOnUntrustedForwarding(app, ctx.config.http.trustProxy);
   await app.register(cookie);

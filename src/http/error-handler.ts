@@ -19,6 +19,7 @@ import { pageMessage } from './error-page-message.js';
 import { securityHeaders } from './security-headers.js';
 import type { PageContext } from './views/types.js';
 import { errorPage } from './views/error-page.js';
+import { useAccount } from './pages/login-required.js';
 
 export interface RenderedError {
   status: number;
@@ -148,7 +149,8 @@ export function createErrorHandlers(ctx: AppContext, options: ErrorHandlerOption
   async function loadAccount(request: FastifyRequest): Promise<void> {
     if (options.accountOf === undefined || request.session === null || request.account !== null || !wantsHtml(request)) return;
     try {
-      request.account = (await options.accountOf(request.session)) ?? null;
+      const account = await options.accountOf(request.session);
+      if (account !== undefined) useAccount(request, account);
     } catch (err) {
       request.log.warn({ err }, 'the account for an error page could not be loaded');
     }

@@ -52,7 +52,7 @@ export interface CatalogService {
   /** Deletes a trashed product for good; its image is purged. @throws AppError NotFound */
   deleteForever(tenantId: number, id: number): Promise<void>;
   /** Deletes the whole trash for good; returns how many products went. */
-  emptyTrash(tenantId: number): Promise<number>;
+  emptyTrash(tenantId: number): Promise<{ deleted: number; more: boolean }>;
   /** The trashed product holding this SKU, if any. */
   trashedIdBySku(tenantId: number, sku: string): Promise<number | undefined>;
 }

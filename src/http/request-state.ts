@@ -49,8 +49,12 @@ export function withoutLang(method: string, url: string): string | undefined {
   const params = new URLSearchParams(url.slice(q + 1));
   if (!params.has('lang')) return undefined;
   params.delete('lang');
+  // The path is checked as a `next` is (on this site, printable, no `//host`); the query is
+  // re-encoded by URLSearchParams (printable ASCII only), so a long search — 200 accented
+  // letters are 1,200 characters escaped, past `next`'s 500 — still loses its `lang`.
+  if (safeNext(path) === undefined) return undefined;
   const query = params.toString();
-  return safeNext(query === '' ? path : `${path}?${query}`);
+  return query === '' ? path : `${path}?${query}`;
 }
 
 export function registerRequestState(app: FastifyInstance, ctx: AppContext): void {

@@ -40,6 +40,10 @@ export async function purgeDue(deps: PurgeDeps, signal?: AbortSignal): Promise<n
   await mapBounded(jobs, CONCURRENCY, async (job) => {
     const log = deps.logger.child({ event: 'purge', key: job.key, tenantId: job.tenant_id });
     try {
+      // An expired (or discarded) pending upload: its row goes first. A submit taking the row in
+      // an open transaction holds it, so this waits for that commit, and the check below sees
+      // the asset it made; a submit after this finds no row and asks for the file again.
+      if (parsePendingKey(job.key) !== undefined) await deletePendingUploadsByKey(deps.db, job.key);
       if (await isKeyReferenced(deps.db, job.key)) {
         await completePurge(deps.db, [job.id]);
         deps.onPurged?.('kept');
@@ -49,8 +53,6 @@ export async function purgeDue(deps: PurgeDeps, signal?: AbortSignal): Promise<n
       // The spool first: its copies go at once even while the object store is down.
       let objects = 0;
       for (const store of [...deps.stores].reverse()) objects += await removeKeyOrPrefix(store, job.key, signal);
-      // An expired (or discarded) pending upload: its row goes with its object.
-      if (parsePendingKey(job.key) !== undefined) await deletePendingUploadsByKey(deps.db, job.key);
       await completePurge(deps.db, [job.id]);
       deps.onPurged?.('purged');
       log.info({ objects, attempts: job.attempts + 1 }, 'purged');

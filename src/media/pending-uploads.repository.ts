@@ -3,13 +3,14 @@
  * another field, kept under its private `t/{tenant}/pending/{id}` key so the next submit can
  * use it without sending the bytes again. A row belongs to one tenant, one user and one form
  * ('new' or the product id); its key is queued for purge at `expires_at` when it is made, and
- * the purge worker drops the row together with the object (jobs/purge-worker.ts).
+ * the purge worker drops the row first, then the object (jobs/purge-worker.ts).
  *
  * @example
  *   await insertPendingUpload(trx, { id, tenantId, userId, form: 'new', key, … , expiresAt });
  *   const row = await takePendingUpload(trx, { id, tenantId, userId, form: 'new' });   // once
  */
 import type { AssetLocation, Db, PendingUpload } from '../db/schema.js';
+import { validate as isUuid } from 'uuid';
 
 /** Whose a pending upload is: a row matches only with all four. */
 export interface PendingOwner {
@@ -31,8 +32,6 @@ export interface NewPendingUpload extends PendingOwner {
   originalName: string;
   expiresAt: Date;
 }
-
-const UUID = /^[0-9a-f-]{36}$/i;
 
 export async function insertPendingUpload(db: Db, row: NewPendingUpload): Promise<void> {
   await db
@@ -57,7 +56,7 @@ export async function insertPendingUpload(db: Db, row: NewPendingUpload): Promis
 
 /** The owner's pending upload if it has not expired; undefined for anyone else's, a used or an expired one. */
 export async function findPendingUpload(db: Db, owner: PendingOwner, now: Date): Promise<PendingUpload | undefined> {
-  if (!UUID.test(owner.id)) return undefined;
+  if (!isUuid(owner.id)) return undefined;
   return db
     .selectFrom('pending_uploads')
     .selectAll()
@@ -77,7 +76,7 @@ export async function findOwnPendingUpload(
   userId: number,
   now: Date,
 ): Promise<PendingUpload | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db
     .selectFrom('pending_uploads')
     .selectAll()
@@ -94,7 +93,7 @@ export async function findOwnPendingUpload(
  * asset reference its key (or queues the key for purge).
  */
 export async function takePendingUpload(db: Db, owner: PendingOwner, now: Date): Promise<PendingUpload | undefined> {
-  if (!UUID.test(owner.id)) return undefined;
+  if (!isUuid(owner.id)) return undefined;
   return db
     .deleteFrom('pending_uploads')
     .where('id', '=', owner.id)

@@ -11,18 +11,20 @@ import { isUniqueViolation } from '../db/pg-errors.js';
 import type { Db, User, UserRole } from '../db/schema.js';
 import { isEmailAddress } from './email-address.js';
 import { checkNewPassword, type NewPasswordProblem } from './new-password.js';
-import { insertLink, linkState, newLinkToken, useLink } from './one-time-links.js';
+import { countOpenInvites, insertLink, linkState, MAX_OPEN_INVITES, newLinkToken, useLink } from './one-time-links.js';
 import type { PasswordHashing } from './password-hashing.js';
 import { getTenant } from './tenants.repository.js';
 import { findUserByEmail, insertUser } from './users.repository.js';
 
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 
+/** A new invitation; undefined when the shop has {@link MAX_OPEN_INVITES} open already (revoke some first). */
 export async function createInvite(
   db: Db,
   input: { tenantId: number; invitedBy: number; role: UserRole },
   now: Date,
-): Promise<{ id: number; token: string; expiresAt: Date }> {
+): Promise<{ id: number; token: string; expiresAt: Date } | undefined> {
+  if ((await countOpenInvites(db, input.tenantId, now)) >= MAX_OPEN_INVITES) return undefined;
   const { token, hash } = newLinkToken();
   const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
   const link = await insertLink(db, {

@@ -67,7 +67,10 @@ export async function useLink(db: Db, id: number, now: Date): Promise<boolean> {
   return result.numUpdatedRows > 0n;
 }
 
-/** The tenant's invitations still open at `now`, oldest first. */
+/** How many invitations a shop may have open at once: the team page lists them all. */
+export const MAX_OPEN_INVITES = 50;
+
+/** The tenant's invitations still open at `now`, oldest first (at most {@link MAX_OPEN_INVITES}). */
 export async function listOpenInvites(db: Db, tenantId: number, now: Date): Promise<OneTimeLink[]> {
   return db
     .selectFrom('one_time_links')
@@ -77,7 +80,22 @@ export async function listOpenInvites(db: Db, tenantId: number, now: Date): Prom
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
     .orderBy('id')
+    .limit(MAX_OPEN_INVITES)
     .execute();
+}
+
+/** How many of the tenant's invitations are open at `now`, counting no further than `max`. */
+export async function countOpenInvites(db: Db, tenantId: number, now: Date, max = MAX_OPEN_INVITES): Promise<number> {
+  const rows = await db
+    .selectFrom('one_time_links')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'invite')
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .limit(max)
+    .execute();
+  return rows.length;
 }
 
 /** Deletes an open invitation of this tenant; false for another tenant's, a used one or none. */
@@ -90,6 +108,18 @@ export async function deleteInvite(db: Db, tenantId: number, id: number): Promis
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/** Deletes the open invitations this user made in this tenant (an owner made an editor can no longer hand out the shop). */
+export async function deleteInvitesBy(db: Db, tenantId: number, userId: number): Promise<number> {
+  const result = await db
+    .deleteFrom('one_time_links')
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'invite')
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Deletes the user's unused reset links: a new one replaces them. */

@@ -97,7 +97,8 @@ describe('parseLocalePrice', () => {
     expect(parseLocalePrice('12,5', esJpy)).toBeUndefined();
   });
 
-  it('answers 10 000-character and odd input at once, refusing it', () => {
+  // How long these take, beside a benign input of the same length, is in bench/parsers.bench.ts.
+  it('refuses 10 000-character and odd input', () => {
     const inputs = [
       '1'.repeat(10_000),
       '1,'.repeat(5_000),
@@ -106,9 +107,7 @@ describe('parseLocalePrice', () => {
       ' '.repeat(10_000) + '1',
       '\u0000'.repeat(10_000),
     ];
-    const started = performance.now();
     for (const input of inputs) for (const format of [en, es, enJpy]) expect(parseLocalePrice(input, format)).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(50);
   });
 });
 

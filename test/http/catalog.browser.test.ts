@@ -7,22 +7,22 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage } from '../media/media-fixtures.js';
-import { startTestApp, type TestApp } from '../support/app-harness.js';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import type { TestApp } from '../support/app-harness.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser-app.js';
+import { artifactPath } from '../support/browser.js';
 
 let t: TestApp;
 let browser: Browser;
 let base: string;
+let running: BrowserApp | undefined;
 
 beforeAll(async () => {
-  t = await startTestApp('pglite+local', { listen: true });
-  base = t.baseUrl!;
-  browser = await launchBrowser();
+  running = await startBrowserApp();
+  ({ t, browser, base } = running);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await running?.close();
 });
 
 /** Drops `bytes` as a file onto the form's drop zone, as a person dragging from the desktop would. */

@@ -9,23 +9,21 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage } from '../media/media-fixtures.js';
-import { startTestApp, type TestApp } from '../support/app-harness.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser-app.js';
 import { axeViolations, describeViolations } from '../support/axe.js';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath } from '../support/browser.js';
 
-let t: TestApp;
 let browser: Browser;
 let base: string;
+let running: BrowserApp | undefined;
 
 beforeAll(async () => {
-  t = await startTestApp('pglite+local', { listen: true });
-  base = t.baseUrl!;
-  browser = await launchBrowser();
+  running = await startBrowserApp();
+  ({ browser, base } = running);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await running?.close();
 });
 
 const TEXT = {

@@ -61,6 +61,16 @@ describe('error pages speak the page language and keep the header', () => {
     expect(res.body).not.toContain('Not found');
   });
 
+  it("an unknown URL is in the shop's default language when this browser picked none", async () => {
+    const browser = new WebClient(t.app, { accept: 'text/html', 'accept-language': 'en-US' });
+    await browser.signUp('Tienda por defecto', 'defecto@nav.test');
+    await t.runtime.db.updateTable('tenants').set({ default_locale: 'es' }).where('name', '=', 'Tienda por defecto').execute();
+    const res = await browser.get('/no-such-page');
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('<html lang="es">');
+    expect(res.body).toContain('No encontramos esa página.');
+  });
+
   it('logged out, the same page offers log-in and sign-up', async () => {
     const res = await new WebClient(t.app, { accept: 'text/html', 'accept-language': 'es' }).get('/no-such-page');
     expect(res.statusCode).toBe(404);
@@ -126,6 +136,15 @@ describe('error pages speak the page language and keep the header', () => {
 });
 
 describe('the language switch', () => {
+  it('on a page answered to a post (a refused form), leads home: the post has no page of its own to reload', async () => {
+    const client = new WebClient(t.app);
+    await client.get('/signup');
+    const refused = await client.postForm('/signup', { tenant_name: '', email: 'x', password: 'short', _csrf: client.csrf() });
+    expect(refused.statusCode).toBe(200);
+    expect(refused.body).toContain('href="/?lang=es"');
+    expect(refused.body).not.toContain('href="/signup?lang=es"');
+  });
+
   it('keeps the choice in a cookie and redirects to the same address without ?lang=', async () => {
     const client = new WebClient(t.app);
     const res = await client.get('/login?next=%2Fproducts&lang=es');

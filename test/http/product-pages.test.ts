@@ -8,16 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage } from '../media/media-fixtures.js';
 import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
 import { fetchUrl, imageUrls } from '../support/page-helpers.js';
-import { productIdFrom, WebClient } from '../support/web-client.js';
+import { productFields, productIdFrom, WebClient } from '../support/web-client.js';
 
-const fields = (over: Record<string, string> = {}) => ({
-  name: 'Coffee beans',
-  sku: 'COF-1',
-  uom_id: '2',
-  sale_price: '19.90',
-  description: 'Arabica',
-  ...over,
-});
+const fields = productFields;
 
 describe.each(STACKS)('product pages on %s', (stack) => {
   let t: TestApp;
@@ -37,13 +30,8 @@ describe.each(STACKS)('product pages on %s', (stack) => {
   });
 
   async function create(over: Record<string, string> = {}, image?: Buffer): Promise<number> {
-    await web.get('/products/new');
-    const res = await web.postMultipart(
-      '/products/new',
-      { ...fields({ sku: sku(), ...over }), _csrf: web.csrf() },
-      image ? { name: 'photo.jpg', bytes: image, type: 'image/jpeg' } : undefined,
-    );
-    return productIdFrom(res);
+    const file = image ? { name: 'photo.jpg', bytes: image, type: 'image/jpeg' } : undefined;
+    return productIdFrom(await web.createProduct(fields({ sku: sku(), ...over }), file));
   }
 
   async function assetOf(productId: number) {

@@ -6,22 +6,15 @@
  * stock is validated beside its field and round-trips through the form and the API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { purgeExpiredTrash } from '../../src/catalog/trash.service.js';
+import { EMPTY_BATCHES, PURGE_BATCH, purgeExpiredTrash } from '../../src/catalog/trash.service.js';
 import { makeImage } from '../media/media-fixtures.js';
 import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
-import { productIdFrom, WebClient, type WebResponse } from '../support/web-client.js';
+import { productFields, productIdFrom, WebClient, type WebResponse } from '../support/web-client.js';
 import { apiTenant, type ApiTenant } from './api-client.js';
 
 const DAY = 86_400_000;
 
-const fields = (over: Record<string, string> = {}) => ({
-  name: 'Coffee beans',
-  sku: 'COF-1',
-  uom_id: '2',
-  sale_price: '19.90',
-  description: 'Arabica',
-  ...over,
-});
+const fields = productFields;
 
 /** The flash cookie's first message, as the next page shows it. */
 function flashText(body: string): string[] {
@@ -47,13 +40,8 @@ describe.each(STACKS)('the trash and stock on %s', (stack) => {
   });
 
   async function create(over: Record<string, string> = {}, image?: Buffer): Promise<number> {
-    await web.get('/products/new');
-    const res = await web.postMultipart(
-      '/products/new',
-      { ...fields({ sku: sku(), ...over }), _csrf: web.csrf() },
-      image ? { name: 'photo.png', bytes: image, type: 'image/png' } : undefined,
-    );
-    return productIdFrom(res);
+    const file = image ? { name: 'photo.png', bytes: image, type: 'image/png' } : undefined;
+    return productIdFrom(await web.createProduct(fields({ sku: sku(), ...over }), file));
   }
 
   async function keysOf(productId: number): Promise<{ prefix: string; keys: string[] }> {
@@ -168,6 +156,38 @@ describe.each(STACKS)('the trash and stock on %s', (stack) => {
     expect(await t.raw.listKeys(bKeys.prefix)).toEqual([]);
     expect(await t.raw.listKeys(liveKeys.prefix)).toEqual(liveKeys.keys);
     expect(await t.runtime.db.selectFrom('purge_queue').selectAll().execute()).toEqual([]);
+  });
+
+  it('empties a large trash at most 1,000 products per request, and says when some are left', async () => {
+    const tenantId = (await t.runtime.db.selectFrom('tenants').select('id').where('name', '=', 'Trash Co').executeTakeFirstOrThrow()).id;
+    const trashed = Array.from({ length: PURGE_BATCH * EMPTY_BATCHES + 1 }, (_, i) => ({
+      tenant_id: tenantId,
+      sku: `BULK-${i}`,
+      name: `Bulk ${i}`,
+      sale_price: '1.00',
+      deleted_at: new Date(),
+    }));
+    await t.runtime.db.insertInto('products').values(trashed).execute();
+    const inTrash = async () =>
+      Number(
+        (
+          await t.runtime.db
+            .selectFrom('products')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('tenant_id', '=', tenantId)
+            .where('deleted_at', 'is not', null)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    await web.get('/products/trash');
+    await web.postForm('/products/trash/empty', { _csrf: web.csrf() });
+    expect(flashText((await web.get('/products/trash')).body)).toEqual([
+      'Deleted 1000 products for good; more are still in the trash. Empty it again to go on',
+    ]);
+    expect(await inTrash()).toBe(1);
+    await web.postForm('/products/trash/empty', { _csrf: web.csrf() });
+    expect(flashText((await web.get('/products/trash')).body)).toEqual(['Trash emptied']);
+    expect(await inTrash()).toBe(0);
   });
 
   it('the expiry sweep (clock injected): kept at 29 days, purged with its image at 31', async () => {

@@ -258,7 +258,6 @@ describe('importLegacy in-process on PGlite and the local store', () => {
         },
         { tenantId: tenant.id, rows, source: 'products.csv', images },
       );
-      await images.close();
       expect(report.refused).toEqual([]);
       expect(report.outcomes.map((o) => [o.line, o.kind, o.kind === 'imported' ? o.image : undefined])).toEqual([
         [2, 'imported', 'ready'],
@@ -272,6 +271,26 @@ describe('importLegacy in-process on PGlite and the local store', () => {
         { sku_key: 'ham-1', source: 'products.csv:2' },
         { sku_key: 'nail-1', source: 'products.csv:3' },
       ]);
+
+      // A SKU whose product is in the trash is refused with where it is, not as made in the app.
+      await t.runtime.db.updateTable('products').set({ deleted_at: new Date() }).where('sku', '=', 'HAM-1').execute();
+      const again = await importLegacy(
+        {
+          catalog: t.runtime.catalog,
+          processing: { db: t.runtime.db, logger: silentLogger, media: t.config.media, stores: t.runtime.stores },
+          media: t.config.media,
+        },
+        {
+          tenantId: tenant.id,
+          rows: parseLegacyCsv(csv(['NAME;SKU;UOM;SALE_PRICE', 'Martillo;ham-1;unit;12,50'])).rows,
+          source: 'again.csv',
+          images,
+        },
+      );
+      expect(again.refused.map((r) => r.reason)).toEqual([
+        `SKU "ham-1" belongs to a product in tenant ${tenant.id}'s trash; restore it or delete it forever in the app, then run the import again`,
+      ]);
+      await images.close();
     } finally {
       await t.close();
     }

@@ -103,6 +103,12 @@ export class WebClient {
     return this.remember(await this.send('POST', url, { 'content-type': request.headers.get('content-type')! }, payload));
   }
 
+  /** Loads the new-product form (for its CSRF token) and posts it; the answer as received. */
+  async createProduct(fields: Record<string, string>, file?: FilePart): Promise<WebResponse> {
+    await this.get('/products/new');
+    return this.postMultipart('/products/new', { ...fields, _csrf: this.csrf() }, file);
+  }
+
   /** Signs up a new tenant through the pages and stays logged in. */
   async signUp(tenantName: string, email: string, password = 'correct horse battery'): Promise<void> {
     await this.get('/signup');
@@ -110,6 +116,16 @@ export class WebClient {
     if (res.statusCode !== 302) throw new Error(`sign-up failed with ${res.statusCode}: ${res.body.slice(0, 300)}`);
   }
 }
+
+/** The product form's fields: a bag of coffee unless told otherwise. */
+export const productFields = (over: Record<string, string> = {}): Record<string, string> => ({
+  name: 'Coffee beans',
+  sku: 'COF-1',
+  uom_id: '2',
+  sale_price: '19.90',
+  description: 'Arabica',
+  ...over,
+});
 
 /** The id in a `/products/{id}` redirect. */
 export function productIdFrom(res: WebResponse): number {

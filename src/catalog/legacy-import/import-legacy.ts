@@ -92,7 +92,14 @@ export async function importLegacy(deps: LegacyImportDeps, options: LegacyImport
     const sku = row.input.sku;
     const found = existing.get(sku.toLowerCase());
     if (found === undefined) pending.push(row);
-    else if (found.importedFrom === undefined) {
+    else if (found.inTrash) {
+      outcomes.set(row.line, {
+        line: row.line,
+        sku,
+        kind: 'refused',
+        reason: `SKU ${JSON.stringify(sku)} belongs to a product in tenant ${options.tenantId}'s trash; restore it or delete it forever in the app, then run the import again`,
+      });
+    } else if (found.importedFrom === undefined) {
       outcomes.set(row.line, {
         line: row.line,
         sku,

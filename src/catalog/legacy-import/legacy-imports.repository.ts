@@ -22,6 +22,8 @@ export interface ExistingSku {
   importedFrom: string | undefined;
   /** The image's asset while it still waits for processing (an earlier run stopped before it). */
   pendingAssetId: string | undefined;
+  /** The product is in the trash (its SKU stays taken until it is deleted for good). */
+  inTrash: boolean;
 }
 
 /** The tenant's products among `skus` (compared case-insensitively), by lower-cased SKU. */
@@ -34,7 +36,7 @@ export async function findExistingSkus(db: Db, tenantId: number, skus: readonly 
       .selectFrom('products as p')
       .leftJoin('legacy_imports as l', (j) => j.onRef('l.product_id', '=', 'p.id'))
       .leftJoin('assets as a', (j) => j.onRef('a.id', '=', 'p.image_asset_id'))
-      .select(['p.id', 'p.sku', 'l.source', 'a.id as asset_id', 'a.status as asset_status'])
+      .select(['p.id', 'p.sku', 'p.deleted_at', 'l.source', 'a.id as asset_id', 'a.status as asset_status'])
       .where('p.tenant_id', '=', tenantId)
       .where(sql<string>`lower(p.sku)`, 'in', batch)
       .execute();
@@ -43,6 +45,7 @@ export async function findExistingSkus(db: Db, tenantId: number, skus: readonly 
         productId: r.id,
         importedFrom: r.source ?? undefined,
         pendingAssetId: r.asset_status === 'processing' && r.asset_id !== null ? r.asset_id : undefined,
+        inTrash: r.deleted_at !== null,
       });
     }
   }

@@ -39,6 +39,22 @@ export function refuseEditor(s: Pick<Services, 'pages'>, request: FastifyRequest
   return sendErrorPage(s, request, reply, 403, msg('team.forbidden'));
 }
 
+/**
+ * For a change only an owner makes: {@link refuseEditor}, then the role as the database has it
+ * now. Another instance may have made this owner an editor within the account cache's 5 s, and
+ * such a change (a reset link for another owner, a new owner invitation, an API key) must not
+ * slip through that window. False for an owner; true when the 403 page was sent (the route
+ * returns `reply`). A boolean, not the reply: a FastifyReply is thenable, so an async function
+ * resolving to one resolves to undefined once it is sent, and the route would carry on.
+ */
+export async function refusedUnlessOwner(s: AccountDeps, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (refuseEditor(s, request, reply) !== undefined) return true;
+  const account = accountOf(request);
+  if (await s.auth.account.isOwner(account.tenantId, account.userId)) return false;
+  sendErrorPage(s, request, reply, 403, msg('team.forbidden'));
+  return true;
+}
+
 /** The id in a path (`/settings/team/members/{id}/…`), or undefined for anything that is not a positive int4. */
 export function idParam(request: FastifyRequest): number | undefined {
   const raw = (request.params as { id?: string }).id ?? '';
@@ -74,7 +90,8 @@ export async function renderSettings(
   status = 200,
 ): Promise<FastifyReply> {
   const account = accountOf(request);
-  const page = pageContext(s.pages, request, reply, state.flash);
+  // Also the answer to a post (/settings/api-keys, …): its language switch and menu are the page's own address's.
+  const page = { ...pageContext(s.pages, request, reply, state.flash), path: '/settings' };
   const keys = account.role === 'owner' ? await s.auth.account.apiKeys.list(account.tenantId) : undefined;
   const model: SettingsModel = {
     page,
@@ -111,12 +128,15 @@ export async function renderTeam(
   status = 200,
 ): Promise<FastifyReply> {
   const account = accountOf(request);
+  // Owners only, whatever led here: a refused post (a stale CSRF token) shows an editor no member or invitation either.
+  const refused = refuseEditor(s, request, reply);
+  if (refused !== undefined) return refused;
   const [members, invites] = await Promise.all([
     s.auth.account.team.members(account.tenantId),
     s.auth.account.team.pendingInvites(account.tenantId),
   ]);
   const model: TeamModel = {
-    page: pageContext(s.pages, request, reply, state.flash),
+    page: { ...pageContext(s.pages, request, reply, state.flash), path: '/settings/team' },
     shopName: account.tenantName,
     selfId: account.userId,
     members,

@@ -8,6 +8,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Config } from '../../config.js';
 import type { SessionStore } from '../../tenancy/session-store.js';
+import type { SessionAccount } from '../../tenancy/sessions.repository.js';
 import { COOKIE, cookieOptions } from './cookies.js';
 
 export function loginRequired(config: Pick<Config, 'appUrl'>, sessions: SessionStore): preHandlerAsyncHookHandler {
@@ -15,17 +16,21 @@ export function loginRequired(config: Pick<Config, 'appUrl'>, sessions: SessionS
   return async function requireLogin(request: FastifyRequest, reply: FastifyReply) {
     const account = request.session === null ? undefined : await sessions.account(request.session);
     if (account !== undefined) {
-      request.account = account;
-      // No language picked in this browser: the shop's default, before the browser's preference.
-      const query = request.query as Record<string, unknown> | undefined;
-      if (account.defaultLocale !== null && request.cookies[COOKIE.lang] === undefined && query?.lang === undefined)
-        request.locale = account.defaultLocale;
+      useAccount(request, account);
       return;
     }
     if (request.session !== null) reply.clearCookie(COOKIE.session, options);
     const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
     return reply.redirect(`/login${next}`, 302);
   };
+}
+
+/** The request is this person's: their account, and — when this browser picked no language — the shop's default one, before the browser's preference. */
+export function useAccount(request: FastifyRequest, account: SessionAccount): void {
+  request.account = account;
+  const query = request.query as Record<string, unknown> | undefined;
+  if (account.defaultLocale !== null && request.cookies[COOKIE.lang] === undefined && query?.lang === undefined)
+    request.locale = account.defaultLocale;
 }
 
 /** Longer than any URL of ours a person would be sent back to. */

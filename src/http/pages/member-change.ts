@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MemberChangeResult } from '../../tenancy/team.js';
 import { msg, type MessageKey } from '../i18n/index.js';
 import type { Account } from '../request-state.js';
-import { accountOf, formFields, idParam, refuseEditor, renderTeam, sendErrorPage, type AccountDeps } from './account-pages.js';
+import { accountOf, formFields, idParam, refusedUnlessOwner, renderTeam, sendErrorPage, type AccountDeps } from './account-pages.js';
 import { csrfValid } from './csrf-guard.js';
 import { redirectWithFlash } from './page-context.js';
 
@@ -22,12 +22,13 @@ export async function memberChange(
   const field = formFields(request);
   if (!csrfValid(request, s.pages.secret, field('_csrf')))
     return renderTeam(s, request, reply, { flash: [{ kind: 'error', message: msg('error.csrf') }] }, 403);
-  const refused = refuseEditor(s, request, reply);
-  if (refused !== undefined) return refused;
+  if (await refusedUnlessOwner(s, request, reply)) return reply;
   const userId = idParam(request);
   const result: MemberChangeResult =
     userId === undefined ? { ok: false, problem: 'not_found' } : await action(accountOf(request), userId, field);
-  if (result.ok) return redirectWithFlash(s.pages, reply, '/settings/team', { kind: 'success', message: msg(done) });
+  // An owner who made themselves an editor may no longer see the team page: their settings instead.
+  const to = userId === accountOf(request).userId ? '/settings' : '/settings/team';
+  if (result.ok) return redirectWithFlash(s.pages, reply, to, { kind: 'success', message: msg(done) });
   if (result.problem === 'not_found') return sendErrorPage(s, request, reply, 404, msg('team.not_found'));
   const why = msg(result.problem === 'last_owner' ? 'team.last_owner' : 'team.self');
   return renderTeam(s, request, reply, { flash: [{ kind: 'error', message: why }] }, 409);

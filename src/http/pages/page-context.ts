@@ -22,7 +22,9 @@ export function pageContext(ctx: PageDeps, request: FastifyRequest, reply: Fasti
     session:
       account === null ? null : { email: account.email, tenantName: account.tenantName, role: account.role, currency: account.currency },
     flash: [...takeFlash(request, reply, ctx.secret, options), ...flash],
-    path: request.url,
+    // The language switch links back here; a page answered to a post (a refused form) has no
+    // address of its own to go back to, so its switch leads home (which leads on to the list).
+    path: request.method === 'GET' || request.method === 'HEAD' ? request.url : '/',
   };
 }
 

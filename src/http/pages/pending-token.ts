@@ -10,11 +10,11 @@
  */
 import { hmac, purposeKey, sameMac } from '../../tenancy/hmac.js';
 import type { PendingForm } from '../../catalog/pending-uploads.js';
+import { validate as isUuid } from 'uuid';
 
 const PURPOSE = 'pending-upload';
 /** A uuid, a dot and a 43-character MAC: anything much longer is not one. */
 const MAX_TOKEN_CHARS = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function mac(secret: string, id: string, form: PendingForm): string {
   return hmac(purposeKey(secret, PURPOSE), JSON.stringify([id, form.tenantId, form.userId, form.form]));
@@ -30,6 +30,6 @@ export function pendingIdFrom(secret: string, token: string | undefined, form: P
   const dot = token.indexOf('.');
   if (dot < 0) return undefined;
   const id = token.slice(0, dot);
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return sameMac(token.slice(dot + 1), mac(secret, id, form)) ? id : undefined;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../../errors.js';
 import { msg } from '../i18n/index.js';
-import { accountOf, formFields, refuseEditor, renderSettings, type AccountDeps } from '../pages/account-pages.js';
+import { accountOf, formFields, refusedUnlessOwner, renderSettings, type AccountDeps } from '../pages/account-pages.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 
 /**
@@ -14,8 +14,7 @@ export default async function settingsApiKeyCreate(app: FastifyInstance, s: Acco
     const field = formFields(request);
     if (!csrfValid(request, s.pages.secret, field('_csrf')))
       return renderSettings(s, request, reply, { flash: [{ kind: 'error', message: msg('error.csrf') }] }, 403);
-    const refused = refuseEditor(s, request, reply);
-    if (refused !== undefined) return refused;
+    if (await refusedUnlessOwner(s, request, reply)) return reply;
     const name = field('name').slice(0, 1000);
     const tenantId = accountOf(request).tenantId;
     let created;

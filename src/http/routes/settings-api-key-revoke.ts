@@ -1,6 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { msg } from '../i18n/index.js';
-import { accountOf, formFields, idParam, refuseEditor, renderSettings, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
+import {
+  accountOf,
+  formFields,
+  idParam,
+  refusedUnlessOwner,
+  renderSettings,
+  sendErrorPage,
+  type AccountDeps,
+} from '../pages/account-pages.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { redirectWithFlash } from '../pages/page-context.js';
 
@@ -13,8 +21,7 @@ export default async function settingsApiKeyRevoke(app: FastifyInstance, s: Acco
     const field = formFields(request);
     if (!csrfValid(request, s.pages.secret, field('_csrf')))
       return renderSettings(s, request, reply, { flash: [{ kind: 'error', message: msg('error.csrf') }] }, 403);
-    const refused = refuseEditor(s, request, reply);
-    if (refused !== undefined) return refused;
+    if (await refusedUnlessOwner(s, request, reply)) return reply;
     const id = idParam(request);
     const tenantId = accountOf(request).tenantId;
     if (id === undefined || !(await s.auth.account.apiKeys.revoke(tenantId, id)))

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { checkShopSettings, type ShopSettingsProblems } from '../../tenancy/shop-settings.js';
 import { msg, type MessageKey } from '../i18n/index.js';
-import { accountOf, formFields, refuseEditor, renderSettings, type AccountDeps } from '../pages/account-pages.js';
+import { accountOf, formFields, refusedUnlessOwner, renderSettings, type AccountDeps } from '../pages/account-pages.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { redirectWithFlash } from '../pages/page-context.js';
 import type { SettingsModel } from '../views/account-types.js';
@@ -24,8 +24,7 @@ export default async function settingsSave(app: FastifyInstance, s: AccountDeps)
     const field = formFields(request);
     if (!csrfValid(request, s.pages.secret, field('_csrf')))
       return renderSettings(s, request, reply, { flash: [{ kind: 'error', message: msg('error.csrf') }] }, 403);
-    const refused = refuseEditor(s, request, reply);
-    if (refused !== undefined) return refused;
+    if (await refusedUnlessOwner(s, request, reply)) return reply;
     const shop = { name: field('name').slice(0, 1000), currency: field('currency'), default_locale: field('default_locale') };
     const checked = checkShopSettings({ name: shop.name, currency: shop.currency, defaultLocale: shop.default_locale });
     if (!checked.ok) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { msg } from '../i18n/index.js';
-import { accountOf, formFields, idParam, refuseEditor, renderTeam, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
+import { accountOf, formFields, idParam, refusedUnlessOwner, renderTeam, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { redirectWithFlash } from '../pages/page-context.js';
 
@@ -10,8 +10,7 @@ export default async function teamInviteRevoke(app: FastifyInstance, s: AccountD
     const field = formFields(request);
     if (!csrfValid(request, s.pages.secret, field('_csrf')))
       return renderTeam(s, request, reply, { flash: [{ kind: 'error', message: msg('error.csrf') }] }, 403);
-    const refused = refuseEditor(s, request, reply);
-    if (refused !== undefined) return refused;
+    if (await refusedUnlessOwner(s, request, reply)) return reply;
     const id = idParam(request);
     if (id === undefined || !(await s.auth.account.team.revokeInvite(accountOf(request).tenantId, id)))
       return sendErrorPage(s, request, reply, 404, msg('team.not_found'));

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { msg } from '../i18n/index.js';
-import { accountOf, formFields, idParam, refuseEditor, renderTeam, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
+import { accountOf, formFields, idParam, refusedUnlessOwner, renderTeam, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 
 /**
@@ -13,8 +13,7 @@ export default async function teamMemberResetLink(app: FastifyInstance, s: Accou
     const field = formFields(request);
     if (!csrfValid(request, s.pages.secret, field('_csrf')))
       return renderTeam(s, request, reply, { flash: [{ kind: 'error', message: msg('error.csrf') }] }, 403);
-    const refused = refuseEditor(s, request, reply);
-    if (refused !== undefined) return refused;
+    if (await refusedUnlessOwner(s, request, reply)) return reply;
     const account = accountOf(request);
     const userId = idParam(request);
     const members = await s.auth.account.team.members(account.tenantId);

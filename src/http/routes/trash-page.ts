@@ -20,6 +20,9 @@ export default async function trashPageRoute(app: FastifyInstance, s: Pick<Servi
     const page = pageParam((request.query as Record<string, unknown>).page);
     const tenantId = request.account!.tenantId;
     const { items, total } = await s.catalog.listTrash(tenantId, { limit: TRASH_PAGE_SIZE, offset: (page - 1) * TRASH_PAGE_SIZE });
+    const pageCount = Math.max(1, Math.ceil(total / TRASH_PAGE_SIZE));
+    // Past the last page (a stale link, the last row of a page restored): its last page, not an empty table.
+    if (page > pageCount) return reply.redirect(pageCount === 1 ? '/products/trash' : `/products/trash?page=${pageCount}`, 302);
     return sendPage(
       reply,
       trashPage({
@@ -32,7 +35,7 @@ export default async function trashPageRoute(app: FastifyInstance, s: Pick<Servi
           deletedAt: p.deleted_at.toISOString(),
           purgeAt: purgeDateOf(p.deleted_at).toISOString(),
         })),
-        pagination: { page, pageCount: Math.max(1, Math.ceil(total / TRASH_PAGE_SIZE)), total },
+        pagination: { page, pageCount, total },
       }),
     );
   });
