@@ -27,6 +27,7 @@ import {
   findOwnPendingUpload,
   findPendingUpload,
   insertPendingUpload,
+  takePendingBeyond,
   takePendingUpload,
   type PendingOwner,
 } from '../media/pending-uploads.repository.js';
@@ -36,6 +37,9 @@ import type { ImageUpload } from './catalog.service.js';
 
 /** How long a kept image waits for its form to come back. */
 export const PENDING_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Kept images per person: keeping one more lets go of the oldest. */
+export const MAX_PENDING_PER_USER = 20;
 
 export interface PendingUploadDeps {
   db: Db;
@@ -69,8 +73,9 @@ export async function keepPendingUpload(
     metadata: { 'original-name': encodeURIComponent(originalName) },
   });
   const expiresAt = new Date(at.getTime() + ttlMs);
+  let dropped: number;
   try {
-    await deps.db.transaction().execute(async (trx) => {
+    dropped = await deps.db.transaction().execute(async (trx) => {
       await insertPendingUpload(trx, {
         ...form,
         id,
@@ -86,6 +91,9 @@ export async function keepPendingUpload(
       });
       // Deleted at expiry unless an asset has taken it as its source by then.
       await enqueuePurge(trx, [key], form.tenantId, { notBefore: expiresAt });
+      const dropped = await takePendingBeyond(trx, form.tenantId, form.userId, MAX_PENDING_PER_USER);
+      if (dropped.length > 0) await enqueuePurge(trx, dropped, form.tenantId);
+      return dropped.length;
     });
   } catch (err) {
     await deps.stores
@@ -94,6 +102,7 @@ export async function keepPendingUpload(
       .catch((e: unknown) => deps.logger.warn({ err: e, key }, 'could not delete a pending upload that has no row'));
     throw err;
   }
+  if (dropped > 0) deps.onPurgeQueued?.();
   deps.logger.info({ event: 'pending-kept', tenantId: form.tenantId, key, bytes: put.size, location }, 'upload kept for its form');
   return {
     id,

@@ -3,8 +3,8 @@
  * disagree:
  *
  * - orphans: objects under Vitrina's key space (`t/{tenant}/img/{asset}/…`,
- *   `t/{tenant}/incoming/{asset}`) that no asset row owns — left by a crashed upload, or a
- *   commit that failed after the objects were written;
+ *   `t/{tenant}/incoming/{asset}`, `t/{tenant}/pending/{id}`) that no asset or pending-upload
+ *   row owns — left by a crashed upload, or a commit that failed after the objects were written;
  * - missing: asset rows whose objects are not there — a ready asset's variants, or an
  *   unprocessed upload — which pages would show as broken images.
  *
@@ -20,7 +20,7 @@ import type { AssetLocation, Db } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { markAssetBroken } from '../media/assets.repository.js';
 import type { ResilientStore } from '../storage/fallback/resilient-store.js';
-import { newAssetPrefix, parseAssetPrefix, parseIncomingKey, tenantPrefix } from '../storage/key-locator.js';
+import { newAssetPrefix, parseAssetPrefix, parseIncomingKey, parsePendingKey, tenantPrefix } from '../storage/key-locator.js';
 
 export interface ReconcileDeps {
   db: Db;
@@ -81,6 +81,10 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
   const assets = await assetsQuery.execute();
   const byPrefix = new Set(assets.map((a) => a.key_prefix));
   const sources = new Set(assets.flatMap((a) => (a.source_key === null ? [] : [a.source_key])));
+  // A form's kept image (catalog/pending-uploads.ts) is owned by its row until an asset takes it as its source.
+  let pendingQuery = db.selectFrom('pending_uploads').select('key');
+  if (options.tenantId !== undefined) pendingQuery = pendingQuery.where('tenant_id', '=', options.tenantId);
+  for (const row of await pendingQuery.execute()) sources.add(row.key);
   // Queued keys are exact keys or asset prefixes ending in '/': one lookup for each.
   const queued = (await db.selectFrom('purge_queue').select('key').execute()).map((q) => q.key);
   const queuedKeys = new Set(queued);
@@ -114,8 +118,8 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
     const doomed: OrphanObject[] = [];
     for (const object of found.values()) {
       const asset = parseAssetPrefix(object.key);
-      const incoming = parseIncomingKey(object.key);
-      if (asset === undefined && incoming === undefined) {
+      const upload = parseIncomingKey(object.key) ?? parsePendingKey(object.key);
+      if (asset === undefined && upload === undefined) {
         report.foreign += 1;
         continue;
       }

@@ -105,6 +105,29 @@ export async function takePendingUpload(db: Db, owner: PendingOwner, now: Date):
     .executeTakeFirst();
 }
 
+/**
+ * Deletes the user's pending uploads beyond their `keep` newest and returns their keys (to be
+ * purged): a client that never sends its token back cannot pile up kept images.
+ */
+export async function takePendingBeyond(db: Db, tenantId: number, userId: number, keep: number): Promise<string[]> {
+  const rows = await db
+    .deleteFrom('pending_uploads')
+    .where('id', 'in', (qb) =>
+      qb
+        .selectFrom('pending_uploads')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .orderBy('expires_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(100)
+        .offset(keep),
+    )
+    .returning('key')
+    .execute();
+  return rows.map((r) => r.key);
+}
+
 /** Drops the rows of a purged key: the expired or discarded pending upload it was. */
 export async function deletePendingUploadsByKey(db: Db, key: string): Promise<void> {
   await db.deleteFrom('pending_uploads').where('key', '=', key).execute();

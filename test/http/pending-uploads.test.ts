@@ -6,6 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { MAX_PENDING_PER_USER } from '../../src/catalog/pending-uploads.js';
+import { reconcile } from '../../src/jobs/reconcile.js';
+import { pendingKey } from '../../src/storage/key-locator.js';
 import { findOwnPendingUpload } from '../../src/media/pending-uploads.repository.js';
 import { makeImage } from '../media/media-fixtures.js';
 import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
@@ -254,6 +257,37 @@ describe.each(STACKS)('pending uploads on %s', (stack) => {
     );
     const product = await t.runtime.db.selectFrom('products').select('image_asset_id').where('id', '=', id).executeTakeFirstOrThrow();
     expect(product.image_asset_id).not.toBeNull();
+  });
+
+  it(`keeps at most ${MAX_PENDING_PER_USER} photos per person: one more lets go of the oldest, whose object is purged`, async () => {
+    const client = new WebClient(t.app);
+    await client.signUp(`Many kept ${stack}`, `many-${stack}@shop.test`);
+    const srcs: string[] = [];
+    for (let i = 0; i <= MAX_PENDING_PER_USER; i++) srcs.push(keptOf(await keep(client)).src);
+    const userId = (
+      await t.runtime.db.selectFrom('users').select('id').where('email', '=', `many-${stack}@shop.test`).executeTakeFirstOrThrow()
+    ).id;
+    const rows = await t.runtime.db.selectFrom('pending_uploads').select(['id', 'key']).where('user_id', '=', userId).execute();
+    expect(rows).toHaveLength(MAX_PENDING_PER_USER);
+    const oldest = idOf(srcs[0]!);
+    expect(rows.map((r) => r.id)).not.toContain(oldest);
+    expect((await client.get(srcs[0]!)).statusCode).toBe(404);
+    await t.drain();
+    const keys = await t.raw.listKeys('t/');
+    expect(keys.filter((k) => k.endsWith(`/pending/${oldest}`))).toEqual([]);
+    for (const r of rows) expect(keys).toContain(r.key);
+  });
+
+  it('reconcile keeps a kept photo (its row owns it) and deletes a pending object no row owns', async () => {
+    const { src } = keptOf(await keep());
+    const kept = (await pendingRows(idOf(src)))[0]!.key;
+    const orphan = pendingKey(tenantId, '0190a0c0-0000-4000-8000-000000000001');
+    await t.runtime.stores.storeFor('store').put(orphan, photo, { contentType: 'image/jpeg', contentLength: photo.length });
+    const report = await reconcile(t.runtime, { tenantId, graceMs: 0, apply: true });
+    expect(report.orphans.map((o) => [o.key, o.action])).toEqual([[orphan, 'deleted']]);
+    const keys = await t.raw.listKeys(`t/${tenantId}/pending/`);
+    expect(keys).toContain(kept);
+    expect(keys).not.toContain(orphan);
   });
 
   it('keeps nothing of an image that fails its own checks, whatever else is wrong', async () => {
