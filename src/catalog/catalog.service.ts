@@ -270,21 +270,7 @@ async function withPendingUpload<T>(
     const row = await takePendingUpload(trx, image.pending, image.at);
     if (row === undefined) throw pendingGone();
     queued = row;
-    const asset: NewAsset = {
-      id,
-      tenantId,
-      keyPrefix: newAssetPrefix(tenantId, id),
-      location: row.location,
-      status: 'processing',
-      contentType: row.content_type,
-      bytes: Number(row.bytes),
-      sha256: row.sha256,
-      width: row.width,
-      height: row.height,
-      originalName: row.original_name,
-      sourceKey: row.key,
-    };
-    return work(asset, trx);
+    return work(pendingAsset(row, id), trx);
   });
   deps.logger.info({ event: 'stored', tenantId, assetId: id, key: queued?.key, pending: true }, 'pending upload used; processing queued');
   deps.onImageQueued?.(id);
@@ -311,4 +297,22 @@ async function discardUpload(deps: CatalogDeps, location: AssetLocation, key: st
     .catch((err: unknown) =>
       deps.logger.warn({ err, key, tenantId }, 'could not delete an upload that has no rows; reconcile will find it'),
     );
+}
+
+/** The asset a kept upload becomes: its object is the asset's source, processed like any upload's. */
+export function pendingAsset(row: PendingUpload, assetId: string): NewAsset {
+  return {
+    id: assetId,
+    tenantId: row.tenant_id,
+    keyPrefix: newAssetPrefix(row.tenant_id, assetId),
+    location: row.location,
+    status: 'processing',
+    contentType: row.content_type,
+    bytes: Number(row.bytes),
+    sha256: row.sha256,
+    width: row.width,
+    height: row.height,
+    originalName: row.original_name,
+    sourceKey: row.key,
+  };
 }

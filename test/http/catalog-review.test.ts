@@ -9,17 +9,10 @@ import type { ProductView } from '../../src/catalog/products.repository.js';
 import { PAGE_ROWS, productsCsv, type ProductsCsvDeps } from '../../src/http/export/products-csv.js';
 import { withoutLang } from '../../src/http/request-state.js';
 import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
-import { productIdFrom, WebClient } from '../support/web-client.js';
+import { productFields, productIdFrom, WebClient } from '../support/web-client.js';
 import { apiTenant, type ApiTenant } from './api-client.js';
 
-const fields = (over: Record<string, string> = {}) => ({
-  name: 'Coffee beans',
-  sku: 'COF-1',
-  uom_id: '2',
-  sale_price: '19.90',
-  description: 'Arabica',
-  ...over,
-});
+const fields = productFields;
 
 /** Lets every ready promise and stream callback run (no timer: nothing here waits on time). */
 async function settle(rounds = 100): Promise<void> {

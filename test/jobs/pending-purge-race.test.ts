@@ -12,11 +12,11 @@ import { purgeDue } from '../../src/jobs/purge-worker.js';
 import { silentLogger } from '../../src/logger.js';
 import { insertAsset } from '../../src/media/assets.repository.js';
 import { takePendingUpload } from '../../src/media/pending-uploads.repository.js';
-import { newAssetPrefix } from '../../src/storage/key-locator.js';
 import { makeImage } from '../media/media-fixtures.js';
 import { startTestApp, type TestApp } from '../support/app-harness.js';
 import { until } from '../support/wait-for.js';
 import { WebClient } from '../support/web-client.js';
+import { pendingAsset } from '../../src/catalog/catalog.service.js';
 
 describe('pending upload purge vs. the submit that uses it (postgres+s3)', () => {
   let t: TestApp;
@@ -57,20 +57,7 @@ describe('pending upload purge vs. the submit that uses it (postgres+s3)', () =>
       const owner = { id: row.id, tenantId: row.tenant_id, userId: row.user_id, form: row.form };
       const took = await takePendingUpload(trx, owner, new Date());
       expect(took?.key).toBe(row.key);
-      await insertAsset(trx, {
-        id: assetId,
-        tenantId: row.tenant_id,
-        keyPrefix: newAssetPrefix(row.tenant_id, assetId),
-        location: row.location,
-        status: 'processing',
-        contentType: row.content_type,
-        bytes: Number(row.bytes),
-        sha256: row.sha256,
-        width: row.width,
-        height: row.height,
-        originalName: row.original_name,
-        sourceKey: row.key,
-      });
+      await insertAsset(trx, pendingAsset(row, assetId));
       taken();
       await committed;
     });
