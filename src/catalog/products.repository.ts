@@ -12,6 +12,7 @@ import { AppError } from '../errors.js';
 import { assetRow, type NewAsset } from '../media/assets.repository.js';
 import { normalizePrice, PRICE_HINT } from './price.js';
 import type { ProductInput } from './product-input.js';
+import { isRowId } from '../db/row-id.js';
 
 export interface ProductImage {
   id: string;
@@ -185,7 +186,7 @@ export async function exportProducts(db: Db, tenantId: number, options: ExportPr
 
 /** The product, only if it belongs to this tenant and is not in the trash. */
 export async function getProduct(db: Db, tenantId: number, id: number): Promise<ProductView | undefined> {
-  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
+  if (!isRowId(id)) return undefined;
   const row = await withColumns(baseQuery(db, tenantId)).where('p.id', '=', id).where('p.deleted_at', 'is', null).executeTakeFirst();
   return row === undefined ? undefined : toView(row as Joined);
 }
@@ -259,7 +260,7 @@ export async function createProduct(db: Db, tenantId: number, input: NewProductI
 
 /** Updates the given fields; undefined when the tenant has no such product (or it is in the trash). */
 export async function updateProduct(db: Db, tenantId: number, id: number, patch: ProductPatch): Promise<Product | undefined> {
-  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
+  if (!isRowId(id)) return undefined;
   try {
     return await db
       .updateTable('products')
@@ -289,13 +290,13 @@ export async function updateProduct(db: Db, tenantId: number, id: number, patch:
  * (trash.repository.ts); this is for the trash's own purge and the importer's take-back.
  */
 export async function deleteProduct(db: Db, tenantId: number, id: number): Promise<Product | undefined> {
-  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
+  if (!isRowId(id)) return undefined;
   return db.deleteFrom('products').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 /** Locks the live (not trashed) product row for a read-modify-write (e.g. replacing its image) inside a transaction. */
 export async function lockProduct(trx: Db, tenantId: number, id: number): Promise<Product | undefined> {
-  if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return undefined;
+  if (!isRowId(id)) return undefined;
   return trx
     .selectFrom('products')
     .selectAll()

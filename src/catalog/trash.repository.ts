@@ -8,6 +8,7 @@
  * it can never conflict.
  */
 import { sql } from 'kysely';
+import { isRowId } from '../db/row-id.js';
 import type { Db, Product } from '../db/schema.js';
 
 /** How long a product stays in the trash before the sweep purges it. */
@@ -17,10 +18,6 @@ const DAY_MS = 86_400_000;
 /** When a product trashed at `deletedAt` is purged. */
 export function purgeDateOf(deletedAt: Date): Date {
   return new Date(deletedAt.getTime() + TRASH_DAYS * DAY_MS);
-}
-
-function validId(id: number): boolean {
-  return Number.isSafeInteger(id) && id >= 1 && id <= 2147483647;
 }
 
 /** One row of the trash page. */
@@ -33,7 +30,7 @@ export interface TrashedProduct {
 
 /** Moves a live product to the trash; undefined when the tenant has no such live product. */
 export async function trashProduct(db: Db, tenantId: number, id: number): Promise<Product | undefined> {
-  if (!validId(id)) return undefined;
+  if (!isRowId(id)) return undefined;
   return db
     .updateTable('products')
     .set({ deleted_at: sql<Date>`now()` })
@@ -46,7 +43,7 @@ export async function trashProduct(db: Db, tenantId: number, id: number): Promis
 
 /** Takes a product back out of the trash; undefined when the tenant has no such trashed product. */
 export async function restoreProduct(db: Db, tenantId: number, id: number): Promise<Product | undefined> {
-  if (!validId(id)) return undefined;
+  if (!isRowId(id)) return undefined;
   return (
     db
       .updateTable('products')
@@ -121,7 +118,7 @@ export async function takeTrashed(
   tenantId: number,
   options: { ids?: readonly number[]; limit: number },
 ): Promise<PurgedProduct[]> {
-  const ids = options.ids?.filter(validId);
+  const ids = options.ids?.filter(isRowId);
   if (ids !== undefined && ids.length === 0) return [];
   return trx
     .deleteFrom('products')

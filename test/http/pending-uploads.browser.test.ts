@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage } from '../media/media-fixtures.js';
+import { heicHeader, makeImage } from '../media/media-fixtures.js';
 import { startTestApp, type TestApp } from '../support/app-harness.js';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { artifactPath, launchBrowser } from '../support/browser.js';
@@ -50,15 +50,6 @@ async function loggedInPage(options: Parameters<Browser['newContext']>[0] = {}):
 
 async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(describeViolations(await axeViolations(page))).toEqual([]);
-}
-
-/** A minimal HEIC header (ftyp box, brand heic), as an iPhone writes it. */
-function heicBytes(): Buffer {
-  const b = Buffer.alloc(256);
-  b.writeUInt32BE(24, 0);
-  b.write('ftypheic', 4, 'latin1');
-  b.write('mif1heic', 16, 'latin1');
-  return b;
 }
 
 describe('the product form in Chromium', () => {
@@ -168,7 +159,7 @@ describe('the product form in Chromium', () => {
 
     // HEIC, named as the iPhone names it, and renamed .jpg: the same advice either way.
     for (const name of ['IMG_0001.HEIC', 'IMG_0001.jpg']) {
-      await page.setInputFiles('#image', { name, mimeType: name.endsWith('.jpg') ? 'image/jpeg' : 'image/heic', buffer: heicBytes() });
+      await page.setInputFiles('#image', { name, mimeType: name.endsWith('.jpg') ? 'image/jpeg' : 'image/heic', buffer: heicHeader() });
       await error.filter({ hasText: 'Settings › Camera › Formats › Most Compatible' }).waitFor(WAIT);
       expect(await page.inputValue('#image')).toBe('');
     }

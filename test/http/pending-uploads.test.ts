@@ -10,7 +10,7 @@ import { MAX_PENDING_PER_USER } from '../../src/catalog/pending-uploads.js';
 import { reconcile } from '../../src/jobs/reconcile.js';
 import { pendingKey } from '../../src/storage/key-locator.js';
 import { findOwnPendingUpload } from '../../src/media/pending-uploads.repository.js';
-import { makeImage } from '../media/media-fixtures.js';
+import { heicHeader, makeImage } from '../media/media-fixtures.js';
 import { STACKS, startTestApp, type TestApp } from '../support/app-harness.js';
 import { productIdFrom, WebClient, type WebResponse } from '../support/web-client.js';
 
@@ -29,17 +29,6 @@ function keptOf(res: WebResponse): { token: string; src: string } {
   const src = /<img class="pending-thumb" src="(\/uploads\/pending\/[0-9a-f-]{36})"/.exec(res.body)?.[1];
   if (token === undefined || src === undefined) throw new Error(`the form kept no image: ${res.statusCode}`);
   return { token, src };
-}
-
-/** A minimal HEIC header (ftyp box, brand heic), as an iPhone writes it. */
-function heicBytes(): Buffer {
-  const b = Buffer.alloc(256);
-  b.writeUInt32BE(24, 0);
-  b.write('ftypheic', 4, 'latin1');
-  b.write('mif1heic', 16, 'latin1');
-  b.writeUInt32BE(40, 24);
-  b.write('meta', 28, 'latin1');
-  return b;
 }
 
 describe.each(STACKS)('pending uploads on %s', (stack) => {
@@ -355,7 +344,7 @@ describe.each(STACKS)('pending uploads on %s', (stack) => {
     const res = await web.postMultipart(
       '/products/new',
       { ...fields({ sku: sku() }), _csrf: web.csrf() },
-      { name: 'IMG_0001.HEIC', bytes: heicBytes(), type: 'image/heic' },
+      { name: 'IMG_0001.HEIC', bytes: heicHeader(), type: 'image/heic' },
     );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('HEIC photos (the iPhone’s format) can’t be read here');
@@ -366,7 +355,7 @@ describe.each(STACKS)('pending uploads on %s', (stack) => {
     const spanish = await es.postMultipart(
       '/products/new',
       { ...fields({ sku: sku() }), _csrf: es.csrf() },
-      { name: 'IMG_0001.HEIC', bytes: heicBytes(), type: 'image/heic' },
+      { name: 'IMG_0001.HEIC', bytes: heicHeader(), type: 'image/heic' },
     );
     expect(spanish.body).toContain('Ajustes › Cámara › Formatos › Más compatible');
     expect(await products()).toBe(count);

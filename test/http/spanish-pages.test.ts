@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en, es, type MessageKey } from '../../src/http/i18n/index.js';
-import { jpegBadScan, makeImage } from '../media/media-fixtures.js';
+import { heicHeader, jpegBadScan, makeImage } from '../media/media-fixtures.js';
 import { startTestApp, type TestApp } from '../support/app-harness.js';
 import {
   containsWord,
@@ -73,12 +73,6 @@ async function follow(client: WebClient, res: WebResponse): Promise<WebResponse>
   const location = res.headers.location;
   if (res.statusCode < 300 || res.statusCode > 399 || typeof location !== 'string') return res;
   return client.get(location);
-}
-
-/** The start of an iPhone photo: an ISO-BMFF `ftyp` box of brand heic (what `file-type` reads). */
-function heicBytes(): Buffer {
-  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic'), Buffer.alloc(4), Buffer.from('mif1heic')]);
-  return Buffer.concat([ftyp, Buffer.alloc(2048, 7)]);
 }
 
 async function userId(email: string): Promise<number> {
@@ -296,7 +290,7 @@ const CASES: Case[] = [
   {
     name: 'new product refused: an iPhone HEIC photo',
     shows: ['uploads.heic'],
-    page: () => postNew(productFields(), { name: 'IMG_0001.HEIC', bytes: heicBytes(), type: 'image/heic' }),
+    page: () => postNew(productFields(), { name: 'IMG_0001.HEIC', bytes: heicHeader(), type: 'image/heic' }),
   },
   {
     name: 'new product refused, the photo kept',

@@ -196,3 +196,14 @@ export function withJpegComment(jpeg: Buffer, comment: string): Buffer {
   text.copy(segment, 4);
   return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
 }
+
+/** The start of an iPhone photo: an ISO-BMFF `ftyp` box of brand heic and a `meta` box (what `file-type` and public/app.js read). */
+export function heicHeader(): Buffer {
+  const b = Buffer.alloc(256);
+  b.writeUInt32BE(24, 0);
+  b.write('ftypheic', 4, 'latin1');
+  b.write('mif1heic', 16, 'latin1');
+  b.writeUInt32BE(40, 24);
+  b.write('meta', 28, 'latin1');
+  return b;
+}

@@ -55,14 +55,6 @@ export async function refusedUnlessOwner(s: AccountDeps, request: FastifyRequest
   return true;
 }
 
-/** The id in a path (`/settings/team/members/{id}/…`), or undefined for anything that is not a positive int4. */
-export function idParam(request: FastifyRequest): number | undefined {
-  const raw = (request.params as { id?: string }).id ?? '';
-  if (raw.length > 10 || !/^\d{1,10}$/.test(raw)) return undefined;
-  const id = Number(raw);
-  return id >= 1 && id <= 2147483647 ? id : undefined;
-}
-
 /** The form fields as strings; anything else (absent, repeated) is ''. */
 export function formFields(request: FastifyRequest): (name: string) => string {
   const body = (request.body ?? {}) as Record<string, unknown>;

@@ -6,9 +6,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MemberChangeResult } from '../../tenancy/team.js';
 import { msg, type MessageKey } from '../i18n/index.js';
 import type { Account } from '../request-state.js';
-import { accountOf, formFields, idParam, refusedUnlessOwner, renderTeam, sendErrorPage, type AccountDeps } from './account-pages.js';
+import { accountOf, formFields, refusedUnlessOwner, renderTeam, sendErrorPage, type AccountDeps } from './account-pages.js';
 import { csrfValid } from './csrf-guard.js';
 import { redirectWithFlash } from './page-context.js';
+import { idParam } from '../product-id-param.js';
 
 export type MemberAction = (account: Account, userId: number, field: (name: string) => string) => Promise<MemberChangeResult>;
 

@@ -1,16 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { msg } from '../i18n/index.js';
-import {
-  accountOf,
-  formFields,
-  idParam,
-  refusedUnlessOwner,
-  renderSettings,
-  sendErrorPage,
-  type AccountDeps,
-} from '../pages/account-pages.js';
+import { accountOf, formFields, refusedUnlessOwner, renderSettings, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { redirectWithFlash } from '../pages/page-context.js';
+import { idParam } from '../product-id-param.js';
 
 /**
  * POST /settings/api-keys/{id}/revoke (_csrf), owners only → the API refuses the key from now

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { msg } from '../i18n/index.js';
-import { accountOf, formFields, idParam, refusedUnlessOwner, renderTeam, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
+import { accountOf, formFields, refusedUnlessOwner, renderTeam, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
 import { csrfValid } from '../pages/csrf-guard.js';
 import { redirectWithFlash } from '../pages/page-context.js';
+import { idParam } from '../product-id-param.js';
 
 /** POST /settings/team/invites/{id}/revoke (_csrf), owners only → the link stops working; 302 to the team page. Another tenant's → 404. */
 export default async function teamInviteRevoke(app: FastifyInstance, s: AccountDeps): Promise<void> {

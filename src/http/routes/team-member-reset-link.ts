@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { msg } from '../i18n/index.js';
-import { accountOf, formFields, idParam, refusedUnlessOwner, renderTeam, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
+import { accountOf, formFields, refusedUnlessOwner, renderTeam, sendErrorPage, type AccountDeps } from '../pages/account-pages.js';
 import { csrfValid } from '../pages/csrf-guard.js';
+import { idParam } from '../product-id-param.js';
 
 /**
  * POST /settings/team/members/{id}/reset-link (_csrf), owners only → 200, the team page with a
