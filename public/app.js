@@ -67,9 +67,15 @@
     // so an empty type is left for the server (which reads the bytes) to judge.
     function problemWith(file) {
       if (file.size > maxBytes) return form.dataset.msgTooLarge;
-      // An iPhone photo: say what to do rather than only "not allowed" (its bytes say so too).
-      if (isHeic(file.type) || /\.hei[cf]$/i.test(file.name)) return form.dataset.msgHeic || fmt(form.dataset.msgType, { type: file.type });
-      if (allowed.length && file.type && allowed.indexOf(file.type) === -1) return fmt(form.dataset.msgType, { type: file.type });
+      // An iPhone photo by its name: say what to do (its bytes say so too, problemWithBytes).
+      if (/\.hei[cf]$/i.test(file.name)) return form.dataset.msgHeic || fmt(form.dataset.msgType, { type: file.type });
+      return typeProblem(file.type);
+    }
+
+    // The message for a type ('' when allowed or unknown): an iPhone photo is told what to do rather than only "not allowed".
+    function typeProblem(type) {
+      if (isHeic(type)) return form.dataset.msgHeic || fmt(form.dataset.msgType, { type: type });
+      if (type && allowed.length && allowed.indexOf(type) === -1) return fmt(form.dataset.msgType, { type: type });
       return '';
     }
 
@@ -85,10 +91,7 @@
     // What the file's first bytes say it is, as the server would say it: the file's own
     // name and the browser's guess from it do not count (a PDF renamed .jpg is a PDF).
     function problemWithBytes(bytes) {
-      var type = sniffImageBytes(bytes);
-      if (isHeic(type)) return form.dataset.msgHeic || fmt(form.dataset.msgType, { type: type });
-      if (type && allowed.length && allowed.indexOf(type) === -1) return fmt(form.dataset.msgType, { type: type });
-      return '';
+      return typeProblem(sniffImageBytes(bytes));
     }
 
     function refuse(problem) {
